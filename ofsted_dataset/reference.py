@@ -1,0 +1,88 @@
+"""Reference data kept in the project: the local-authority register and the judgement-area table.
+
+Both are small CSV files under reference/, read once per run; lookups fold typography and case so a
+curator's spelling of a name or label finds its row.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from ofsted_dataset.quotes import fold
+from schemas.vocabularies import AREAS
+
+REFERENCE_DIR = Path(__file__).resolve().parent.parent / "reference"
+
+
+def _key(text: str) -> str:
+    return fold(text).casefold()
+
+
+@dataclass(frozen=True)
+class LocalAuthority:
+    name: str
+    gss_code: str
+    former_gss_codes: tuple[str, ...]
+    region: str
+    aliases: tuple[str, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every way an article may name the council, longest first (so quotes match the fullest name)."""
+        return tuple(sorted({self.name, *self.aliases}, key=len, reverse=True))
+
+
+class Register:
+    """The local authorities with children's services responsibilities, by name and alias."""
+
+    def __init__(self, authorities: list[LocalAuthority]) -> None:
+        self.authorities = authorities
+        self._by_name: dict[str, LocalAuthority] = {}
+        for la in authorities:
+            for name in la.names:
+                self._by_name[_key(name)] = la
+
+    @classmethod
+    def load(cls, path: Path = REFERENCE_DIR / "local_authorities.csv") -> Register:
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        return cls(
+            [
+                LocalAuthority(
+                    name=row["name"],
+                    gss_code=row["gss_code"],
+                    former_gss_codes=tuple(c for c in row["former_gss_codes"].split(";") if c),
+                    region=row["region"],
+                    aliases=tuple(a for a in row["aliases"].split(";") if a),
+                )
+                for row in rows
+            ]
+        )
+
+    def find(self, name: str) -> LocalAuthority | None:
+        return self._by_name.get(_key(name))
+
+    def suggestions(self, name: str) -> list[str]:
+        import difflib
+
+        return difflib.get_close_matches(name, [la.name for la in self.authorities], n=3, cutoff=0.6)
+
+
+class JudgementAreas:
+    """How each framework's (and the press's) wording of a judgement maps onto `area`."""
+
+    def __init__(self, labels: dict[str, str]) -> None:
+        unknown = sorted(set(labels.values()) - set(AREAS))
+        if unknown:
+            raise ValueError(f"reference/judgement_areas.csv uses unknown areas: {', '.join(unknown)}")
+        self.labels = labels
+
+    @classmethod
+    def load(cls, path: Path = REFERENCE_DIR / "judgement_areas.csv") -> JudgementAreas:
+        with path.open(encoding="utf-8", newline="") as handle:
+            return cls({_key(row["label"]): row["area"] for row in csv.DictReader(handle)})
+
+    def area_of(self, label: str) -> str | None:
+        return self.labels.get(_key(label))

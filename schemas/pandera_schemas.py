@@ -1,0 +1,145 @@
+"""pandera schemas generated from the table definitions, plus the rules that span tables.
+
+Column checks (type, nullability, vocabulary, pattern, minimum, key uniqueness) come straight from
+`schemas/tables.py`. Cross-table rules need the other tables and the raw texts, so the schemas are
+built per validation run from a `Context`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+import pandera.pandas as pa
+
+from schemas.arrow import ARROW_TYPES
+from schemas.model import Origin, Table
+from schemas.tables import TABLES
+
+
+@dataclass(frozen=True)
+class Context:
+    frames: dict[str, pd.DataFrame]
+    texts: dict[str, str]  # source_id -> decoded raw article
+
+
+def _column(f: object) -> pa.Column:
+    checks = []
+    if f.enum:
+        checks.append(pa.Check.isin(list(f.enum), error=f"one of {', '.join(f.enum)}"))
+    if f.pattern:
+        checks.append(pa.Check.str_matches(f.pattern, error=f"matches {f.pattern}"))
+    if f.minimum is not None:
+        checks.append(pa.Check.ge(f.minimum, error=f"at least {f.minimum}"))
+    return pa.Column(pd.ArrowDtype(ARROW_TYPES[f.type]), checks=checks, nullable=not f.required,
+                     description=f.description)
+
+
+def record_ids(table: Table, frame: pd.DataFrame) -> pd.Series:
+    """The provenance record_id of every row: key values joined by '/'."""
+    ids = frame[list(table.id_fields)].astype(str)
+    return ids.agg("/".join, axis=1) if len(frame) else pd.Series([], dtype=object)
+
+
+def _row_check(name: str, fn: Callable[[pd.DataFrame], pd.Series]) -> pa.Check:
+    """A rule over whole rows: `fn` returns True for each row that passes."""
+    return pa.Check(lambda df: fn(df).fillna(False).astype(bool), name=name, error=name)
+
+
+def _dates_rules(table: Table) -> list[pa.Check]:
+    checks = []
+    for f in table.fields:
+        if f.type != "date":
+            continue
+        precision = "visit_precision" if f.name in ("visit_start", "visit_end") else f"{f.name}_precision"
+
+        def first_of_period(df: pd.DataFrame, date: str = f.name, prec: str = precision) -> pd.Series:
+            d = pd.to_datetime(df[date].astype(object))
+            p = df[prec].astype(object)
+            return (d.isna() | (p == "day") | ((p == "month") & (d.dt.day == 1))
+                    | ((p == "year") & (d.dt.day == 1) & (d.dt.month == 1)))
+
+        checks.append(_row_check(f"{f.name} is the first day of its {precision}", first_of_period))
+        if precision != "visit_precision":
+            checks.append(_row_check(
+                f"{f.name} and {precision} are null together",
+                lambda df, a=f.name, b=precision: df[a].isna() == df[b].isna()))
+    return checks
+
+
+def _in(values: pd.Series, allowed: pd.Series) -> pd.Series:
+    return values.isna() | values.astype(object).isin(set(allowed.astype(object)))
+
+
+def _coverage(table: Table, ctx: Context) -> pa.Check:
+    """Every non-null curated field has at least one provenance row."""
+    prov = ctx.frames["provenance"]
+    backed = set(zip(prov["table_name"].astype(object), prov["record_id"].astype(object),
+                     prov["field"].astype(object), strict=True))
+    fields = [f.name for f in table.fields if f.origin in (Origin.QUOTE, Origin.EVIDENCE) and not f.derivable]
+
+    def covered(df: pd.DataFrame) -> pd.Series:
+        ids = record_ids(table, df)
+        ok = pd.Series(True, index=df.index)
+        for name in fields:
+            has_value = df[name].notna()
+            has_quote = pd.Series([(table.name, i, name) in backed for i in ids], index=df.index, dtype=bool)
+            ok &= ~has_value | has_quote
+        return ok
+
+    return _row_check("every curated value has a provenance quote", covered)
+
+
+def _cross_rules(table: Table, ctx: Context) -> list[pa.Check]:
+    frames = ctx.frames
+    checks = [*_dates_rules(table)]
+    if table.name != "provenance":
+        checks.append(_coverage(table, ctx))
+    for fk in table.foreign_keys:
+        column, target = fk.fields[0], frames[fk.resource][fk.reference_fields[0]]
+        checks.append(_row_check(f"{column} exists in {fk.resource}",
+                                 lambda df, c=column, t=target: _in(df[c], t)))
+    if table.name == "inspections":
+        judged = frames["judgements"]
+        overall = judged[judged["area"] == "overall_effectiveness"].set_index("inspection_id")["grade"]
+        checks += [
+            _row_check("visit_precision is null exactly when both visit dates are",
+                       lambda df: (df["visit_start"].isna() & df["visit_end"].isna()) == df["visit_precision"].isna()),
+            _row_check("visit_end is not before visit_start",
+                       lambda df: df["visit_end"].isna() | df["visit_start"].isna()
+                       | (df["visit_end"].astype(object) >= df["visit_start"].astype(object))),
+            _row_check("overall_grade equals the overall_effectiveness judgement",
+                       lambda df: df["overall_grade"].astype(object).fillna("-")
+                       == df["inspection_id"].astype(object).map(overall.astype(object)).fillna("-")),
+        ]
+    if table.name == "provenance":
+        existing = {name: set(record_ids(TABLES[name], frames[name])) for name in TABLES if name != "provenance"}
+
+        def quote_is_exact(df: pd.DataFrame) -> pd.Series:
+            return pd.Series(
+                [ctx.texts.get(s, "")[a:b] == q for s, a, b, q in
+                 zip(df["source_id"], df["char_start"], df["char_end"], df["quote"], strict=True)],
+                index=df.index, dtype=bool)
+
+        checks += [
+            _row_check("quote == raw text[char_start:char_end]", quote_is_exact),
+            _row_check("char_end is after char_start", lambda df: df["char_end"] > df["char_start"]),
+            _row_check("record_id exists in table_name", lambda df: pd.Series(
+                [r in existing.get(t, ()) for t, r in zip(df["table_name"], df["record_id"], strict=True)],
+                index=df.index, dtype=bool)),
+        ]
+    return checks
+
+
+def dataframe_schema(table: Table, ctx: Context | None = None) -> pa.DataFrameSchema:
+    """The pandera schema of `table`; with a context, the cross-table rules are included."""
+    return pa.DataFrameSchema(
+        {f.name: _column(f) for f in table.fields},
+        checks=_cross_rules(table, ctx) if ctx else [],
+        unique=list(table.primary_key),
+        strict=True,
+        ordered=True,
+        name=table.name,
+        description=table.description,
+    )

@@ -1,0 +1,210 @@
+"""The published tables, each defined exactly once.
+
+Read a table top to bottom to learn its columns, their meaning, their allowed values and where each
+value comes from (`Origin`). Everything else is generated from this module.
+"""
+
+from __future__ import annotations
+
+from schemas.model import Field, ForeignKey, Origin, Table
+from schemas.vocabularies import AREAS, FRAMEWORKS, GRADES, INSPECTION_TYPES, PRECISIONS, TABLE_NAMES, THEMES
+
+SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+SOURCE_ID = r"^[a-z0-9][a-z0-9_-]*$"
+GSS_CODE = r"^E(06|08|09|10)[0-9]{6}$"
+
+_precision = tuple(PRECISIONS)
+
+
+def _date(name: str, what: str) -> tuple[Field, Field]:
+    """A date column and its precision column: the convention every dated fact follows."""
+    return (
+        Field(
+            name,
+            "date",
+            f"{what}, stored as the first day of its period (see {name}_precision); null when unknown.",
+            Origin.EVIDENCE,
+            example="2017-02-01",
+        ),
+        Field(
+            f"{name}_precision",
+            "string",
+            f"How much of {name} is known: day, month or year. Null exactly when {name} is null.",
+            Origin.DERIVED,
+            enum=_precision,
+            rule="From the form of the date written in the mapping: YYYY-MM-DD, YYYY-MM or YYYY.",
+            example="month",
+        ),
+    )
+
+
+_la_code = Field(
+    "la_code",
+    "string",
+    "Current ONS GSS code of the local authority.",
+    Origin.DERIVED,
+    required=True,
+    pattern=GSS_CODE,
+    rule="Looked up in reference/local_authorities.csv from local_authority.",
+    example="E06000025",
+)
+
+
+def _local_authority(what: str) -> Field:
+    return Field(
+        "local_authority",
+        "string",
+        f"The council {what}, by its name in the reference register (an alias in the article is resolved to it).",
+        Origin.EVIDENCE,
+        required=True,
+        rule="Must be a name or alias in reference/local_authorities.csv, and a quote must name it.",
+        example="South Gloucestershire",
+    )
+
+
+SOURCES = Table(
+    name="sources",
+    title="Sources",
+    description="One row per raw news article the facts are taken from.",
+    primary_key=("source_id",),
+    fields=(
+        Field("source_id", "string", "Stem of the raw article's file name.", Origin.DERIVED, required=True,
+              pattern=SOURCE_ID, rule="File name of raw/<source_id>.txt without the extension.",
+              example="000_09d284dea3b9a717"),
+        Field("path", "string", "Path of the raw article in the repository.", Origin.DERIVED, required=True,
+              rule="raw/<source_id>.txt", example="raw/000_09d284dea3b9a717.txt"),
+        Field("sha256", "string", "SHA-256 of the raw article's bytes.", Origin.DERIVED, required=True,
+              pattern=r"^[0-9a-f]{64}$", rule="Hash of the file as read."),
+        Field("title", "string", "Headline of the article, exactly as in the raw text.", Origin.QUOTE,
+              required=True, example="‘Serious failings’ in children’s services in South Gloucestershire"),
+        Field("publisher", "string", "Publisher named in the article; null when the article does not name one.",
+              Origin.QUOTE, example="CYP Now"),
+        *_date("published_date", "Date the article was published"),
+        Field("characters", "integer", "Length of the article in Unicode code points (the unit of char_start/char_end).",
+              Origin.DERIVED, required=True, minimum=0, rule="len() of the decoded text."),
+    ),
+)
+
+INSPECTIONS = Table(
+    name="inspections",
+    title="Inspections and visits",
+    description="One row per Ofsted inspection or visit of a council's children's services that an article reports.",
+    primary_key=("inspection_id",),
+    fields=(
+        Field("inspection_id", "string", "Curator-assigned slug: <local-authority>-<year>-<kind>.", Origin.CURATOR,
+              required=True, pattern=SLUG, example="south-gloucestershire-2016-sif"),
+        _local_authority("inspected"),
+        _la_code,
+        Field("inspection_type", "string", "Kind of inspection or visit.", Origin.EVIDENCE, required=True,
+              enum=tuple(INSPECTION_TYPES), example="full_inspection"),
+        Field("framework", "string", "Ofsted framework the inspection was carried out under; null when it cannot be told.",
+              Origin.EVIDENCE, enum=tuple(FRAMEWORKS), derivable=True,
+              rule="When the mapping does not state it: derived from inspection_type and the visit (else published) "
+                   "date: full inspections and monitoring visits from Nov 2013 to Dec 2017 are sif; full inspections, "
+                   "focused and monitoring visits from Jan 2018 are ilacs; joint targeted area inspections are jtai; "
+                   "anything earlier, or a date too imprecise to tell, stays null.",
+              example="sif"),
+        Field("visit_start", "date", "First day of the inspectors' fieldwork, at visit_precision; null when unknown.",
+              Origin.EVIDENCE, example="2017-02-01"),
+        Field("visit_end", "date", "Last day of the fieldwork, at visit_precision; null when unknown.",
+              Origin.EVIDENCE, example="2017-03-01"),
+        Field("visit_precision", "string", "Precision of visit_start and visit_end. Null exactly when both are null.",
+              Origin.DERIVED, enum=_precision, rule="From the form of the dates written in the mapping (both alike)."),
+        *_date("published_date", "Date Ofsted published the report"),
+        Field("overall_grade", "string", "Overall effectiveness grade; null when the inspection is ungraded or the grade unknown.",
+              Origin.EVIDENCE, enum=tuple(GRADES), example="inadequate"),
+        Field("recommendations_count", "integer", "Number of recommendations the report makes, as the article states it.",
+              Origin.EVIDENCE, minimum=0, example="22"),
+    ),
+)
+
+JUDGEMENTS = Table(
+    name="judgements",
+    title="Graded judgements",
+    description="One row per graded judgement of an inspection, including its overall effectiveness.",
+    primary_key=("inspection_id", "area"),
+    foreign_keys=(ForeignKey(("inspection_id",), "inspections", ("inspection_id",)),),
+    fields=(
+        Field("inspection_id", "string", "The inspection judged.", Origin.CURATOR, required=True, pattern=SLUG),
+        Field("area", "string", "What was judged, on a vocabulary common to all frameworks.", Origin.DERIVED,
+              required=True, enum=tuple(AREAS),
+              rule="area_label looked up in reference/judgement_areas.csv; the overall_effectiveness row is "
+                   "derived from the inspection's overall_grade and shares its quotes.",
+              example="help_and_protection"),
+        Field("area_label", "string", "The judgement area as the article words it; null for an overall grade the "
+              "article gives without naming the area.", Origin.QUOTE,
+              example="Children who need help and protection"),
+        Field("grade", "string", "The grade given.", Origin.EVIDENCE, required=True, enum=tuple(GRADES),
+              example="inadequate"),
+    ),
+    record_id_fields=("inspection_id", "area"),
+)
+
+RECOMMENDATIONS = Table(
+    name="recommendations",
+    title="Recommendations and priority actions",
+    description="One row per recommendation, area for improvement or priority action an article reports.",
+    primary_key=("recommendation_id",),
+    foreign_keys=(ForeignKey(("inspection_id",), "inspections", ("inspection_id",)),),
+    fields=(
+        Field("recommendation_id", "string", "Curator-assigned slug: <inspection_id>-<n>.", Origin.CURATOR,
+              required=True, pattern=SLUG, example="south-gloucestershire-2021-11-focused-visit-1"),
+        Field("inspection_id", "string", "The inspection that made it.", Origin.CURATOR, required=True, pattern=SLUG),
+        Field("text", "string", "The recommendation, exactly as the article words it.", Origin.QUOTE, required=True),
+        Field("theme", "string", "What the recommendation is about (curator's classification of the text).",
+              Origin.EVIDENCE, required=True, enum=tuple(THEMES), example="front_door"),
+        Field("urgent", "boolean", "True for a priority action or a recommendation the article says is urgent.",
+              Origin.EVIDENCE, required=True, example="true"),
+    ),
+)
+
+FUNDING_COMMITMENTS = Table(
+    name="funding_commitments",
+    title="Funding commitments",
+    description="One row per amount of money a council commits to its children's services, as reported.",
+    primary_key=("commitment_id",),
+    foreign_keys=(ForeignKey(("inspection_id",), "inspections", ("inspection_id",)),),
+    fields=(
+        Field("commitment_id", "string", "Curator-assigned slug: <local-authority>-<year>-<amount>.", Origin.CURATOR,
+              required=True, pattern=SLUG, example="gloucestershire-2017-9-2m"),
+        _local_authority("committing the money"),
+        _la_code,
+        Field("amount_gbp", "integer", "Amount in whole pounds.", Origin.EVIDENCE, required=True, minimum=1,
+              rule="Must equal an amount written in a quote (£9.2m = 9200000).", example="9200000"),
+        Field("period_years", "integer", "Number of years the money is spread over; null when not stated.",
+              Origin.EVIDENCE, minimum=1, example="4"),
+        Field("purpose", "string", "What the money is for, exactly as the article words it.", Origin.QUOTE,
+              required=True),
+        *_date("announced_date", "Date the commitment was announced or agreed"),
+        Field("inspection_id", "string", "The inspection the article reports the commitment with; null when none.",
+              Origin.CURATOR, pattern=SLUG),
+    ),
+)
+
+PROVENANCE = Table(
+    name="provenance",
+    title="Provenance",
+    description="One row per quote backing a field of a record: raw text[char_start:char_end] == quote.",
+    primary_key=("table_name", "record_id", "field", "source_id", "char_start"),
+    foreign_keys=(ForeignKey(("source_id",), "sources", ("source_id",)),),
+    fields=(
+        Field("table_name", "string", "Table of the record backed.", Origin.DERIVED, required=True,
+              enum=TABLE_NAMES[:-1], rule="The table the mapping fact was applied to."),
+        Field("record_id", "string", "Key of the record backed; for judgements <inspection_id>/<area>.",
+              Origin.DERIVED, required=True, rule="The record's primary key values joined by '/'."),
+        Field("field", "string", "Column of the record the quote backs.", Origin.DERIVED, required=True),
+        Field("source_id", "string", "Article the quote is in.", Origin.DERIVED, required=True, pattern=SOURCE_ID),
+        Field("char_start", "integer", "Offset of the quote's first code point in the decoded article (0-based).",
+              Origin.DERIVED, required=True, minimum=0),
+        Field("char_end", "integer", "Offset one past the quote's last code point.", Origin.DERIVED, required=True,
+              minimum=1),
+        Field("quote", "string", "The exact span of the raw article.", Origin.DERIVED, required=True),
+        Field("note", "string", "The curator's note on how the value was read or inferred from the quotes.",
+              Origin.CURATOR),
+    ),
+)
+
+TABLES: dict[str, Table] = {
+    t.name: t for t in (SOURCES, INSPECTIONS, JUDGEMENTS, RECOMMENDATIONS, FUNDING_COMMITMENTS, PROVENANCE)
+}
+assert tuple(TABLES) == TABLE_NAMES

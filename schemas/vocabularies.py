@@ -1,0 +1,80 @@
+"""Controlled vocabularies shared by the tables, each value with the meaning the docs show."""
+
+from __future__ import annotations
+
+PRECISIONS: dict[str, str] = {
+    "day": "the exact day is known",
+    "month": "only the month is known; the date is the first day of that month",
+    "year": "only the year is known; the date is 1 January of that year",
+}
+
+GRADES: dict[str, str] = {
+    "outstanding": "Outstanding",
+    "good": "Good",
+    "requires_improvement": "Requires improvement (to be good); SIF and ILACS wording",
+    "adequate": "Adequate; the pre-2013 grade, kept as reported (Ofsted later recoded it)",
+    "inadequate": "Inadequate",
+}
+
+# Words that must appear in a quote backing a grade (lower-case, after typographic normalisation).
+GRADE_WORDS: dict[str, str] = {
+    "outstanding": "outstanding",
+    "good": "good",
+    "requires_improvement": "requires improvement",
+    "adequate": "adequate",
+    "inadequate": "inadequate",
+}
+
+INSPECTION_TYPES: dict[str, str] = {
+    "full_inspection": "A graded inspection of the local authority's children's services (SLAC, SIF, ILACS standard or short inspection, ...)",
+    "focused_visit": "An ungraded ILACS focused visit looking at one area of practice",
+    "monitoring_visit": "An ungraded visit to a council judged inadequate, checking its progress",
+    "joint_targeted_area_inspection": "A joint targeted area inspection (JTAI) by Ofsted, CQC, HMICFRS and HMIP",
+}
+
+FRAMEWORKS: dict[str, str] = {
+    "jar": "Joint area review (2005-2009)",
+    "slac": "Inspection of safeguarding and looked after children services, with the CQC (2009-2012)",
+    "cpi": "Inspection of local authority arrangements for the protection of children (2012-2013)",
+    "sif": "Single inspection framework (November 2013 - December 2017)",
+    "ilacs": "Inspecting local authority children's services (January 2018 onwards)",
+    "jtai": "Joint targeted area inspection (2016 onwards)",
+}
+
+AREAS: dict[str, str] = {
+    "overall_effectiveness": "Overall effectiveness of the services",
+    "help_and_protection": "Experiences and progress of children who need help and protection (safeguarding services)",
+    "children_in_care": "Experiences and progress of children in care / looked after and achieving permanence",
+    "adoption": "Adoption performance",
+    "care_leavers": "Experiences and progress of care leavers",
+    "leadership": "Leadership, management and governance; impact of leaders on social work practice",
+    "safeguarding_board": "Review of the Local Safeguarding Children Board (SIF)",
+}
+
+THEMES: dict[str, str] = {
+    "front_door": "Contacts, referrals, thresholds and decision-making at the front door",
+    "assessment_and_risk": "Assessment of risk and the actions taken to reduce it",
+    "child_protection": "Child protection enquiries, strategy meetings and plans",
+    "children_in_need": "Support for children in need",
+    "children_in_care": "Children in care and permanence",
+    "care_leavers": "Care leavers",
+    "disabled_children": "Disabled children",
+    "exploitation": "Children at risk of exploitation or missing",
+    "elective_home_education": "Children educated at home",
+    "voice_of_the_child": "Seeking and recording children's views",
+    "record_keeping": "Case recording and records of decisions",
+    "information_sharing": "Information sharing between agencies",
+    "quality_assurance": "Audit, quality assurance and management oversight",
+    "leadership_and_management": "Leadership, management and governance",
+    "workforce": "Recruitment, retention, caseloads and training",
+    "other": "Anything else",
+}
+
+TABLE_NAMES: tuple[str, ...] = (
+    "sources",
+    "inspections",
+    "judgements",
+    "recommendations",
+    "funding_commitments",
+    "provenance",
+)
