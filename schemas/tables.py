@@ -91,8 +91,8 @@ INSPECTIONS = Table(
     description="One row per Ofsted inspection or visit of a council's children's services that an article reports.",
     primary_key=("inspection_id",),
     fields=(
-        Field("inspection_id", "string", "Curator-assigned slug: <local-authority>-<year>-<kind>.", Origin.CURATOR,
-              required=True, pattern=SLUG, example="south-gloucestershire-2016-sif"),
+        Field("inspection_id", "string", "Curator-assigned slug: <local-authority>-<year of the visit, else of publication>-<inspection type>.", Origin.CURATOR,
+              required=True, pattern=SLUG, example="south-gloucestershire-2016-full-inspection"),
         _local_authority("inspected"),
         _la_code,
         Field("inspection_type", "string", "Kind of inspection or visit.", Origin.EVIDENCE, required=True,

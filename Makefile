@@ -1,0 +1,39 @@
+# Two commands do everything: `make run` builds and publishes the dataset, `make test` runs every test.
+# Both create the virtual environment from requirements.lock (every package pinned) when it is missing
+# or older than the lock.
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-from-lock
+PIP := $(BIN)/pip --disable-pip-version-check --quiet
+
+.PHONY: run test lint lock clean
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -r requirements.lock
+	$(PIP) install --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/ofsted-dataset build
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+# Re-pin after changing the dependencies in pyproject.toml (needs the package index).
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet "setuptools==84.2.1" && .lock-venv/bin/pip install --quiet -e ".[dev]"
+	{ echo "# Every package the project installs, transitive ones included: the tested environment."; \
+	  echo "# Regenerate after changing pyproject.toml: make lock"; \
+	  .lock-venv/bin/pip freeze --exclude-editable --all | grep -v -E '^(pip)=='; } > requirements.lock
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) .prefect staged/build

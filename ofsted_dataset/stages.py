@@ -1,0 +1,65 @@
+"""The pipeline's stages as plain functions; `flows/build_dataset.py` only wires them to Prefect.
+
+Each stage takes and returns plain values so it can be unit-tested without Prefect, and each is one
+Prefect task for the whole batch of articles (never one task per article: a task run costs ~10 ms).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+
+from ofsted_dataset.apply import apply_mappings
+from ofsted_dataset.arrow_tables import to_arrow_tables
+from ofsted_dataset.errors import CurationError, Problem
+from ofsted_dataset.ingest import Article, read_articles
+from ofsted_dataset.mappings import load_mappings
+from ofsted_dataset.reference import JudgementAreas, Register
+from ofsted_dataset.release import PublishResult, publish
+from ofsted_dataset.validate import validate_tables
+
+
+@dataclass
+class Ingested:
+    articles: dict[str, Article]
+    problems: list[Problem]
+
+
+@dataclass
+class Applied:
+    tables: dict[str, pa.Table]
+    mapped: list[str]  # source ids with a mapping
+    waiting: list[str]  # raw articles with no mapping yet (waiting for curation)
+    facts: int  # curated records applied, before merging
+    quotes: int  # provenance rows
+    problems: list[Problem] = field(default_factory=list)
+
+
+def ingest(root: Path) -> Ingested:
+    articles, problems = read_articles(root / "raw")
+    return Ingested(articles, problems)
+
+
+def apply(root: Path, ingested: Ingested) -> Applied:
+    """Load every mapping, match its quotes in its article and build the tables."""
+    mappings, problems = load_mappings(root / "mappings")
+    problems = [*ingested.problems, *problems]
+    rows, apply_problems = apply_mappings(mappings, ingested.articles, Register.load(), JudgementAreas.load())
+    problems += apply_problems
+    mapped = sorted(m.source_id for m in mappings)
+    waiting = sorted(set(ingested.articles) - set(mapped))
+    facts = sum(1 + len(m.records) for m in mappings)
+    return Applied(to_arrow_tables(rows), mapped, waiting, facts, len(rows["provenance"]), problems)
+
+
+def check(applied: Applied, ingested: Ingested) -> dict[str, int]:
+    """Stop on any curation problem, then validate the tables; returns rows per table."""
+    if applied.problems:
+        raise CurationError(applied.problems)
+    return validate_tables(applied.tables, {k: a.text for k, a in ingested.articles.items()})
+
+
+def release(root: Path, applied: Applied) -> PublishResult:
+    return publish(applied.tables, applied.tables["sources"].to_pylist(), root)
