@@ -9,7 +9,6 @@ a value is either in a mapping and proven by its quotes, or derived by a rule na
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,7 +49,7 @@ class _Context:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _provenance(table: str, record_id: str, name: str, source_id: str, span: Any, note: str | None) -> dict:  # noqa: ANN401
+def _provenance(table: str, record_id: str, name: str, source_id: str, span: Any, note: str | None) -> dict:
     return {"table_name": table, "record_id": record_id, "field": name, "source_id": source_id,
             "char_start": span.start, "char_end": span.end, "quote": span.text, "note": note}
 
@@ -74,12 +73,11 @@ def _resolve(ctx: _Context, mapping: Mapping, record: Record, name: str, quote: 
     try:
         return source_id, find_quote(ctx.articles[source_id].text, quote.text, quote.occurrence)
     except QuoteNotFound as exc:
-        shown = quote.text if len(quote.text) <= 80 else quote.text[:77] + "..."
-        ctx.problems.append(Problem(file, quote.line, where, f"quote {shown!r} {exc} (raw/{source_id}.txt)"))
+        ctx.problems.append(Problem(file, quote.line, where, f"quote {quote.text!r} {exc} (raw/{source_id}.txt)"))
         return None
 
 
-def _cross_check(ctx: _Context, table: str, name: str, value: Any, quotes: list[str], note: str | None) -> str | None:  # noqa: ANN401
+def _cross_check(ctx: _Context, table: str, name: str, value: Any, quotes: list[str], note: str | None) -> str | None:
     if (table, name) in _GRADE_FIELDS:
         return crosschecks.check_grade(value, quotes)
     if (table, name) in _NUMBER_FIELDS:
@@ -181,7 +179,7 @@ def _provenance_key(row: dict[str, Any]) -> tuple:
 _PERIOD = {"year": 4, "month": 7, "day": 10}
 
 
-def _agree(a: Any, b: Any) -> Any:  # noqa: ANN401
+def _agree(a: Any, b: Any) -> Any:
     """The value two articles agree on, or None. A date agrees with a more precise date inside its
     period (2019 and 2019-03): the more precise one is kept."""
     if a == b:
@@ -194,7 +192,7 @@ def _agree(a: Any, b: Any) -> Any:  # noqa: ANN401
     return None
 
 
-def _show(value: Any) -> str:  # noqa: ANN401
+def _show(value: Any) -> str:
     if isinstance(value, CuratedDate):
         return repr(value.value.isoformat()[: _PERIOD[value.precision]])
     return repr(value)

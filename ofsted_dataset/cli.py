@@ -37,7 +37,7 @@ def _prefect_environment(root: Path) -> None:
 def _build(args: argparse.Namespace) -> int:
     root = args.root.resolve()
     _prefect_environment(root)
-    from flows.build_dataset import build_dataset  # noqa: PLC0415 - Prefect is imported after its settings
+    from flows.build_dataset import build_dataset
 
     summary = build_dataset(str(root))
     print(f"Sources read: {summary.sources_read} raw article(s), {summary.mapped} with a mapping")
@@ -55,7 +55,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _query(args: argparse.Namespace) -> int:
-    from ofsted_dataset.query import run_query  # noqa: PLC0415 - keeps `build` free of DuckDB start-up
+    from ofsted_dataset.query import run_query
 
     print(run_query(args.sql, args.root.resolve() / "published", args.version))
     return 0

@@ -130,7 +130,7 @@ class _Checker:
                 self.add(node.line_of(key), where, f"unknown key {key!r}{_suggest(key, allowed)}; "
                          f"allowed: {', '.join(allowed)}")
 
-    def quote(self, raw: Any, line: int, where: str) -> Quote | None:  # noqa: ANN401
+    def quote(self, raw: Any, line: int, where: str) -> Quote | None:
         if isinstance(raw, str):
             if not raw.strip():
                 self.add(line, where, "quote is empty")
@@ -145,17 +145,19 @@ class _Checker:
                 ok = False
             if occurrence is not None and (isinstance(occurrence, bool) or not isinstance(occurrence, int)
                                            or occurrence < 1):
-                self.add(raw.line_of("occurrence"), where, f"`occurrence` must be a whole number from 1, found {occurrence!r}")
+                self.add(raw.line_of("occurrence"), where,
+                         f"`occurrence` must be a whole number from 1, found {occurrence!r}")
                 ok = False
             if source is not None and (not isinstance(source, str) or not re.match(r"^[a-z0-9][a-z0-9_-]*$", source)):
                 self.add(raw.line_of("source"), where,
                          f"`source` must be the id of another article (a raw file stem), found {source!r}")
                 ok = False
             return Quote(text, occurrence, source, raw.line) if ok else None
-        self.add(line, where, f"expected a quote (text, or a mapping with text/occurrence/source), found {type(raw).__name__}")
+        self.add(line, where,
+                 f"expected a quote (text, or a mapping with text/occurrence/source), found {type(raw).__name__}")
         return None
 
-    def evidence(self, raw: Any, line: int, where: str) -> Evidence | None:  # noqa: ANN401
+    def evidence(self, raw: Any, line: int, where: str) -> Evidence | None:
         note = None
         items: Any = raw
         if isinstance(raw, LineDict) and "text" not in raw:
@@ -175,7 +177,7 @@ class _Checker:
             return None
         return Evidence(tuple(q for q in quotes if q is not None), note)
 
-    def value(self, f: Field, raw: Any, line: int, where: str) -> Any:  # noqa: ANN401
+    def value(self, f: Field, raw: Any, line: int, where: str) -> Any:
         """Type-check one curated value against its schema field; None after reporting a problem."""
         if f.origin is Origin.QUOTE:
             return self.quote(raw, line, where)
@@ -212,7 +214,7 @@ class _Checker:
             return None
         return raw
 
-    def record(self, table: Table, raw: Any, index: int, fields: dict[str, Field],  # noqa: ANN401
+    def record(self, table: Table, raw: Any, index: int, fields: dict[str, Field],
                required: tuple[str, ...]) -> Record | None:
         where = f"{table.name}[{index}]"
         if not isinstance(raw, LineDict):

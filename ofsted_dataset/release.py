@@ -107,7 +107,7 @@ def _bump(previous: str | None, old: dict[str, Any], new: dict[str, Any], old_di
     return f"{major}.{minor}.{patch + 1}"
 
 
-def _replace_pointer(path: Path, write: Any) -> None:  # noqa: ANN401
+def _replace_pointer(path: Path, write: Any) -> None:
     """Write a pointer file beside its final name, then rename over it: readers see old or new."""
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.unlink(missing_ok=True)

@@ -11,6 +11,9 @@ from schemas.pandera_schemas import Context, dataframe_schema
 from schemas.tables import TABLES
 
 MAX_ROWS_SHOWN = 20
+# pandera's names for its built-in checks, in words.
+_CHECK_WORDS = {"not_nullable": "a value", "field_uniqueness": "a unique value",
+                "multiple_fields_uniqueness": "a unique key"}
 
 
 def to_frames(tables: dict[str, pa_arrow.Table]) -> dict[str, pd.DataFrame]:
@@ -18,17 +21,23 @@ def to_frames(tables: dict[str, pa_arrow.Table]) -> dict[str, pd.DataFrame]:
 
 
 def _describe(name: str, frame: pd.DataFrame, failures: pd.DataFrame) -> list[str]:
-    """One line per failing value or row, with the row's key so a curator can find the record."""
+    """One line per failing value (column checks) or failing row (row rules), with the row's key so a
+    curator can find the record."""
     key = list(TABLES[name].primary_key)
-    lines = []
+    lines: list[str] = []
     for case in failures.itertuples(index=False):
-        row = f" row {int(case.index)}" if pd.notna(case.index) else ""
+        row = ""
         if pd.notna(case.index) and int(case.index) in frame.index:
             values = frame.loc[int(case.index), key]
             row = " (" + ", ".join(f"{k}={v}" for k, v in zip(key, values, strict=True)) + ")"
-        column = f" column {case.column}" if case.column and case.column != name else ""
-        found = "" if case.column == name else f": found {case.failure_case!r}"
-        lines.append(f"{name}{row}{column}: expected {case.check}{found}")
+        check = _CHECK_WORDS.get(str(case.check), case.check)
+        if case.schema_context == "DataFrameSchema":
+            line = f"{name}{row}: expected {check}"  # a rule over whole rows: one line per row
+        else:
+            found = "null" if pd.isna(case.failure_case) else repr(case.failure_case)
+            line = f"{name}{row} column {case.column}: expected {check}: found {found}"
+        if line not in lines:
+            lines.append(line)
     return lines
 
 

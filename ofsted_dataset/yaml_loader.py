@@ -24,7 +24,7 @@ class LineDict(dict):
 
 
 class _Loader(yaml.SafeLoader):
-    def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: ANN401 - PyYAML's signature
+    def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.constructor.ConstructorError(
@@ -66,10 +66,10 @@ class YamlError(Exception):
         self.message = message
 
 
-def load_yaml(text: str) -> Any:  # noqa: ANN401 - YAML documents are any plain data
+def load_yaml(text: str) -> Any:
     """Parse one YAML document; raise YamlError with the line of the problem."""
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
+        return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

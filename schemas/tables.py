@@ -80,7 +80,8 @@ SOURCES = Table(
         Field("publisher", "string", "Publisher named in the article; null when the article does not name one.",
               Origin.QUOTE, example="CYP Now"),
         *_date("published_date", "Date the article was published"),
-        Field("characters", "integer", "Length of the article in Unicode code points (the unit of char_start/char_end).",
+        Field("characters", "integer",
+              "Length of the article in Unicode code points (the unit of char_start/char_end).",
               Origin.DERIVED, required=True, minimum=0, rule="len() of the decoded text."),
     ),
 )
@@ -91,13 +92,16 @@ INSPECTIONS = Table(
     description="One row per Ofsted inspection or visit of a council's children's services that an article reports.",
     primary_key=("inspection_id",),
     fields=(
-        Field("inspection_id", "string", "Curator-assigned slug: <local-authority>-<year of the visit, else of publication>-<inspection type>.", Origin.CURATOR,
+        Field("inspection_id", "string",
+              "Curator-assigned slug: <local-authority>-<year of the visit, else of publication>-<inspection type>.",
+              Origin.CURATOR,
               required=True, pattern=SLUG, example="south-gloucestershire-2016-full-inspection"),
         _local_authority("inspected"),
         _la_code,
         Field("inspection_type", "string", "Kind of inspection or visit.", Origin.EVIDENCE, required=True,
               enum=tuple(INSPECTION_TYPES), example="full_inspection"),
-        Field("framework", "string", "Ofsted framework the inspection was carried out under; null when it cannot be told.",
+        Field("framework", "string",
+              "Ofsted framework the inspection was carried out under; null when it cannot be told.",
               Origin.EVIDENCE, enum=tuple(FRAMEWORKS), derivable=True,
               rule="When the mapping does not state it: derived from inspection_type and the visit (else published) "
                    "date: full inspections and monitoring visits from Nov 2013 to Dec 2017 are sif; full inspections, "
@@ -111,9 +115,11 @@ INSPECTIONS = Table(
         Field("visit_precision", "string", "Precision of visit_start and visit_end. Null exactly when both are null.",
               Origin.DERIVED, enum=_precision, rule="From the form of the dates written in the mapping (both alike)."),
         *_date("published_date", "Date Ofsted published the report"),
-        Field("overall_grade", "string", "Overall effectiveness grade; null when the inspection is ungraded or the grade unknown.",
+        Field("overall_grade", "string",
+              "Overall effectiveness grade; null when the inspection is ungraded or the grade unknown.",
               Origin.EVIDENCE, enum=tuple(GRADES), example="inadequate"),
-        Field("recommendations_count", "integer", "Number of recommendations the report makes, as the article states it.",
+        Field("recommendations_count", "integer",
+              "Number of recommendations the report makes, as the article states it.",
               Origin.EVIDENCE, minimum=0, example="22"),
     ),
 )

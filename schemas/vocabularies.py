@@ -26,7 +26,10 @@ GRADE_WORDS: dict[str, str] = {
 }
 
 INSPECTION_TYPES: dict[str, str] = {
-    "full_inspection": "A graded inspection of the local authority's children's services (SLAC, SIF, ILACS standard or short inspection, ...)",
+    "full_inspection": (
+        "A graded inspection of the local authority's children's services "
+        "(SLAC, SIF, ILACS standard or short inspection, ...)"
+    ),
     "focused_visit": "An ungraded ILACS focused visit looking at one area of practice",
     "monitoring_visit": "An ungraded visit to a council judged inadequate, checking its progress",
     "joint_targeted_area_inspection": "A joint targeted area inspection (JTAI) by Ofsted, CQC, HMICFRS and HMIP",

@@ -1,0 +1,97 @@
+"""The real pipeline, end to end: the `ofsted-dataset` command running the Prefect flow (embedded
+server) on copies of the project, as `make run` does."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PROJECT, copy_project, edit
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def prefect_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One Prefect database for the module: it is created and migrated once (~20 s), not per run."""
+    return tmp_path_factory.mktemp("prefect-home")
+
+
+def run_cli(root: Path, prefect_home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PREFECT_HOME": str(prefect_home)}
+    env.pop("PREFECT_API_URL", None)
+    return subprocess.run([sys.executable, "-m", "ofsted_dataset.cli", "--root", str(root), *args],
+                          capture_output=True, text=True, env=env, timeout=300, check=False)
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()}
+
+
+def test_build_publishes_1_0_0_then_nothing_new(tmp_path, prefect_home):
+    root = copy_project(tmp_path / "project")
+    first = run_cli(root, prefect_home, "build")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.splitlines() == [
+        "Sources read: 5 raw article(s), 5 with a mapping",
+        "Facts applied: 40 curated record(s), 155 quote(s) matched",
+        "Rows: sources 5, inspections 10, judgements 17, recommendations 8, funding_commitments 2, provenance 155",
+        "Release 1.0.0 written to published/1.0.0",
+    ]
+    assert "Traceback" not in first.stderr and "ERROR" not in first.stderr, first.stderr
+    assert (root / "published" / "LATEST").read_text(encoding="utf-8") == "1.0.0\n"
+    assert os.readlink(root / "published" / "current") == "1.0.0"
+
+    # Same inputs, same bytes: the data files equal the committed release's.
+    built, committed = tree_digest(root / "published" / "1.0.0" / "data"), tree_digest(
+        PROJECT / "published" / "1.0.0" / "data")
+    assert built == committed
+
+    before = tree_digest(root / "published")
+    second = run_cli(root, prefect_home, "build")
+    assert second.returncode == 0, second.stderr
+    assert second.stdout.splitlines()[-1] == "No changes: release 1.0.0 is current; nothing published"
+    assert tree_digest(root / "published") == before
+
+    query = run_cli(root, prefect_home, "query",
+                    "select inspection_id, overall_grade, published_date from inspections "
+                    "where local_authority = 'Gloucestershire' order by inspection_id")
+    assert query.returncode == 0, query.stderr
+    assert query.stdout.splitlines() == [
+        "inspection_id                         overall_grade  published_date",
+        "------------------------------------  -------------  --------------",
+        "gloucestershire-2010-full-inspection  inadequate     2011-01-01",
+        "gloucestershire-2017-full-inspection  inadequate     2017-06-01",
+        "(2 rows)",
+    ]
+
+
+def test_a_missing_quote_stops_the_run_and_publishes_nothing(tmp_path, prefect_home):
+    root = copy_project(tmp_path / "project", with_release=True)
+    edit(root / "mappings" / "004_99f45e7fed0112e3.yaml", 'published_date: "Published 7th July 2017"',
+         'published_date: "Published 17th July 2017"')
+    before = tree_digest(root / "published")
+    result = run_cli(root, prefect_home, "build")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "error: 1 curation problem(s) in 1 file(s); nothing was published.",
+        "  - mappings/004_99f45e7fed0112e3.yaml:9: sources[0].published_date: quote 'Published 17th July 2017' "
+        "not found in the article (raw/004_99f45e7fed0112e3.txt)",
+    ]
+    assert tree_digest(root / "published") == before
+
+
+def test_a_corrected_value_makes_a_patch_release(tmp_path, prefect_home):
+    root = copy_project(tmp_path / "project", with_release=True)
+    edit(root / "mappings" / "002_3dafbde2ba55b338.yaml", "theme: front_door", "theme: leadership_and_management")
+    result = run_cli(root, prefect_home, "build")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "Release 1.0.1 written to published/1.0.1 (previous 1.0.0)"
+    assert tree_digest(root / "published" / "1.0.0") == tree_digest(PROJECT / "published" / "1.0.0")
