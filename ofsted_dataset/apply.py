@@ -92,7 +92,7 @@ def _cross_check(ctx: _Context, table: str, name: str, value: Any, quotes: list[
             hint = ctx.register.suggestions(value)
             did = f" (did you mean {hint[0]!r}?)" if hint else ""
             return f"{value!r} is not in reference/local_authorities.csv{did}"
-        return crosschecks.check_names(la.names, quotes)
+        return crosschecks.check_names(la.names, quotes, ctx.register.names_containing(la))
     return None
 
 

@@ -19,14 +19,15 @@ _MONEY = re.compile(
 )
 _SCALE = {None: 1, "k": 1_000, "thousand": 1_000, "m": 1_000_000, "million": 1_000_000,
           "bn": 1_000_000_000, "billion": 1_000_000_000}
+_RI_TO_BE_GOOD = re.compile(r"requires improvement to be good", re.IGNORECASE)
 _UNITS = [
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
     "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
 ]
 _TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 _MONTHS = [
-    "january", "february", "march", "april", "may", "june",
-    "july", "august", "september", "october", "november", "december",
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
 ]
 
 
@@ -51,13 +52,15 @@ def number_words(value: int) -> list[str]:
     return words
 
 
-def _mentions(word: str, quotes: list[str]) -> bool:
-    pattern = re.compile(rf"(?<![\w]){re.escape(word)}(?![\w])", re.IGNORECASE)
+def _mentions(word: str, quotes: list[str], ignore_case: bool = True) -> bool:
+    pattern = re.compile(rf"(?<![\w]){re.escape(word)}(?![\w])", re.IGNORECASE if ignore_case else 0)
     return any(pattern.search(fold(q)) for q in quotes)
 
 
 def check_grade(grade: str, quotes: list[str]) -> str | None:
     word = GRADE_WORDS[grade]
+    # "requires improvement to be good" is one grade: its last word must not back a grade of good.
+    quotes = [_RI_TO_BE_GOOD.sub("requires improvement", fold(q)) for q in quotes]
     if _mentions(word, quotes):
         return None
     return f"grade {grade!r} is not stated in its quotes (expected the word {word!r})"
@@ -87,8 +90,9 @@ def check_date(date: CuratedDate, quotes: list[str], note: str | None) -> str | 
         missing.append(f"the year {date.value.year}")
     if date.precision in ("month", "day"):
         month = _MONTHS[date.value.month - 1]
-        if not (_mentions(month, quotes) or _mentions(month[:3], quotes)):
-            missing.append(f"the month {month.title()}")
+        exact = month == "May"  # the verb "may" is not the month
+        if not (_mentions(month, quotes, not exact) or _mentions(month[:3], quotes, not exact)):
+            missing.append(f"the month {month}")
     if date.precision == "day" and not re.search(rf"(?<!\d)0?{date.value.day}(?!\d)", " ".join(quotes)):
         missing.append(f"the day {date.value.day}")
     if not missing:
@@ -96,7 +100,12 @@ def check_date(date: CuratedDate, quotes: list[str], note: str | None) -> str | 
     return f"its quotes do not state {' and '.join(missing)}: add a `note` saying how the date was inferred"
 
 
-def check_names(names: tuple[str, ...], quotes: list[str]) -> str | None:
+def check_names(names: tuple[str, ...], quotes: list[str], others: tuple[str, ...] = ()) -> str | None:
+    """A quote must name the council; `others` are longer names of other councils that contain one of
+    its names ("South Gloucestershire" for Gloucestershire) and do not count."""
+    for other in sorted(others, key=len, reverse=True):
+        pattern = re.compile(rf"(?<![\w]){re.escape(fold(other))}(?![\w])", re.IGNORECASE)
+        quotes = [pattern.sub(" ", fold(q)) for q in quotes]
     if any(_mentions(fold(n), quotes) for n in names):
         return None
     return f"no quote names the council (as any of: {', '.join(names)})"

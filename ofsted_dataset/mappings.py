@@ -182,6 +182,8 @@ class _Checker:
         if f.origin is Origin.QUOTE:
             return self.quote(raw, line, where)
         if f.type == "date":
+            if isinstance(raw, int) and not isinstance(raw, bool):
+                raw = str(raw)  # YAML reads an unquoted year as a number
             if not isinstance(raw, str):
                 self.add(line, where, f"expected a date written YYYY, YYYY-MM or YYYY-MM-DD, found {raw!r}")
                 return None
@@ -293,7 +295,8 @@ def load_mapping(path: Path) -> tuple[Mapping | None, list[Problem]]:
                       f"expected the SHA-256 (64 hex digits) of the raw article as curated, found {sha!r}")
             sha = ""
         fields = mapping_fields(TABLES["sources"])
-        stripped = LineDict({k: v for k, v in source.items() if k not in ("file", "sha256")})
+        # Unknown keys were reported against SOURCE_KEYS above; the record sees only the known ones.
+        stripped = LineDict({k: v for k, v in source.items() if k in SOURCE_KEYS and k not in ("file", "sha256")})
         stripped.line, stripped.key_lines = source.line, source.key_lines
         source_record = check.record(TABLES["sources"], stripped, 0, fields, ("title",))
         if source_record:

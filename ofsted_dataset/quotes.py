@@ -18,14 +18,14 @@ from functools import lru_cache
 _SINGLE_QUOTES = "'‘’‚‛′`´"
 _DOUBLE_QUOTES = "\"“”„‟″«»"
 _DASHES = "-‐‑‒–—―−"
-_SPACES = " \t\n\r\f\v\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 
 _CLASSES: dict[str, str] = {}
 for _group in (_SINGLE_QUOTES, _DOUBLE_QUOTES, _DASHES):
     _cls = "[" + "".join(re.escape(c) for c in _group) + "]"
     for _c in _group:
         _CLASSES[_c] = _cls
-_WHITESPACE = "[" + "".join(re.escape(c) for c in _SPACES) + "]+"
+# Python's \s is the set str.split() splits on: every Unicode space, no-break space and line break.
+_WHITESPACE = r"\s+"
 
 # The same equivalences as a translation table, for comparing short strings (grades, labels).
 _FOLD = str.maketrans(

@@ -7,6 +7,7 @@ curator's spelling of a name or label finds its row.
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,6 +60,15 @@ class Register:
                 )
                 for row in rows
             ]
+        )
+
+    def names_containing(self, la: LocalAuthority) -> tuple[str, ...]:
+        """Names of *other* councils that contain one of `la`'s names as whole words ("South
+        Gloucestershire" contains "Gloucestershire"): a quote naming them does not name `la`."""
+        own = [re.compile(rf"(?<!\w){re.escape(_key(n))}(?!\w)") for n in la.names]
+        return tuple(
+            name for other in self.authorities if other is not la for name in other.names
+            if any(p.search(_key(name)) for p in own)
         )
 
     def find(self, name: str) -> LocalAuthority | None:

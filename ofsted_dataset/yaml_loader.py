@@ -25,10 +25,10 @@ class LineDict(dict):
 
 class _Loader(yaml.SafeLoader):
     def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise yaml.constructor.ConstructorError(
-                None, None, "anchors and aliases (*name) are not allowed in mappings", event.start_mark
+                None, None, "anchors and aliases (&name, *name) are not allowed in mappings", event.start_mark
             )
         return super().compose_node(parent, index)
 
