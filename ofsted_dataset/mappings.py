@@ -34,7 +34,8 @@ from schemas.tables import TABLES
 
 # The tables a mapping may list records for, in the order they are applied.
 RECORD_TABLES = ("inspections", "judgements", "recommendations", "funding_commitments")
-TOP_LEVEL_KEYS = ("source", *RECORD_TABLES, "notes")
+TOP_LEVEL_KEYS = ("source", *RECORD_TABLES, "lint_waivers", "notes")
+WAIVER_KEYS = ("quote", "reason")
 SOURCE_KEYS = ("file", "sha256", "title", "publisher", "published_date", "evidence")
 QUOTE_KEYS = ("text", "occurrence", "source")
 EVIDENCE_KEYS = ("quotes", "note")
@@ -79,6 +80,15 @@ class Record:
         return f"{self.table}[{self.index}]"
 
 
+@dataclass(frozen=True)
+class Waiver:
+    """A sentence `ofsted-dataset lint` would flag, that the curator has read and decided to leave out."""
+
+    quote: str
+    reason: str
+    line: int
+
+
 @dataclass
 class Mapping:
     path: Path
@@ -88,6 +98,7 @@ class Mapping:
     source: Record  # the `source:` block, as a record of the sources table
     records: list[Record]
     notes: str | None
+    waivers: list[Waiver] = field(default_factory=list)
 
 
 def mapping_fields(table: Table) -> dict[str, Field]:
@@ -317,13 +328,29 @@ def load_mapping(path: Path) -> tuple[Mapping | None, list[Problem]]:
             record = check.record(table, item, index, fields, required)
             if record:
                 records.append(record)
+    waivers = []
+    raw_waivers = doc.get("lint_waivers") or []
+    if not isinstance(raw_waivers, list):
+        check.add(doc.line_of("lint_waivers"), "lint_waivers", "expected a list of {quote, reason}")
+        raw_waivers = []
+    for index, item in enumerate(raw_waivers):
+        where = f"lint_waivers[{index}]"
+        if not isinstance(item, LineDict):
+            check.add(doc.line_of("lint_waivers"), where, "expected a mapping with quote and reason")
+            continue
+        check.keys(item, WAIVER_KEYS, where)
+        quote, reason = item.get("quote"), item.get("reason")
+        if not isinstance(quote, str) or not quote.strip() or not isinstance(reason, str) or not reason.strip():
+            check.add(item.line, where, "a waiver needs a non-empty `quote` (the flagged text) and `reason`")
+            continue
+        waivers.append(Waiver(quote, reason, item.line))
     notes = doc.get("notes")
     if notes is not None and not isinstance(notes, str):
         check.add(doc.line_of("notes"), "notes", "expected text")
         notes = None
     if check.problems or source_record is None:
         return None, check.problems
-    return Mapping(path, path.stem, file_name, sha, source_record, records, notes), []
+    return Mapping(path, path.stem, file_name, sha, source_record, records, notes, waivers), []
 
 
 def load_mappings(directory: Path) -> tuple[list[Mapping], list[Problem]]:
