@@ -271,7 +271,7 @@ def test_unknown_top_level_key(tmp_path):
     text = _edit("inspections:\n", "inspection:\n")
     assert _problems(tmp_path, text) == [
         f"{FILE}:8: unknown key 'inspection' (did you mean 'inspections'?); allowed: "
-        "source, inspections, judgements, recommendations, funding_commitments, notes"
+        "source, inspections, judgements, recommendations, funding_commitments, lint_waivers, notes"
     ]
 
 
