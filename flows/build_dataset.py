@@ -12,7 +12,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from ofsted_dataset import stages
-from ofsted_dataset.release import PublishResult
+from ofsted_dataset.publish import PublishResult
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ def build_dataset(root: str) -> RunSummary:
     ingested = ingest(project)
     applied = apply_mappings(project, ingested)
     rows = validate(applied, ingested)
-    result = publish(project, applied)
+    result = publish(project, applied, ingested)
     return RunSummary(
         sources_read=len(ingested.articles),
         mapped=len(applied.mapped),

@@ -47,8 +47,8 @@ def _build(args: argparse.Namespace) -> int:
     print("Rows: " + ", ".join(f"{name} {count}" for name, count in summary.rows.items()))
     release = summary.release
     if release.version:
-        was = f" (previous {release.previous})" if release.previous else ""
-        print(f"Release {release.version} written to published/{release.version}{was}")
+        kind = f"{release.level}, previous {release.previous}" if release.previous else "first release"
+        print(f"Release {release.version} written to published/{release.version} ({kind}): {release.summary}")
     else:
         print(f"No changes: release {release.previous} is current; nothing published")
     return 0
@@ -61,6 +61,66 @@ def _query(args: argparse.Namespace) -> int:
     return 0
 
 
+def _diff(args: argparse.Namespace) -> int:
+    from ofsted_dataset.diff import compare, render_markdown
+
+    published = args.root.resolve() / "published"
+    folders = [published / v for v in (args.old, args.new)]
+    for folder in folders:
+        if not (folder / "datapackage.json").is_file():
+            raise PipelineError(f"release {folder.name} not found in {published}")
+    print(render_markdown(compare(*folders, args.root.resolve())))
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from ofsted_dataset.ingest import read_articles
+    from ofsted_dataset.publish import current_version
+    from ofsted_dataset.reproduce import reproduce
+    from ofsted_dataset.verify import raise_if_invalid
+
+    root = args.root.resolve()
+    target = args.release or current_version(root / "published")
+    if target is None:
+        raise PipelineError("no release to verify: give a version or a release folder")
+    folder = Path(target) if Path(target).is_dir() else root / "published" / target
+    if not folder.is_dir():
+        raise PipelineError(f"release {target} not found (neither a folder nor a version in {root / 'published'})")
+    texts = None
+    if (root / "raw").is_dir() and folder.parent == root / "published":
+        texts = {k: a.text for k, a in read_articles(root / "raw")[0].items()}
+    raise_if_invalid(folder, texts)
+    checked = "checksums, archive, datapackage.json (Frictionless), pandera schemas, CSV = Parquet, DuckDB = Parquet"
+    print(f"{folder.name}: OK ({checked}{', quotes = raw text' if texts else ''})")
+    if args.rebuild:
+        differing = reproduce(root, folder.name)
+        if differing:
+            raise PipelineError(f"rebuilding {folder.name} from raw/ and mappings/ gives different bytes",
+                                differing)
+        print(f"{folder.name}: rebuilt from raw/ and mappings/, byte-identical")
+    return 0
+
+
+def _draft(args: argparse.Namespace) -> int:
+    from ofsted_dataset.draft import draft_for_cli
+
+    path = draft_for_cli(args.article, args.root.resolve())
+    print(f"Draft mapping written to {path.relative_to(args.root.resolve())}: every fact is marked "
+          "`# DRAFT: review`; check each one against the article before the next build")
+    return 0
+
+
+def _lint(args: argparse.Namespace) -> int:
+    from ofsted_dataset.lint import lint
+
+    findings = lint(args.root.resolve())
+    for finding in findings:
+        print(finding)
+    print(f"{len(findings)} sentence(s) look like facts that no mapping quote covers"
+          + ("; curate them or add a lint_waivers entry with a reason" if findings else ""))
+    return 1 if findings else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ofsted-dataset", description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=Path.cwd(),
@@ -70,9 +130,20 @@ def main(argv: list[str] | None = None) -> int:
     query = commands.add_parser("query", help="run SQL over a release; the tables are views")
     query.add_argument("sql")
     query.add_argument("--version", help="release to query (default: the current one)")
+    diff = commands.add_parser("diff", help="what changed between two releases (by key, with old and new values)")
+    diff.add_argument("old")
+    diff.add_argument("new")
+    verify = commands.add_parser("verify", help="check a release: checksums, Frictionless, pandera, CSV and DuckDB")
+    verify.add_argument("release", nargs="?", help="version or release folder (default: the current release)")
+    verify.add_argument("--rebuild", action="store_true",
+                        help="also rebuild it from raw/ and mappings/ and compare byte for byte")
+    draft = commands.add_parser("draft", help="write a draft mapping for an article that has none")
+    draft.add_argument("article", type=Path, help="raw/<source_id>.txt")
+    commands.add_parser("lint", help="sentences that look like facts but no mapping quote covers")
     args = parser.parse_args(argv)
+    handlers = {"build": _build, "query": _query, "diff": _diff, "verify": _verify, "draft": _draft, "lint": _lint}
     try:
-        return {"build": _build, "query": _query}[args.command](args)
+        return handlers[args.command](args)
     except PipelineError as exc:
         print(f"error: {exc.summary}", file=sys.stderr)
         for detail in exc.details:

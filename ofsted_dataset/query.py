@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 
 from ofsted_dataset.errors import PipelineError
-from ofsted_dataset.release import current_version
+from ofsted_dataset.publish import current_version
 from schemas.tables import TABLES
 
 

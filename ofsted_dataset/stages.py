@@ -16,8 +16,8 @@ from ofsted_dataset.arrow_tables import to_arrow_tables
 from ofsted_dataset.errors import CurationError, Problem
 from ofsted_dataset.ingest import Article, read_articles
 from ofsted_dataset.mappings import load_mappings
+from ofsted_dataset.publish import PublishResult, publish
 from ofsted_dataset.reference import JudgementAreas, Register
-from ofsted_dataset.release import PublishResult, publish
 from ofsted_dataset.validate import validate_tables
 
 
@@ -61,5 +61,7 @@ def check(applied: Applied, ingested: Ingested) -> dict[str, int]:
     return validate_tables(applied.tables, {k: a.text for k, a in ingested.articles.items()})
 
 
-def release(root: Path, applied: Applied) -> PublishResult:
-    return publish(applied.tables, applied.tables["sources"].to_pylist(), root)
+def release(root: Path, applied: Applied, ingested: Ingested) -> PublishResult:
+    """Publish a new release if the tables changed (see publish.py for the steps and their safety)."""
+    texts = {k: a.text for k, a in ingested.articles.items()}
+    return publish(applied.tables, applied.tables["sources"].to_pylist(), root, texts)

@@ -41,7 +41,7 @@ def _describe(name: str, frame: pd.DataFrame, failures: pd.DataFrame) -> list[st
     return lines
 
 
-def validate_tables(tables: dict[str, pa_arrow.Table], texts: dict[str, str]) -> dict[str, int]:
+def validate_tables(tables: dict[str, pa_arrow.Table], texts: dict[str, str] | None) -> dict[str, int]:
     """Check every table and every cross-table rule; raise with all failing rows shown."""
     frames = to_frames(tables)
     ctx = Context(frames, texts)

@@ -62,10 +62,9 @@ def package_descriptor(
     created: str,
     sources: list[dict[str, Any]],
     files: dict[str, dict[str, Any]],
-    prefix: str = "",
 ) -> dict[str, Any]:
-    """The whole datapackage.json. `files` maps a relative data path to its {bytes, hash};
-    `prefix` is prepended to paths (empty inside a release, `published/<version>/` at the top level)."""
+    """A release's datapackage.json (paths relative to the release folder). `files` maps a data path to
+    its {bytes, sha256}."""
     resources = []
     for name, table in TABLES.items():
         csv_path, parquet_path = f"data/{name}.csv", f"data/{name}.parquet"
@@ -73,7 +72,7 @@ def package_descriptor(
             "name": name,
             "title": table.title,
             "description": table.description,
-            "path": prefix + csv_path,
+            "path": csv_path,
             "format": "csv",
             "mediatype": "text/csv",
             "encoding": "utf-8",
@@ -82,7 +81,7 @@ def package_descriptor(
             "schema": table_schema(table),
             # The same rows and schema as Parquet (Parquet DATE, int64, bool), for DuckDB and Arrow users.
             "parquet": {
-                "path": prefix + parquet_path,
+                "path": parquet_path,
                 "format": "parquet",
                 "mediatype": "application/vnd.apache.parquet",
                 "bytes": files[parquet_path]["bytes"],

@@ -1,0 +1,124 @@
+"""The files of one release, written deterministically: same tables in, same bytes out.
+
+Parquet (zstd, fixed options, rows sorted by key upstream), CSV, the Frictionless descriptor, the data
+dictionary, SHA256SUMS, a zip archive with fixed timestamps, and a DuckDB database file. DuckDB's file
+format embeds non-deterministic block layout, so `ofsted.duckdb` is the one file verified by content
+(its rows equal the Parquet files) rather than by bytes; the zip carries it and so is verified by its
+members' checksums.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from schemas.tables import TABLES
+
+PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 9, "use_dictionary": True, "write_statistics": True}
+DUCKDB_FILE = "ofsted.duckdb"
+CHECKSUMS = "SHA256SUMS"
+_DUCKDB_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "boolean": "BOOLEAN", "date": "DATE"}
+# Views shipped in the DuckDB file, for the questions users ask most.
+DUCKDB_VIEWS = {
+    "latest_overall_grade": """
+        select local_authority, la_code, inspection_id, overall_grade, published_date, published_date_precision
+        from inspections where overall_grade is not null
+        qualify row_number() over (
+            partition by la_code order by coalesce(published_date, visit_start) desc, inspection_id desc) = 1""",
+    "judgement_evidence": """
+        select j.inspection_id, j.area, j.area_label, j.grade, p.source_id, p.char_start, p.char_end, p.quote, p.note
+        from judgements j join provenance p
+          on p.table_name = 'judgements' and p.record_id = j.inspection_id || '/' || j.area and p.field = 'grade'""",
+}
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def archive_name(version: str) -> str:
+    return f"ofsted-dataset-{version}.zip"
+
+
+def write_data_files(tables: dict[str, pa.Table], directory: Path) -> dict[str, dict[str, Any]]:
+    """Each table as Parquet and CSV in `directory`/data; returns {relative path: {bytes, sha256}}."""
+    data = directory / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    for name, table in tables.items():
+        pq.write_table(table, data / f"{name}.parquet", **PARQUET_OPTIONS)
+        pacsv.write_csv(table, data / f"{name}.csv",
+                        write_options=pacsv.WriteOptions(include_header=True, quoting_style="needed"))
+    return {
+        f"data/{p.name}": {"bytes": p.stat().st_size, "sha256": sha256_file(p)}
+        for p in sorted(data.iterdir())
+    }
+
+
+def write_json(path: Path, document: dict[str, Any]) -> None:
+    path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _ddl(name: str) -> str:
+    table = TABLES[name]
+    columns = [f'"{f.name}" {_DUCKDB_TYPES[f.type]}{" NOT NULL" if f.required else ""}' for f in table.fields]
+    columns.append(f"PRIMARY KEY ({', '.join(table.primary_key)})")
+    columns += [f"FOREIGN KEY ({', '.join(fk.fields)}) REFERENCES {fk.resource} ({', '.join(fk.reference_fields)})"
+                for fk in table.foreign_keys]
+    return f"CREATE TABLE {name} (\n  " + ",\n  ".join(columns) + "\n)"
+
+
+def write_duckdb(directory: Path) -> None:
+    """One file with every table (keys and foreign keys enforced by DuckDB) and the views above."""
+    path = directory / DUCKDB_FILE
+    path.unlink(missing_ok=True)
+    con = duckdb.connect(str(path))
+    try:
+        for name in TABLES:  # referenced tables come first in TABLES
+            con.execute(_ddl(name))
+            parquet = (directory / "data" / f"{name}.parquet").as_posix().replace("'", "''")
+            con.execute(f"INSERT INTO {name} SELECT * FROM read_parquet('{parquet}')")
+        for view, sql in DUCKDB_VIEWS.items():
+            con.execute(f"CREATE VIEW {view} AS {sql}")
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+def _is_archive(path: Path) -> bool:
+    return path.name.endswith((".zip", ".zip.sha256"))
+
+
+def write_checksums(directory: Path) -> None:
+    """SHA256SUMS of every file of the release but itself and the archive (which contains it)."""
+    lines = [f"{sha256_file(p)}  {p.relative_to(directory).as_posix()}"
+             for p in sorted(directory.rglob("*"))
+             if p.is_file() and p.name != CHECKSUMS and not _is_archive(p)]
+    (directory / CHECKSUMS).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def write_archive(directory: Path, version: str) -> Path:
+    """One zip of the whole release (SHA256SUMS included), with fixed timestamps and order, plus its
+    own checksum beside it."""
+    path = directory / archive_name(version)
+    members = sorted(p for p in directory.rglob("*") if p.is_file() and not _is_archive(p))
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for member in members:
+            name = f"{version}/{member.relative_to(directory).as_posix()}"
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, member.read_bytes())
+    (directory / f"{path.name}.sha256").write_text(f"{sha256_file(path)}  {path.name}\n", encoding="utf-8")
+    return path
