@@ -42,7 +42,9 @@ def test_build_publishes_1_0_0_then_nothing_new(tmp_path, prefect_home):
         "Sources read: 5 raw article(s), 5 with a mapping",
         "Facts applied: 40 curated record(s), 155 quote(s) matched",
         "Rows: sources 5, inspections 10, judgements 17, recommendations 8, funding_commitments 2, provenance 155",
-        "Release 1.0.0 written to published/1.0.0",
+        "Release 1.0.0 written to published/1.0.0 (first release): Initial release: sources: 5 added; "
+        "inspections: 10 added; judgements: 17 added; recommendations: 8 added; funding_commitments: 2 added; "
+        "provenance: 155 added.",
     ]
     assert "Traceback" not in first.stderr and "ERROR" not in first.stderr, first.stderr
     assert (root / "published" / "LATEST").read_text(encoding="utf-8") == "1.0.0\n"
@@ -93,5 +95,6 @@ def test_a_corrected_value_makes_a_patch_release(tmp_path, prefect_home):
     edit(root / "mappings" / "002_3dafbde2ba55b338.yaml", "theme: front_door", "theme: leadership_and_management")
     result = run_cli(root, prefect_home, "build")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1] == "Release 1.0.1 written to published/1.0.1 (previous 1.0.0)"
+    assert result.stdout.splitlines()[-1] == (
+        "Release 1.0.1 written to published/1.0.1 (patch, previous 1.0.0): recommendations: 1 changed.")
     assert tree_digest(root / "published" / "1.0.0") == tree_digest(PROJECT / "published" / "1.0.0")

@@ -172,18 +172,13 @@ def test_removed_column_is_a_major_release(released, monkeypatch):
         {"resource": "funding_commitments", "field": "period_years", "change": "field removed", "level": "major"}]
 
 
-def test_new_table_is_a_minor_release(tmp_path, monkeypatch):
-    root = copy_project(tmp_path / "project")
-    newest = list(TABLES)[-1]
-    table = TABLES[newest]
-    with monkeypatch.context() as without:
-        without.delitem(TABLES, newest)
-        assert build(root).version == "1.0.0"
-    assert TABLES[newest] is table
-    result = build(root)
+def test_new_table_is_a_minor_release(released, monkeypatch):
+    key = Field("note_id", "string", "A key.", Origin.DERIVED, required=True)
+    _patch_table(monkeypatch, Table("release_notes", "Notes", "A new, empty table.", (key,), ("note_id",)))
+    result = build(released)
     assert (result.version, result.level) == ("1.1.0", "minor")
-    assert changes(root, "1.1.0")["schema_changes"] == [
-        {"resource": newest, "field": None, "change": "resource added", "level": "minor"}]
+    assert changes(released, "1.1.0")["schema_changes"] == [
+        {"resource": "release_notes", "field": None, "change": "resource added", "level": "minor"}]
 
 
 def test_diff_command_prints_the_comparison(released, capsys):
