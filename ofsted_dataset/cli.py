@@ -45,6 +45,11 @@ def _build(args: argparse.Namespace) -> int:
         print(f"Waiting for curation (no mapping yet): {', '.join(summary.waiting_for_curation)}")
     print(f"Facts applied: {summary.facts_applied} curated record(s), {summary.quotes_matched} quote(s) matched")
     print("Rows: " + ", ".join(f"{name} {count}" for name, count in summary.rows.items()))
+    print(summary.official_record)
+    print("Checks against the official record: "
+          + ", ".join(f"{count} {status}" for status, count in summary.official_statuses.items()))
+    for conflict in summary.official_conflicts:
+        print(f"  conflict: {conflict}")
     release = summary.release
     if release.version:
         kind = f"{release.level}, previous {release.previous}" if release.previous else "first release"

@@ -197,23 +197,10 @@ def record_changes(old_dir: Path, new_dir: Path, table: str, keys: list[str], co
 
 
 def compare(old_dir: Path | None, new_dir: Path, root: Path | None = None) -> ReleaseDiff:
-    """Compare two release folders (each with datapackage.json and data/*.parquet)."""
+    """Compare two release folders (each with datapackage.json and data/*.parquet); `old_dir` None
+    for a first release, where everything is added."""
     new = _descriptor(new_dir)
-    if old_dir is None:
-        result = ReleaseDiff(None, new.get("version"))
-        result.schema = [SchemaChange(r["name"], None, "resource added", "minor") for r in new["resources"]]
-        con = duckdb.connect()
-        try:
-            for resource in new["resources"]:
-                keys = ", ".join(f"{k}::varchar" for k in resource["schema"]["primaryKey"])
-                added = [r[0] for r in con.execute(
-                    f"select concat_ws('/', {keys}) from read_parquet('{_parquet(new_dir, resource['name'])}') "
-                    "order by 1").fetchall()]
-                result.tables[resource["name"]] = TableDiff(added=added, rows_after=len(added))
-        finally:
-            con.close()
-        return result
-    old = _descriptor(old_dir)
+    old = _descriptor(old_dir) if old_dir is not None else {"resources": []}
     result = ReleaseDiff(old.get("version"), new.get("version"))
     result.schema, result.metadata = schema_changes(old, new)
     retired = _retired(root)
@@ -222,7 +209,14 @@ def compare(old_dir: Path | None, new_dir: Path, root: Path | None = None) -> Re
     try:
         for resource in new["resources"]:
             name, schema = resource["name"], resource["schema"]
-            if name not in old_resources or old_resources[name].get("primaryKey") != schema.get("primaryKey"):
+            if name not in old_resources:  # a new resource: all its records are added
+                keys = ", ".join(f"{k}::varchar" for k in schema["primaryKey"])
+                added = [r[0] for r in con.execute(
+                    f"select concat_ws('/', {keys}) from read_parquet('{_parquet(new_dir, name)}') order by 1"
+                ).fetchall()]
+                result.tables[name] = TableDiff(added=added, rows_after=len(added))
+                continue
+            if old_resources[name].get("primaryKey") != schema.get("primaryKey"):
                 continue
             old_fields = {f["name"] for f in old_resources[name]["fields"]}
             columns = [f["name"] for f in schema["fields"] if f["name"] in old_fields]
@@ -260,7 +254,7 @@ def summary(diff: ReleaseDiff) -> str:
             parts.append(f"{name}: " + ", ".join(c for c in counts if c))
     if diff.schema and diff.old is not None:
         parts.append(f"{len(diff.schema)} schema change(s)")
-    if diff.metadata:
+    if diff.metadata and diff.old is not None:
         parts.append(f"{len(diff.metadata)} metadata change(s)")
     text = "; ".join(parts) + "." if parts else "No changes."
     return f"Initial release: {text}" if diff.old is None else text
@@ -278,7 +272,7 @@ def render_markdown(diff: ReleaseDiff) -> str:
         lines += [f"| {c.resource} | {c.field or ''} | {_cell(c.change)} | {c.level} |" for c in diff.schema]
     else:
         lines.append("No schema changes.")
-    if diff.metadata:
+    if diff.metadata and diff.old is not None:
         lines += ["", "Descriptive metadata changed: " + ", ".join(diff.metadata) + "."]
     lines.append("")
     for name, t in diff.tables.items():

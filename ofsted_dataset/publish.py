@@ -32,6 +32,7 @@ import pyarrow as pa
 
 from ofsted_dataset import diff as release_diff
 from ofsted_dataset.errors import PipelineError
+from ofsted_dataset.official_checks import conflicts
 from ofsted_dataset.release_files import (
     write_archive,
     write_checksums,
@@ -198,9 +199,18 @@ def publish(tables: dict[str, pa.Table], sources: list[dict[str, Any]], root: Pa
             raise PipelineError(f"published/{version} already exists and releases are never rewritten")
         changes.new = version
         write_release(staged, tables, sources, version, created)
-        summary = release_diff.summary(changes)
-        (staged / "CHANGES.md").write_text(release_diff.render_markdown(changes), encoding="utf-8")
-        write_json(staged / "changes.json", {**changes.to_json(), "released": created, "summary": summary})
+        contradicted = conflicts(tables["official_checks"]) if "official_checks" in tables else []
+        summary = release_diff.summary(changes) + (
+            f" {len(contradicted)} news value(s) conflict with Ofsted's official record (see CHANGES.md)."
+            if contradicted else "")
+        markdown = release_diff.render_markdown(changes)
+        if contradicted:
+            markdown += ("\n## Conflicts with Ofsted's official record\n\nNews values the official statistics "
+                         "contradict (table official_checks, docs/official-checks.md):\n\n"
+                         + "".join(f"- {c}\n" for c in contradicted))
+        (staged / "CHANGES.md").write_text(markdown, encoding="utf-8")
+        write_json(staged / "changes.json", {**changes.to_json(), "released": created, "summary": summary,
+                                             "official_conflicts": contradicted})
         write_duckdb(staged)
         write_checksums(staged)
         write_archive(staged, version)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ofsted_dataset import stages
 from ofsted_dataset.errors import PipelineError
+from ofsted_dataset.official_snapshot import EXTRACT_DIR, EXTRACT_NAME
 from ofsted_dataset.publish import current_version, write_release
 
 
@@ -28,6 +29,9 @@ def reproduce(root: Path, version: str | None = None) -> list[str]:
     created = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))["created"]
     ingested = stages.ingest(root)
     applied = stages.apply(root, ingested)
+    # The official record as committed (reference/official/), never a fresh download: same inputs.
+    extract = root / EXTRACT_DIR / EXTRACT_NAME
+    applied = stages.check_official(applied, str(extract) if extract.is_file() else None, "").applied
     stages.check(applied, ingested)
     out = root / "staged" / "reproduce"
     if out.exists():

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from schemas.model import Origin
 from schemas.tables import TABLES
-from schemas.vocabularies import AREAS, FRAMEWORKS, GRADES, INSPECTION_TYPES, PRECISIONS, THEMES
+from schemas.vocabularies import AREAS, CHECK_STATUSES, FRAMEWORKS, GRADES, INSPECTION_TYPES, PRECISIONS, THEMES
 
 _ORIGIN = {
     Origin.QUOTE: "verbatim: the value is an exact span of the article (see provenance)",
@@ -23,6 +23,7 @@ _VOCABULARIES = {
     "area": AREAS,
     "theme": THEMES,
     "precision (every *_precision column)": PRECISIONS,
+    "status (official_checks)": CHECK_STATUSES,
 }
 
 

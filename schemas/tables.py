@@ -7,7 +7,17 @@ value comes from (`Origin`). Everything else is generated from this module.
 from __future__ import annotations
 
 from schemas.model import Field, ForeignKey, Origin, Table
-from schemas.vocabularies import AREAS, FRAMEWORKS, GRADES, INSPECTION_TYPES, PRECISIONS, TABLE_NAMES, THEMES
+from schemas.vocabularies import (
+    AREAS,
+    CHECK_STATUSES,
+    FACT_TABLE_NAMES,
+    FRAMEWORKS,
+    GRADES,
+    INSPECTION_TYPES,
+    PRECISIONS,
+    TABLE_NAMES,
+    THEMES,
+)
 
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SOURCE_ID = r"^[a-z0-9][a-z0-9_-]*$"
@@ -195,7 +205,7 @@ PROVENANCE = Table(
     foreign_keys=(ForeignKey(("source_id",), "sources", ("source_id",)),),
     fields=(
         Field("table_name", "string", "Table of the record backed.", Origin.DERIVED, required=True,
-              enum=TABLE_NAMES[:-1], rule="The table the mapping fact was applied to."),
+              enum=FACT_TABLE_NAMES, rule="The table the mapping fact was applied to."),
         Field("record_id", "string", "Key of the record backed; for judgements <inspection_id>/<area>.",
               Origin.DERIVED, required=True, rule="The record's primary key values joined by '/'."),
         Field("field", "string", "Column of the record the quote backs.", Origin.DERIVED, required=True),
@@ -210,7 +220,45 @@ PROVENANCE = Table(
     ),
 )
 
+OFFICIAL_CHECKS = Table(
+    name="official_checks",
+    title="Checks against Ofsted's official record",
+    description="One row per news value checked against Ofsted's official statistics on inspections of "
+                "councils' children's services: an inspection's presence in the record, its publication date "
+                "and overall grade, and each judgement grade (see docs/official-checks.md).",
+    primary_key=("table_name", "record_id", "field"),
+    fields=(
+        Field("table_name", "string", "Table of the news record checked.", Origin.DERIVED, required=True,
+              enum=FACT_TABLE_NAMES, rule="inspections or judgements.", example="inspections"),
+        Field("record_id", "string", "Key of the record checked; for judgements <inspection_id>/<area>.",
+              Origin.DERIVED, required=True, rule="The record's primary key values joined by '/', as in provenance.",
+              example="gloucestershire-2017-full-inspection"),
+        Field("field", "string", "Column of the record checked; inspection_type stands for the inspection itself "
+              "(is it in the official record?).", Origin.DERIVED, required=True,
+              rule="inspection_type, published_date and overall_grade of inspections; grade of judgements.",
+              example="overall_grade"),
+        Field("news_value", "string", "The value as published in the table checked; a date is written to its "
+              "precision (2017, 2017-06 or 2017-06-14); null when the news record has no value.", Origin.DERIVED,
+              rule="Copied from the checked table.", example="inadequate"),
+        Field("official_value", "string", "The official record's value on the same vocabulary (a date as "
+              "YYYY-MM-DD; for inspection_type, Ofsted's name of the inspection); null when there is none.",
+              Origin.DERIVED, rule="From reference/official/outcomes.csv, the matched official inspection.",
+              example="inadequate"),
+        Field("status", "string", "Outcome of the check.", Origin.DERIVED, required=True,
+              enum=tuple(CHECK_STATUSES),
+              rule="Matching by GSS code (former codes honoured), inspection type, framework and a date window; "
+                   "see docs/official-checks.md.", example="confirmed"),
+        Field("official_source", "string", "Where the official value is: file, sheet and row (1-based, as a "
+              "spreadsheet shows it); null when nothing matched.", Origin.DERIVED,
+              rule="The official_source column of the matched extract row.",
+              example="Childrens_social_care_in_England_2023_underlying_data.ods, LA_inspections_2009-2023, row 50"),
+        Field("note", "string", "Why the status was given when it is not plain agreement (recoded grade, "
+              "ambiguous match, a visit the record does not cover, ...).", Origin.DERIVED),
+    ),
+)
+
 TABLES: dict[str, Table] = {
-    t.name: t for t in (SOURCES, INSPECTIONS, JUDGEMENTS, RECOMMENDATIONS, FUNDING_COMMITMENTS, PROVENANCE)
+    t.name: t
+    for t in (SOURCES, INSPECTIONS, JUDGEMENTS, RECOMMENDATIONS, FUNDING_COMMITMENTS, PROVENANCE, OFFICIAL_CHECKS)
 }
 assert tuple(TABLES) == TABLE_NAMES

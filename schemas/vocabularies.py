@@ -73,11 +73,27 @@ THEMES: dict[str, str] = {
     "other": "Anything else",
 }
 
-TABLE_NAMES: tuple[str, ...] = (
+CHECK_STATUSES: dict[str, str] = {
+    "confirmed": "Ofsted's official record holds the inspection and agrees with the news value",
+    "conflict": "Ofsted's official record holds the inspection and gives a different value",
+    "not_in_official_record": (
+        "The official record does not hold the inspection, or holds it without this value "
+        "(focused and monitoring visits are recorded only partly, never a conflict when absent)"
+    ),
+    "not_checked": "No official extract was available, or the news record gives nothing to match it on",
+}
+
+# The tables whose rows are facts taken from the articles: the ones provenance quotes can back.
+FACT_TABLE_NAMES: tuple[str, ...] = (
     "sources",
     "inspections",
     "judgements",
     "recommendations",
     "funding_commitments",
+)
+
+TABLE_NAMES: tuple[str, ...] = (
+    *FACT_TABLE_NAMES,
     "provenance",
+    "official_checks",
 )

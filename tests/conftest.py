@@ -13,8 +13,9 @@ PROJECT = Path(__file__).resolve().parent.parent
 
 
 def copy_project(target: Path, with_release: bool = False) -> Path:
-    """The inputs a build reads (raw/, mappings/), optionally with the committed release."""
-    for name in ("raw", "mappings"):
+    """The inputs a build reads (raw/, mappings/, the official extract), optionally with the committed
+    release."""
+    for name in ("raw", "mappings", "reference/official"):
         shutil.copytree(PROJECT / name, target / name)
     if with_release:
         shutil.copytree(PROJECT / "published", target / "published", symlinks=True)
@@ -33,7 +34,13 @@ def seed_build() -> tuple[stages.Ingested, stages.Applied]:
     ingested = stages.ingest(PROJECT)
     applied = stages.apply(PROJECT, ingested)
     assert applied.problems == []
-    return ingested, applied
+    return ingested, with_official_checks(PROJECT, applied)
+
+
+def with_official_checks(root: Path, applied: stages.Applied) -> stages.Applied:
+    """The official-checks stage against the committed extract (never the network, in tests)."""
+    extract = root / "reference" / "official" / "outcomes.csv"
+    return stages.check_official(applied, str(extract) if extract.is_file() else None, "").applied
 
 
 def edit(path: Path, old: str, new: str, count: int = 1) -> None:

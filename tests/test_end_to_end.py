@@ -23,7 +23,9 @@ def prefect_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def run_cli(root: Path, prefect_home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PREFECT_HOME": str(prefect_home)}
+    # The official sources point nowhere: tests never touch the network; the committed extract is used.
+    env = {**os.environ, "PREFECT_HOME": str(prefect_home),
+           "OFSTED_OFFICIAL_SOURCES": f"a.ods={root}/missing-a.ods;b.ods={root}/missing-b.ods"}
     env.pop("PREFECT_API_URL", None)
     return subprocess.run([sys.executable, "-m", "ofsted_dataset.cli", "--root", str(root), *args],
                           capture_output=True, text=True, env=env, timeout=300, check=False)
@@ -38,21 +40,35 @@ def test_build_publishes_1_0_0_then_nothing_new(tmp_path, prefect_home):
     root = copy_project(tmp_path / "project")
     first = run_cli(root, prefect_home, "build")
     assert first.returncode == 0, first.stderr
-    assert first.stdout.splitlines() == [
+    lines = first.stdout.splitlines()
+    assert lines[:3] == [
         "Sources read: 5 raw article(s), 5 with a mapping",
         "Facts applied: 40 curated record(s), 155 quote(s) matched",
-        "Rows: sources 5, inspections 10, judgements 17, recommendations 8, funding_commitments 2, provenance 155",
+        "Rows: sources 5, inspections 10, judgements 17, recommendations 8, funding_commitments 2, provenance 155, "
+        "official_checks 41",
+    ]
+    assert lines[3].startswith("Official record: kept existing extract; 785 inspection(s) in the extract. "
+                               "a.ods: failed")
+    assert lines[4:] == [
+        "Checks against the official record: 25 confirmed, 2 conflict, 14 not_in_official_record",
+        "  conflict: inspections middlesbrough-2017-full-inspection overall_grade: the news says inadequate, the "
+        "official record requires_improvement (Childrens_social_care_in_England_2023_underlying_data.ods, "
+        "LA_inspections_2009-2023, row 85)",
+        "  conflict: judgements middlesbrough-2017-full-inspection/overall_effectiveness grade: the news says "
+        "inadequate, the official record requires_improvement (Childrens_social_care_in_England_2023_underlying_"
+        "data.ods, LA_inspections_2009-2023, row 85)",
         "Release 1.0.0 written to published/1.0.0 (first release): Initial release: sources: 5 added; "
         "inspections: 10 added; judgements: 17 added; recommendations: 8 added; funding_commitments: 2 added; "
-        "provenance: 155 added.",
+        "provenance: 155 added; official_checks: 41 added. 2 news value(s) conflict with Ofsted's official "
+        "record (see CHANGES.md).",
     ]
     assert "Traceback" not in first.stderr and "ERROR" not in first.stderr, first.stderr
     assert (root / "published" / "LATEST").read_text(encoding="utf-8") == "1.0.0\n"
     assert os.readlink(root / "published" / "current") == "1.0.0"
 
-    # Same inputs, same bytes: the data files equal the committed release's.
+    # Same inputs, same bytes: the data files equal the committed current release's.
     built, committed = tree_digest(root / "published" / "1.0.0" / "data"), tree_digest(
-        PROJECT / "published" / "1.0.0" / "data")
+        PROJECT / "published" / "current" / "data")
     assert built == committed
 
     before = tree_digest(root / "published")
@@ -96,5 +112,6 @@ def test_a_corrected_value_makes_a_patch_release(tmp_path, prefect_home):
     result = run_cli(root, prefect_home, "build")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == (
-        "Release 1.0.1 written to published/1.0.1 (patch, previous 1.0.0): recommendations: 1 changed.")
-    assert tree_digest(root / "published" / "1.0.0") == tree_digest(PROJECT / "published" / "1.0.0")
+        "Release 1.1.1 written to published/1.1.1 (patch, previous 1.1.0): recommendations: 1 changed. "
+        "2 news value(s) conflict with Ofsted's official record (see CHANGES.md).")
+    assert tree_digest(root / "published" / "1.1.0") == tree_digest(PROJECT / "published" / "1.1.0")

@@ -23,7 +23,7 @@ from ofsted_dataset.verify import verify_release
 from schemas.arrow import ARROW_SCHEMAS, arrow_schema
 from schemas.model import Field, Origin, Table
 from schemas.tables import TABLES
-from tests.conftest import PROJECT, copy_project, edit
+from tests.conftest import PROJECT, copy_project, edit, with_official_checks
 from tests.test_end_to_end import tree_digest
 
 M002 = Path("mappings/002_3dafbde2ba55b338.yaml")
@@ -48,7 +48,7 @@ inspections:
 def build(root: Path) -> PublishResult:
     """The real stages, as the flow runs them (without Prefect's start-up cost)."""
     ingested = stages.ingest(root)
-    applied = stages.apply(root, ingested)
+    applied = with_official_checks(root, stages.apply(root, ingested))
     stages.check(applied, ingested)
     return stages.release(root, applied, ingested)
 
@@ -129,7 +129,7 @@ def test_withdrawn_record_is_minor_and_listed_with_its_replacement(released):
     start = text.index("  - recommendation_id: sheffield-2021-focused-visit-3")
     end = text.index("funding_commitments:")
     (released / M002).write_text(text[:start] + text[end:], encoding="utf-8")
-    (released / "reference").mkdir()
+    (released / "reference").mkdir(exist_ok=True)
     (released / "reference" / "retired_ids.csv").write_text(
         "table_name,record_id,replaced_by,reason\n"
         "recommendations,sheffield-2021-focused-visit-3,sheffield-2021-focused-visit-1,merged as a test\n",
