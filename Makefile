@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-from-lock
 PIP := $(BIN)/pip --disable-pip-version-check --quiet
 
-.PHONY: run test lint lock clean
+.PHONY: run test lint lock clean chromium
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,7 +19,12 @@ $(STAMP): requirements.lock pyproject.toml
 run: $(STAMP)
 	$(BIN)/ofsted-dataset build
 
-test: $(STAMP)
+# The release page is tested in a real headless browser: Debian's chromium, installed when missing.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+	  || { echo "make test needs Debian's chromium (apt-get install chromium) for the release-page test"; exit 1; }
+
+test: $(STAMP) chromium
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
@@ -37,3 +42,8 @@ lock:
 
 clean:
 	rm -rf $(VENV) .prefect staged/build
+
+# Scaling benchmark (bench/README.md): synthetic corpora of 1,000 and 10,000 articles under /tmp; writes bench/RESULTS.md.
+.PHONY: bench
+bench: $(STAMP)
+	$(BIN)/python -m bench.run_benchmark

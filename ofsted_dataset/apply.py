@@ -9,6 +9,7 @@ a value is either in a mapping and proven by its quotes, or derived by a rule na
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -122,6 +123,10 @@ def _fact(ctx: _Context, mapping: Mapping, record: Record) -> Fact | None:
         message = _cross_check(ctx, table.name, name, value, [s.text for _, s in found], evidence.note)
         if message:
             ctx.problems.append(Problem(file, record.lines.get(name, record.line), f"{record.where}.{name}", message))
+    if record.table == "judgements" and "area_label" not in record.values:
+        ctx.problems.append(Problem(file, record.line, record.where,
+                                    "a judgement needs `area_label`, the article's wording of what was judged "
+                                    "(it decides the area); put an overall grade on the inspection instead"))
     if record.table == "judgements" and "area_label" in values:
         area = ctx.areas.area_of(values["area_label"])
         if area is None:
@@ -198,6 +203,17 @@ def _show(value: Any) -> str:
     return repr(value)
 
 
+def _last_day(date: CuratedDate) -> dt.date:
+    """The last day of the period a date stands for (2017 -> 2017-12-31, 2017-02 -> 2017-02-28)."""
+    value = date.value
+    if date.precision == "year":
+        return dt.date(value.year, 12, 31)
+    if date.precision == "month":
+        following = dt.date(value.year + value.month // 12, value.month % 12 + 1, 1)
+        return following - dt.timedelta(days=1)
+    return value
+
+
 def _framework(row: dict[str, Any]) -> str | None:
     """The documented rule of `inspections.framework` for inspections whose mapping does not state it."""
     kind = row["inspection_type"]
@@ -249,6 +265,12 @@ def _derive(ctx: _Context, merged: dict[tuple[str, str], Fact]) -> None:
         elif start and end and end.value < start.value:
             ctx.problems.append(Problem(fact.file, fact.lines.get("visit_end", fact.line), f"inspections {record_id}",
                                         "visit_end is before visit_start"))
+        published = row.get("published_date")
+        if published and start and _last_day(published) < start.value:
+            ctx.problems.append(Problem(fact.file, fact.lines.get("published_date", fact.line),
+                                        f"inspections {record_id}",
+                                        f"published_date {_show(published)} is before visit_start {_show(start)}: "
+                                        "a report is published after its visit"))
         if "framework" not in row:
             row["framework"] = _framework(row)
         grade = row.get("overall_grade")
@@ -261,11 +283,38 @@ def _derive(ctx: _Context, merged: dict[tuple[str, str], Fact]) -> None:
                                 for p in fact.provenance if p["field"] == "overall_grade"])
 
 
+# An inspection (and its judgements) may be reported by several articles, whose mappings then use the
+# same id and are merged. A recommendation's text or a commitment's purpose is verbatim from one
+# article, so their ids belong to one mapping.
+_UNIQUE_ACROSS_MAPPINGS = ("recommendations", "funding_commitments")
+
+
+def _check_references(ctx: _Context, merged: dict[tuple[str, str], Fact], declared: set[str]) -> None:
+    """Every inspection_id a record refers to must be defined by some mapping's inspections.
+    `declared` holds every inspection id a mapping lists, even one whose record had problems of its own
+    (already reported): referring to it is not a second mistake."""
+    defined = sorted(declared)
+    for (table, _), fact in merged.items():
+        reference = fact.values.get("inspection_id")
+        if table == "inspections" or reference is None or reference in declared:
+            continue
+        close = difflib.get_close_matches(reference, defined, n=1, cutoff=0.6)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        ctx.problems.append(Problem(fact.file, fact.lines.get("inspection_id", fact.line), f"{table} {fact.record_id}",
+                                    f"inspection_id {reference!r} is not defined by any mapping's "
+                                    f"inspections{hint}"))
+
+
 def apply_mappings(mappings: list[Mapping], articles: dict[str, Article], register: Register,
-                   areas: JudgementAreas) -> tuple[Rows, list[Problem]]:
-    """Build every table's rows from the mappings; all problems of the run are returned together."""
-    ctx = _Context(articles, {m.source_id for m in mappings if m.source_id in articles}, register, areas)
+                   areas: JudgementAreas, mapping_files: set[str] | None = None) -> tuple[Rows, list[Problem]]:
+    """Build every table's rows from the mappings; all problems of the run are returned together.
+
+    `mapping_files` are the source ids that have a mapping file, loaded or not: a quote citing an
+    article whose mapping failed to load is not a second mistake (the first is reported)."""
+    curated = mapping_files if mapping_files is not None else {m.source_id for m in mappings}
+    ctx = _Context(articles, {s for s in curated if s in articles}, register, areas)
     facts: list[Fact] = []
+    owners: dict[tuple[str, str], str] = {}  # ids that must be unique across mappings -> the file using it
     for mapping in mappings:
         file = f"mappings/{mapping.path.name}"
         article = articles.get(mapping.source_id)
@@ -274,14 +323,33 @@ def apply_mappings(mappings: list[Mapping], articles: dict[str, Article], regist
                                         f"the article raw/{mapping.file} is missing; restore it or remove the mapping"))
             continue
         if article.sha256 != mapping.sha256:
-            ctx.problems.append(Problem(file, mapping.source.line, "source.sha256",
+            ctx.problems.append(Problem(file, mapping.source_lines.get("sha256"), "source.sha256",
                                         f"raw/{mapping.file} changed since it was curated (sha256 is now "
                                         f"{article.sha256}); re-check its quotes, then update sha256"))
+        seen: dict[tuple[str, str], int] = {}
         for record in (mapping.source, *mapping.records):
             fact = _fact(ctx, mapping, record)
-            if fact:
-                facts.append(fact)
+            if not fact:
+                continue
+            key = (fact.table, fact.record_id)
+            if key in seen:
+                ctx.problems.append(Problem(file, fact.line, record.where,
+                                            f"{fact.record_id} is listed twice in this mapping (also at line "
+                                            f"{seen[key]}); give each record once"))
+                continue
+            seen[key] = fact.line
+            if fact.table in _UNIQUE_ACROSS_MAPPINGS:
+                if key in owners:
+                    ctx.problems.append(Problem(file, fact.line, record.where,
+                                                f"{fact.record_id} is already used in {owners[key]}: ids of "
+                                                f"{fact.table} are unique across mappings"))
+                    continue
+                owners[key] = file
+            facts.append(fact)
     merged = _merge(ctx, facts)
+    declared = {r.values["inspection_id"] for m in mappings for r in m.records
+                if r.table == "inspections" and "inspection_id" in r.values}
+    _check_references(ctx, merged, declared)
     _derive(ctx, merged)
     rows: Rows = {name: [] for name in TABLES}
     for (table, _), fact in merged.items():

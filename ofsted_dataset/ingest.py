@@ -1,17 +1,25 @@
 """Read the raw articles: bytes, hash and decoded text.
 
-Offsets everywhere in the dataset are code-point offsets into the text decoded from the file's
-exact bytes as UTF-8, with nothing stripped or normalised, so `text[start:end]` can be checked by
-anyone with the file and any language's UTF-8 decoder.
+How offsets are defined: `char_start`/`char_end` are code-point offsets into the text decoded from
+the file's exact bytes as strict UTF-8, with nothing stripped or normalised — Windows line endings
+stay as two characters ("\\r\\n"), so anyone can check `text[start:end]` with any UTF-8 decoder. A
+byte-order mark would be a hidden first character that many readers drop, silently shifting every
+offset by one, so a file that starts with one is refused rather than guessed at.
 """
 
 from __future__ import annotations
 
+import codecs
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ofsted_dataset.errors import Problem
+
+MAX_ARTICLE_BYTES = 5_000_000  # a news article is a few KB; anything this big is the wrong file
+_NUL = b"\x00"
+_SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
 @dataclass(frozen=True)
@@ -22,20 +30,39 @@ class Article:
     text: str
 
 
+def _refusal(path: Path) -> tuple[str | None, bytes | None]:
+    """Why a raw file cannot be an article (or None), and its bytes when it was read."""
+    if not _SOURCE_ID.match(path.stem):
+        return (f"the file name must be lowercase letters, digits, '_' or '-' (it becomes the source_id), "
+                f"found {path.name!r}"), None
+    size = path.stat().st_size
+    if size > MAX_ARTICLE_BYTES:
+        return (f"too large ({size / 1_000_000:.1f} MB; the limit is {MAX_ARTICLE_BYTES // 1_000_000} MB): "
+                "an article is a few KB, is this the right file?"), None
+    data = path.read_bytes()
+    if data.startswith(codecs.BOM_UTF8):
+        return ("starts with a UTF-8 byte-order mark: save it as UTF-8 without BOM (offsets count code points "
+                "from the first character, and a BOM would shift them)"), data
+    if _NUL in data:
+        return f"is a binary file (NUL byte at byte {data.index(_NUL)}), not a text article", data
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"is not UTF-8 text ({exc.reason} at byte {exc.start}); convert it to UTF-8", data
+    if not text.strip():
+        return "is empty", data
+    return None, data
+
+
 def read_articles(raw_dir: Path) -> tuple[dict[str, Article], list[Problem]]:
-    """Every `*.txt` in raw/, by source id; unreadable files are problems, not exceptions."""
+    """Every `*.txt` in raw/, by source id; files that cannot be articles are problems, not exceptions."""
     articles: dict[str, Article] = {}
     problems: list[Problem] = []
     for path in sorted(raw_dir.glob("*.txt")):
         relative = f"{raw_dir.name}/{path.name}"
-        data = path.read_bytes()
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            problems.append(Problem(relative, None, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
+        reason, data = _refusal(path)
+        if reason or data is None:
+            problems.append(Problem(relative, None, "", reason or "could not be read"))
             continue
-        if not text.strip():
-            problems.append(Problem(relative, None, "", "the article is empty"))
-            continue
-        articles[path.stem] = Article(path.stem, relative, hashlib.sha256(data).hexdigest(), text)
+        articles[path.stem] = Article(path.stem, relative, hashlib.sha256(data).hexdigest(), data.decode("utf-8"))
     return articles, problems

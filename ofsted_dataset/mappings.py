@@ -99,6 +99,7 @@ class Mapping:
     records: list[Record]
     notes: str | None
     waivers: list[Waiver] = field(default_factory=list)
+    source_lines: dict[str, int] = field(default_factory=dict)  # line of each key of the source block
 
 
 def mapping_fields(table: Table) -> dict[str, Field]:
@@ -250,8 +251,10 @@ class _Checker:
             self.add(raw.line_of("evidence"), f"{where}.evidence", "expected field: quotes pairs")
             ev = None
         needs = [n for n, f in fields.items() if f.origin is Origin.EVIDENCE and raw.get(n) is not None]
+        # A misspelt or missing key is already reported; its evidence is not a second mistake.
+        explained = bool(set(raw) - set(allowed)) or any(raw.get(n) is None for n in required)
         for name in ev or {}:
-            if name not in needs:
+            if name not in needs and not (explained and name in fields):
                 reason = "no such field" if name not in fields else "that field has no value here"
                 self.add(ev.line_of(name), f"{where}.evidence.{name}",
                          f"evidence for {name!r}, but {reason}{_suggest(name, needs)}")
@@ -350,7 +353,8 @@ def load_mapping(path: Path) -> tuple[Mapping | None, list[Problem]]:
         notes = None
     if check.problems or source_record is None:
         return None, check.problems
-    return Mapping(path, path.stem, file_name, sha, source_record, records, notes, waivers), []
+    return Mapping(path, path.stem, file_name, sha, source_record, records, notes, waivers,
+                   dict(source.key_lines)), []
 
 
 def load_mappings(directory: Path) -> tuple[list[Mapping], list[Problem]]:

@@ -40,6 +40,7 @@ from ofsted_dataset.release_files import (
     write_duckdb,
     write_json,
 )
+from ofsted_dataset.release_page import write_release_page
 from ofsted_dataset.verify import raise_if_invalid
 from schemas.datapackage import package_descriptor
 from schemas.dictionary import render_dictionary
@@ -211,6 +212,7 @@ def publish(tables: dict[str, pa.Table], sources: list[dict[str, Any]], root: Pa
         (staged / "CHANGES.md").write_text(markdown, encoding="utf-8")
         write_json(staged / "changes.json", {**changes.to_json(), "released": created, "summary": summary,
                                              "official_conflicts": contradicted})
+        write_release_page(staged)
         write_duckdb(staged)
         write_checksums(staged)
         write_archive(staged, version)

@@ -17,6 +17,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
@@ -52,13 +53,31 @@ def archive_name(version: str) -> str:
     return f"ofsted-dataset-{version}.zip"
 
 
+# A spreadsheet turns a cell starting with one of these into a formula (CSV injection). In the CSV
+# such a text value is written with a leading apostrophe, which spreadsheets show as text and hide;
+# the Parquet files keep the exact value. (OWASP's recommended convention.)
+FORMULA_START = r"^[=+\-@\t\r]"
+
+
+def spreadsheet_safe(table: pa.Table) -> pa.Table:
+    """The table as written to CSV: text cells that a spreadsheet would run as formulas get a leading '."""
+    columns = []
+    for column in table.columns:
+        if pa.types.is_string(column.type):
+            risky = pc.match_substring_regex(column, FORMULA_START)
+            columns.append(pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column))
+        else:
+            columns.append(column)
+    return pa.Table.from_arrays(columns, schema=table.schema)
+
+
 def write_data_files(tables: dict[str, pa.Table], directory: Path) -> dict[str, dict[str, Any]]:
     """Each table as Parquet and CSV in `directory`/data; returns {relative path: {bytes, sha256}}."""
     data = directory / "data"
     data.mkdir(parents=True, exist_ok=True)
     for name, table in tables.items():
         pq.write_table(table, data / f"{name}.parquet", **PARQUET_OPTIONS)
-        pacsv.write_csv(table, data / f"{name}.csv",
+        pacsv.write_csv(spreadsheet_safe(table), data / f"{name}.csv",
                         write_options=pacsv.WriteOptions(include_header=True, quoting_style="needed"))
     return {
         f"data/{p.name}": {"bytes": p.stat().st_size, "sha256": sha256_file(p)}

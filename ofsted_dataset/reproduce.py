@@ -2,7 +2,8 @@
 
 The release date is the one recorded when the release was made (its datapackage.json `created`), so a
 rebuild from a clean clone must give the very same Parquet, CSV, datapackage.json and data dictionary.
-The DuckDB file and the zip that carries it are verified by content instead (see release_files.py).
+The release page is rebuilt too (from the release's own changelog). The DuckDB file and the zip that
+carries it are verified by content instead (see release_files.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from ofsted_dataset import stages
 from ofsted_dataset.errors import PipelineError
 from ofsted_dataset.official_snapshot import EXTRACT_DIR, EXTRACT_NAME
 from ofsted_dataset.publish import current_version, write_release
+from ofsted_dataset.release_page import write_release_page
 
 
 def reproduce(root: Path, version: str | None = None) -> list[str]:
@@ -37,6 +39,9 @@ def reproduce(root: Path, version: str | None = None) -> list[str]:
     if out.exists():
         shutil.rmtree(out)
     write_release(out, applied.tables, applied.tables["sources"].to_pylist(), version, created)
+    if (release / "index.html").is_file():  # the page also shows the release's changelog
+        shutil.copy(release / "CHANGES.md", out / "CHANGES.md")
+        write_release_page(out)
     rebuilt = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     return [name for name in rebuilt
             if not (release / name).is_file() or (release / name).read_bytes() != (out / name).read_bytes()]

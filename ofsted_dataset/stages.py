@@ -51,7 +51,9 @@ def apply(root: Path, ingested: Ingested) -> Applied:
     """Load every mapping, match its quotes in its article and build the tables."""
     mappings, problems = load_mappings(root / "mappings")
     problems = [*ingested.problems, *problems]
-    rows, apply_problems = apply_mappings(mappings, ingested.articles, Register.load(), JudgementAreas.load())
+    mapping_files = {p.stem for p in (root / "mappings").glob("*.yaml")}
+    rows, apply_problems = apply_mappings(mappings, ingested.articles, Register.load(), JudgementAreas.load(),
+                                          mapping_files)
     problems += apply_problems
     mapped = sorted(m.source_id for m in mappings)
     waiting = sorted(set(ingested.articles) - set(mapped))

@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 from frictionless import Package
 
 from ofsted_dataset.errors import PipelineError, ValidationError
-from ofsted_dataset.release_files import CHECKSUMS, DUCKDB_FILE, sha256_file
+from ofsted_dataset.release_files import CHECKSUMS, DUCKDB_FILE, sha256_file, spreadsheet_safe
 from ofsted_dataset.validate import validate_tables
 from schemas.arrow import ARROW_SCHEMAS
 from schemas.tables import TABLES
@@ -96,7 +96,7 @@ def _tables(directory: Path, texts: dict[str, str] | None) -> list[str]:
             continue
         from_csv = pacsv.read_csv(csv, convert_options=pacsv.ConvertOptions(
             column_types=ARROW_SCHEMAS[name], strings_can_be_null=True, quoted_strings_can_be_null=False))
-        if not from_csv.equals(tables[name].cast(from_csv.schema)):
+        if not from_csv.equals(spreadsheet_safe(tables[name]).cast(from_csv.schema)):
             problems.append(f"data/{name}.csv: rows differ from data/{name}.parquet")
     if len(tables) == len(TABLES) and not problems:
         try:

@@ -77,7 +77,7 @@ def add_article(root: Path) -> None:
 def test_first_release_is_1_0_0_with_every_file(released):
     release = released / "published" / "1.0.0"
     assert sorted(p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file()) == sorted([
-        "CHANGES.md", "SHA256SUMS", "changes.json", "data-dictionary.md", "datapackage.json",
+        "CHANGES.md", "SHA256SUMS", "changes.json", "data-dictionary.md", "datapackage.json", "index.html",
         "ofsted-dataset-1.0.0.zip", "ofsted-dataset-1.0.0.zip.sha256", "ofsted.duckdb",
         *(f"data/{t}.{ext}" for t in TABLES for ext in ("csv", "parquet")),
     ])

@@ -1,0 +1,176 @@
+"""`make bench`: how the build scales, as ratios to a floor measured in the same run.
+
+For each corpus size (default 1,000 and 10,000 synthetic articles, bench/generate_corpus.py) it
+times, each in its own process with its peak memory (ru_maxrss of that process, from wait4):
+
+- Prefect's fixed start-up: a trivial one-task flow with the build's Prefect environment
+  (bench/prefect_startup.py), measured again for every size because it varies from run to run;
+- a cold build (`ofsted-dataset --root <corpus> build`, no release yet), a no-op rebuild, and a
+  rebuild after changing one mapping (one recommendation's theme);
+- the floor (bench/floor.py): read every file, parse every mapping, write the six tables.
+
+Corpora live outside the repository (default /tmp/ofsted-bench); the committed official extract is
+copied into each so the official-checks stage does its real work, and OFSTED_OFFICIAL_SOURCES points
+at missing local files so no network is tried. Results: bench/results.json and bench/RESULTS.md.
+
+    python -m bench.run_benchmark [--sizes 1000,10000] [--workdir /tmp/ofsted-bench] [--timeout 3600]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.generate_corpus import generate
+
+PROJECT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+BUILD_STEPS = ("cold_build", "noop_rebuild", "one_mapping_changed")
+
+
+def run_measured(cmd: list[str], env: dict[str, str], log: Path, timeout: float) -> dict[str, Any]:
+    """Run `cmd`; its wall time and its own peak RSS (wait4 on its pid, not every child's maximum)."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    result: dict[str, Any] = {}
+    with log.open("wb") as out:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, env=env, cwd=PROJECT, stdout=out, stderr=subprocess.STDOUT)
+
+        def reap() -> None:
+            _, status, usage = os.wait4(proc.pid, 0)
+            result.update(status=status, maxrss_kb=usage.ru_maxrss, seconds=time.perf_counter() - started)
+
+        waiter = threading.Thread(target=reap, daemon=True)
+        waiter.start()
+        waiter.join(timeout)
+        timed_out = waiter.is_alive()
+        if timed_out:
+            proc.kill()
+            waiter.join()
+        proc.returncode = os.waitstatus_to_exitcode(result["status"])  # reaped here, not by Popen
+    tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-3:]
+    return {"seconds": round(result["seconds"], 3), "peak_mb": round(result["maxrss_kb"] / 1024, 1),
+            "exit": proc.returncode, "timed_out": timed_out, "log": str(log), "tail": tail}
+
+
+def change_one_mapping(corpus: Path) -> str:
+    """Flip the theme of the first recommendation found: a PATCH-level change to one record."""
+    for path in sorted((corpus / "mappings").glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        match = re.search(r'^    theme: "([a-z_]+)"$', text, re.MULTILINE)
+        if match:
+            new = "other" if match.group(1) != "other" else "workforce"
+            path.write_text(text[:match.start(1)] + new + text[match.end(1):], encoding="utf-8")
+            return f"{path.name}: theme {match.group(1)} -> {new}"
+    raise RuntimeError("no recommendation to change in the corpus")
+
+
+def bench_size(n: int, seed: int, workdir: Path, env: dict[str, str], timeout: float) -> dict[str, Any]:
+    corpus = workdir / f"n{n}"
+    shutil.rmtree(corpus, ignore_errors=True)
+    started = time.perf_counter()
+    generate(corpus, n, seed)
+    generated = time.perf_counter() - started
+    shutil.copytree(PROJECT / "reference" / "official", corpus / "reference" / "official")
+    env = {**env, "OFSTED_OFFICIAL_SOURCES": f"a.ods={corpus}/missing-a.ods;b.ods={corpus}/missing-b.ods"}
+    logs = workdir / "logs" / f"n{n}"
+    build = [str(BIN / "ofsted-dataset"), "--root", str(corpus), "build"]
+    steps: dict[str, Any] = {}
+    print(f"N={n}: corpus generated in {generated:.1f} s ({corpus})", flush=True)
+    steps["prefect_startup"] = run_measured(
+        [sys.executable, "-m", "bench.prefect_startup", str(corpus)], env, logs / "prefect_startup.log", timeout)
+    steps["cold_build"] = run_measured(build, env, logs / "cold_build.log", timeout)
+    steps["noop_rebuild"] = run_measured(build, env, logs / "noop_rebuild.log", timeout)
+    changed = change_one_mapping(corpus)
+    steps["one_mapping_changed"] = run_measured(build, env, logs / "one_mapping_changed.log", timeout)
+    steps["one_mapping_changed"]["change"] = changed
+    steps["floor"] = run_measured([sys.executable, "-m", "bench.floor", str(corpus), "--out",
+                                   str(workdir / "floor-out" / f"n{n}")], env, logs / "floor.log", timeout)
+    for name, step in steps.items():
+        print(f"  {name}: {step['seconds']:.1f} s, {step['peak_mb']:.0f} MB, exit {step['exit']}", flush=True)
+    return {"n": n, "seed": seed, "generate_seconds": round(generated, 2), "steps": steps}
+
+
+def _ratio(value: float, floor: float) -> str:
+    return f"{value / floor:.1f}×" if floor > 0 else "-"
+
+
+def render_markdown(results: dict[str, Any]) -> str:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Run {results['when']} on {results['machine']}; `make bench` (bench/run_benchmark.py) writes this file.",
+        "Prefect's first start in a new PREFECT_HOME (creates its database): "
+        f"{results['prefect_first_start']['seconds']:.1f} s.",
+        "",
+        "Ratios are to the floor (bench/floor.py, read + parse + write the six tables with pyarrow), wall time of "
+        "whole processes. \"Excluding Prefect\" subtracts the trivial flow's time measured in the same run.",
+        "",
+        "| N | step | seconds | ratio to floor | excluding Prefect start-up (s) | its ratio | peak MB | exit |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for run in results["runs"]:
+        steps, n = run["steps"], run["n"]
+        floor, prefect = steps["floor"]["seconds"], steps["prefect_startup"]["seconds"]
+        for name, step in steps.items():
+            sec = step["seconds"]
+            ex = ex_ratio = ""
+            if name in BUILD_STEPS:
+                ex, ex_ratio = f"{sec - prefect:.1f}", _ratio(sec - prefect, floor)
+            exit_text = "timeout" if step["timed_out"] else str(step["exit"])
+            lines.append(f"| {n:,} | {name} | {sec:.1f} | {_ratio(sec, floor)} | {ex} | {ex_ratio} | "
+                         f"{step['peak_mb']:.0f} | {exit_text} |")
+        lines.append(f"| {n:,} | (generate corpus, in-process) | {run['generate_seconds']:.1f} | | | | | |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000", help="comma-separated corpus sizes")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/ofsted-bench"),
+                        help="where corpora, logs and the Prefect database go (outside the repository)")
+    parser.add_argument("--timeout", type=float, default=3600, help="seconds allowed per process")
+    parser.add_argument("--results", type=Path, default=PROJECT / "bench",
+                        help="folder for results.json and RESULTS.md")
+    args = parser.parse_args(argv)
+    workdir = args.workdir.resolve()
+    workdir.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "PREFECT_HOME": str(workdir / "prefect-home")}
+    env.pop("PREFECT_API_URL", None)  # the embedded server, as a plain `make run` uses
+    shutil.rmtree(workdir / "prefect-home", ignore_errors=True)
+    first = run_measured([sys.executable, "-m", "bench.prefect_startup", str(workdir)], env,
+                         workdir / "logs" / "prefect_first_start.log", args.timeout)
+    print(f"Prefect first start (creates its database): {first['seconds']:.1f} s", flush=True)
+    results: dict[str, Any] = {
+        "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": f"{platform.node()}, {os.cpu_count()} CPU(s), Python {platform.python_version()}",
+        "prefect_first_start": first,
+        "runs": [],
+    }
+    for n in (int(s) for s in args.sizes.split(",") if s.strip()):
+        results["runs"].append(bench_size(n, args.seed, workdir, env, args.timeout))
+        args.results.mkdir(parents=True, exist_ok=True)  # written after every size: a long run keeps its results
+        (args.results / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        (args.results / "RESULTS.md").write_text(render_markdown(results), encoding="utf-8")
+    print()
+    print(render_markdown(results))
+    failed = [f"N={r['n']} {k}" for r in results["runs"] for k, s in r["steps"].items() if s["exit"] != 0]
+    if failed:
+        print(f"failed: {', '.join(failed)} (see the logs in {workdir / 'logs'})", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

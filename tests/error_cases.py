@@ -1,0 +1,272 @@
+"""The error catalogue: every kind of bad input, how it is made, and what the user is told.
+
+`tests/test_error_catalogue.py` runs each case through the real stages on a copy of the project that
+holds a release, and checks the exact message and that published/ is byte-identical afterwards.
+docs/error-catalogue.md is rendered from this list (a test keeps it in sync).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+M002 = "mappings/002_3dafbde2ba55b338.yaml"
+M003 = "mappings/003_6e4606619b08db71.yaml"
+M004 = "mappings/004_99f45e7fed0112e3.yaml"
+NEW = "raw/005_new.txt"
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str  # test id
+    bad_input: str  # what the curator or scraper did
+    make: Callable[[Path], None]
+    message: list[str]  # the lines the user sees (summary, then one line per problem)
+
+
+def _replace(root: Path, file: str, old: str, new: str) -> None:
+    path = root / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {file}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _write(root: Path, file: str, data: bytes) -> None:
+    (root / file).write_bytes(data)
+
+
+def new_article(root: Path, text: str, mapping: str, name: str = "005_new") -> None:
+    """Add an article and its mapping; {sha} in the mapping becomes the article's sha256."""
+    raw = root / "raw" / f"{name}.txt"
+    raw.write_bytes(text.encode("utf-8"))
+    sha = hashlib.sha256(raw.read_bytes()).hexdigest()
+    (root / "mappings" / f"{name}.yaml").write_text(mapping.replace("{sha}", sha), encoding="utf-8")
+
+
+def _huge(root: Path) -> None:
+    with (root / NEW).open("wb") as handle:
+        handle.truncate(50_000_000)  # sparse: 50 MB on paper, instant to make
+
+
+def _three_files_many_mistakes(root: Path) -> None:
+    _replace(root, M003, "amount_gbp: 9200000", "amount_gbp: 920000")
+    _replace(root, M002, "theme: front_door", "theme: frontdoor")
+    _replace(root, M004, "    overall_grade: inadequate\n", "    overal_grade: inadequate\n")
+
+
+DUPLICATE_RECOMMENDATION = """
+  - recommendation_id: sheffield-2021-focused-visit-1
+    inspection_id: sheffield-2021-focused-visit
+    text: "information sharing"
+    theme: information_sharing
+    urgent: false
+    evidence:
+      theme: "record-keeping, information sharing and ensuring"
+      urgent: "were all areas that could be improved"
+"""
+
+SUMMARY1 = "1 curation problem(s) in 1 file(s); nothing was published."
+
+CASES: list[Case] = [
+    # --- raw articles -------------------------------------------------------------------------
+    Case("raw_not_utf8", "a raw article that is not valid UTF-8 (Latin-1 bytes)",
+         lambda r: _write(r, NEW, "Caf\u00e9 society".encode("latin-1")),
+         [SUMMARY1, "  - raw/005_new.txt: is not UTF-8 text (invalid continuation byte at byte 3); convert it to "
+          "UTF-8"]),
+    Case("raw_bom", "a raw article saved with a UTF-8 byte-order mark",
+         lambda r: _write(r, NEW, b"\xef\xbb\xbfCouncil rated good\n"),
+         [SUMMARY1, "  - raw/005_new.txt: starts with a UTF-8 byte-order mark: save it as UTF-8 without BOM "
+          "(offsets count code points from the first character, and a BOM would shift them)"]),
+    Case("raw_empty", "an empty raw article (or only whitespace)",
+         lambda r: _write(r, NEW, b"  \n"),
+         [SUMMARY1, "  - raw/005_new.txt: is empty"]),
+    Case("raw_binary", "a binary file dropped into raw/ as .txt",
+         lambda r: _write(r, NEW, b"PK\x03\x04\x00\x00binary"),
+         [SUMMARY1, "  - raw/005_new.txt: is a binary file (NUL byte at byte 4), not a text article"]),
+    Case("raw_huge", "a 50 MB file in raw/",
+         _huge,
+         [SUMMARY1, "  - raw/005_new.txt: too large (50.0 MB; the limit is 5 MB): an article is a few KB, is this "
+          "the right file?"]),
+    Case("raw_bad_name", "a raw file whose name cannot be a source_id",
+         lambda r: _write(r, "raw/New Article.txt", b"Council rated good\n"),
+         [SUMMARY1, "  - raw/New Article.txt: the file name must be lowercase letters, digits, '_' or '-' (it "
+          "becomes the source_id), found 'New Article.txt'"]),
+    Case("raw_changed_after_curation", "an article edited after its mapping was written",
+         lambda r: _replace(r, "raw/004_99f45e7fed0112e3.txt", "Published 7th July 2017", "Published 8th July 2017"),
+         ['5 curation problem(s) in 1 file(s); nothing was published.',
+          '  - mappings/004_99f45e7fed0112e3.yaml:5: source.sha256: raw/004_99f45e7fed0112e3.txt changed since '
+          'it was curated (sha256 is now 707916d10ca51c465f8afe965858046f739e62b6147f955cb56c54ec318ec0d4); '
+          're-check its quotes, then update sha256',
+          "  - mappings/004_99f45e7fed0112e3.yaml:9: sources[0].published_date: quote 'Published 7th July "
+          "2017' not found in the article (raw/004_99f45e7fed0112e3.txt)",
+          "  - mappings/004_99f45e7fed0112e3.yaml:21: inspections[0].published_date: quote 'Published 7th July "
+          "2017' not found in the article (raw/004_99f45e7fed0112e3.txt)",
+          "  - mappings/004_99f45e7fed0112e3.yaml:55: inspections[2].published_date: quote 'Published 7th July "
+          "2017' not found in the article (raw/004_99f45e7fed0112e3.txt)",
+          "  - mappings/004_99f45e7fed0112e3.yaml:86: inspections[4].published_date: quote 'Published 7th July "
+          "2017' not found in the article (raw/004_99f45e7fed0112e3.txt)"]),
+    Case("mapping_without_article", "a mapping whose article is missing",
+         lambda r: (r / "raw" / "004_99f45e7fed0112e3.txt").unlink(),
+         ['1 curation problem(s) in 1 file(s); nothing was published.',
+          '  - mappings/004_99f45e7fed0112e3.yaml: source.file: the article raw/004_99f45e7fed0112e3.txt is '
+          'missing; restore it or remove the mapping']),
+    # --- mappings -----------------------------------------------------------------------------
+    Case("yaml_syntax", "a YAML syntax error",
+         lambda r: _replace(r, M004, "    overall_grade: inadequate\n", "    overall_grade: [inadequate\n"),
+         ['1 curation problem(s) in 1 file(s); nothing was published.',
+          '  - mappings/004_99f45e7fed0112e3.yaml:17: not valid YAML: while parsing a flow sequence: expected '
+          "',' or ']', but got ':'"]),
+    Case("unknown_key", "an unknown key (a typo like overal_grade)",
+         lambda r: _replace(r, M004, "    overall_grade: inadequate\n", "    overal_grade: inadequate\n"),
+         ['1 curation problem(s) in 1 file(s); nothing was published.',
+          "  - mappings/004_99f45e7fed0112e3.yaml:16: inspections[0]: unknown key 'overal_grade' (did you mean "
+          "'overall_grade'?); allowed: inspection_id, local_authority, inspection_type, framework, "
+          'visit_start, visit_end, published_date, overall_grade, recommendations_count, evidence']),
+    Case("wrong_type", "a value of the wrong type",
+         lambda r: _replace(r, M002, "    period_years: 4\n", "    period_years: four\n"),
+         ['1 curation problem(s) in 1 file(s); nothing was published.',
+          '  - mappings/002_3dafbde2ba55b338.yaml:113: funding_commitments[0].period_years: expected a whole '
+          "number, found 'four'"]),
+    Case("missing_required", "a missing required key",
+         lambda r: _replace(r, M004, "    local_authority: Middlesbrough\n", ""),
+         ['1 curation problem(s) in 1 file(s); nothing was published.',
+          "  - mappings/004_99f45e7fed0112e3.yaml:44: inspections[2]: missing required key 'local_authority'"]),
+    Case("unknown_vocabulary", "a value outside its vocabulary",
+         lambda r: _replace(r, M002, "theme: front_door", "theme: frontdoor"),
+         ['1 curation problem(s) in 1 file(s); nothing was published.',
+          "  - mappings/002_3dafbde2ba55b338.yaml:72: recommendations[1].theme: 'frontdoor' is not one of "
+          'front_door, assessment_and_risk, child_protection, children_in_need, children_in_care, '
+          'care_leavers, disabled_children, exploitation, elective_home_education, voice_of_the_child, '
+          'record_keeping, information_sharing, quality_assurance, leadership_and_management, workforce, other '
+          "(did you mean 'front_door'?)"]),
+    Case("invalid_date", "a date that does not exist",
+         lambda r: _replace(r, M003, "published_date: 2017-06-13", "published_date: 2017-02-30"),
+         ['1 curation problem(s) in 1 file(s); nothing was published.',
+          "  - mappings/003_6e4606619b08db71.yaml:11: sources[0].published_date: '2017-02-30' is not a real "
+          'date (day is out of range for month)']),
+    Case("visit_end_before_start", "an impossible date range (visit ends before it starts)",
+         lambda r: _replace(r, M003, "    visit_end: 2017-03\n", "    visit_end: 2017-01\n"),
+         ['1 curation problem(s) in 1 file(s); nothing was published.',
+          '  - mappings/003_6e4606619b08db71.yaml:20: inspections gloucestershire-2017-full-inspection: '
+          'visit_end is before visit_start']),
+    Case("published_before_visit", "a report published before its visit",
+         lambda r: _replace(r, M003, "    published_date: 2017-06\n", "    published_date: 2016-06\n"),
+         ['2 curation problem(s) in 2 file(s); nothing was published.',
+          '  - mappings/003_6e4606619b08db71.yaml:21: inspections gloucestershire-2017-full-inspection: '
+          "published_date '2016-06' is before visit_start '2017-02': a report is published after its visit",
+          '  - mappings/004_99f45e7fed0112e3.yaml:15: inspections '
+          "gloucestershire-2017-full-inspection.published_date: '2017' disagrees with '2016-06' in "
+          'mappings/003_6e4606619b08db71.yaml; make them agree and record the decision in an evidence note']),
+    Case("zero_money", "zero or negative money",
+         lambda r: _replace(r, M003, "amount_gbp: 9200000", "amount_gbp: 0"),
+         ['1 curation problem(s) in 1 file(s); nothing was published.',
+          '  - mappings/003_6e4606619b08db71.yaml:106: funding_commitments[0].amount_gbp: must be at least 1, '
+          'found 0']),
+    Case("duplicate_id", "an id used twice (in one mapping, or a recommendation id in two mappings)",
+         lambda r: _replace(r, M002, "\nfunding_commitments:", DUPLICATE_RECOMMENDATION + "\nfunding_commitments:"),
+         ['1 curation problem(s) in 1 file(s); nothing was published.',
+          '  - mappings/002_3dafbde2ba55b338.yaml:109: recommendations[5]: sheffield-2021-focused-visit-1 is '
+          'listed twice in this mapping (also at line 82); give each record once']),
+    Case("unknown_inspection", "a reference to an inspection id no mapping defines",
+         lambda r: _replace(r, M003, "    inspection_id: gloucestershire-2017-full-inspection\n    evidence:\n      "
+                            "local_authority: \"Gloucestershire County Council said\"",
+                            "    inspection_id: gloucestershire-2071-full-inspection\n    evidence:\n      "
+                            "local_authority: \"Gloucestershire County Council said\""),
+         ['1 curation problem(s) in 1 file(s); nothing was published.',
+          '  - mappings/003_6e4606619b08db71.yaml:109: funding_commitments gloucestershire-2017-9-2m: '
+          "inspection_id 'gloucestershire-2071-full-inspection' is not defined by any mapping's inspections "
+          "(did you mean 'gloucestershire-2017-full-inspection'?)"]),
+    Case("unknown_local_authority", "an unknown local authority",
+         lambda r: _replace(r, M002, "local_authority: Sheffield", "local_authority: Sheffeld"),
+         ['1 curation problem(s) in 1 file(s); nothing was published.',
+          "  - mappings/002_3dafbde2ba55b338.yaml:34: inspections[1].local_authority: 'Sheffeld' is not in "
+          "reference/local_authorities.csv (did you mean 'Sheffield'?)"]),
+    Case("all_errors_together", "several mistakes in several files",
+         _three_files_many_mistakes,
+         ['3 curation problem(s) in 3 file(s); nothing was published.',
+          "  - mappings/002_3dafbde2ba55b338.yaml:72: recommendations[1].theme: 'frontdoor' is not one of "
+          'front_door, assessment_and_risk, child_protection, children_in_need, children_in_care, '
+          'care_leavers, disabled_children, exploitation, elective_home_education, voice_of_the_child, '
+          'record_keeping, information_sharing, quality_assurance, leadership_and_management, workforce, other '
+          "(did you mean 'front_door'?)",
+          '  - mappings/003_6e4606619b08db71.yaml:106: funding_commitments[0].amount_gbp: amount 920,000 does '
+          'not match its quotes, which say 9,200,000',
+          "  - mappings/004_99f45e7fed0112e3.yaml:16: inspections[0]: unknown key 'overal_grade' (did you mean "
+          "'overall_grade'?); allowed: inspection_id, local_authority, inspection_type, framework, "
+          'visit_start, visit_end, published_date, overall_grade, recommendations_count, evidence']),
+    # --- hostile input ------------------------------------------------------------------------
+    Case("path_traversal", "a mapping pointing outside raw/ (../../etc/passwd)",
+         lambda r: _replace(r, M004, "  file: 004_99f45e7fed0112e3.txt", "  file: ../../etc/passwd"),
+         ['1 curation problem(s) in 1 file(s); nothing was published.',
+          "  - mappings/004_99f45e7fed0112e3.yaml:4: source.file: expected the raw article's file name in raw/ "
+          "(like 000_abc.txt), found '../../etc/passwd'"]),
+    Case("absolute_path", "a mapping pointing at an absolute path",
+         lambda r: _replace(r, M004, "  file: 004_99f45e7fed0112e3.txt", "  file: /etc/passwd"),
+         ['1 curation problem(s) in 1 file(s); nothing was published.',
+          "  - mappings/004_99f45e7fed0112e3.yaml:4: source.file: expected the raw article's file name in raw/ "
+          "(like 000_abc.txt), found '/etc/passwd'"]),
+    Case("quote_source_traversal", "a quote citing an article outside raw/",
+         lambda r: _replace(r, M004, '    published_date: "Published 7th July 2017"',
+                            "    published_date: {text: root, source: ../../etc/passwd}"),
+         ['1 curation problem(s) in 1 file(s); nothing was published.',
+          '  - mappings/004_99f45e7fed0112e3.yaml:9: sources[0].evidence.published_date: `source` must be the '
+          "id of another article (a raw file stem), found '../../etc/passwd'"]),
+    Case("yaml_code_execution", "a YAML tag that would run code",
+         lambda r: _replace(r, M004, "  title:",
+                            "  publisher: !!python/object/apply:os.system [\"touch /tmp/ofsted-pwned\"]\n  title:"),
+         ['1 curation problem(s) in 1 file(s); nothing was published.',
+          '  - mappings/004_99f45e7fed0112e3.yaml:6: not valid YAML: could not determine a constructor for the '
+          "tag 'tag:yaml.org,2002:python/object/apply:os.system'"]),
+    Case("yaml_alias_bomb", "a YAML alias bomb (billion laughs)",
+         lambda r: _replace(r, M004, "inspections:",
+                            "notes: &a [x, x, x, x, x, x, x, x, x]\nbomb: &b [*a, *a, *a, *a]\ninspections:"),
+         ['1 curation problem(s) in 1 file(s); nothing was published.',
+          '  - mappings/004_99f45e7fed0112e3.yaml:11: not valid YAML: anchors and aliases (&name, *name) are '
+          'not allowed in mappings']),
+]
+
+
+HEADER = """# Error catalogue
+
+Every kind of bad input the pipeline is known to meet, what the person who made it is told, and the
+test that proves it. Each case is run by `tests/test_error_catalogue.py` through the real stages on a
+copy of the project holding a release: the message must be exactly this, and `published/` must be
+byte-identical before and after. The CLI prints the same lines on stderr (`error: ` before the first)
+and exits with status 1. Generated from `tests/error_cases.py` (`python -m tests.error_cases >
+docs/error-catalogue.md`); a test keeps it in sync.
+
+Conventions the catalogue relies on:
+
+- **Offsets** are code points of the text decoded from the file's exact bytes (strict UTF-8); Windows
+  line endings (CRLF) are kept and count as two characters (tested in
+  `test_crlf_article_is_handled_with_offsets_counting_cr`). A byte-order mark is refused, not stripped.
+- **All problems of a run are reported together**, one line each, with file, line (where YAML gives
+  one) and field. A mapping whose shape is wrong (syntax, keys, types, vocabulary, dates) is not
+  applied, so its quotes and cross-checks are reported once its shape is fixed.
+- **The same id in two mappings** is the same record for inspections and judgements (several
+  articles report one inspection, and their values must agree); ids of recommendations and funding
+  commitments, whose texts are verbatim from one article, are unique across mappings.
+- **CSV cells that a spreadsheet would run as a formula** (text starting with `=`, `+`, `-`, `@`, tab or
+  carriage return) are written with a leading apostrophe `'`, OWASP's convention; the Parquet files
+  keep the exact value (`test_csv_text_that_looks_like_a_formula_is_escaped_and_parquet_keeps_it`).
+- **A raw article with no mapping** is not an error: the run reports it as waiting for curation and
+  publishes the mapped ones (`test_raw_article_without_mapping_is_waiting_not_an_error` in
+  tests/test_apply.py).
+
+| case (test) | bad input | what the user sees |
+|---|---|---|
+"""
+
+
+def render_catalogue() -> str:
+    rows = []
+    for case in CASES:
+        shown = "<br>".join(line.strip().replace("|", "\\|") for line in case.message)
+        rows.append(f"| `test_catalogue[{case.name}]` | {case.bad_input} | {shown} |")
+    return HEADER + "\n".join(rows) + "\n"
+
+
+if __name__ == "__main__":
+    print(render_catalogue(), end="")
