@@ -135,7 +135,9 @@ def _fact(ctx: _Context, mapping: Mapping, record: Record) -> Fact | None:
                                         "add the wording there with the area it maps to"))
         values["area"] = area
     if record.table == "sources":
-        values["source_id"] = mapping.source_id
+        article = ctx.articles[mapping.source_id]
+        values.update(source_id=mapping.source_id, path=article.path, sha256=article.sha256,
+                      characters=len(article.text))
     if len(ctx.problems) > problems_before:
         return None
     record_id = _record_id(table.name, values)
@@ -253,9 +255,6 @@ def _derive(ctx: _Context, merged: dict[tuple[str, str], Fact]) -> None:
             la = ctx.register.find(row["local_authority"])
             if la:
                 row["local_authority"], row["la_code"] = la.name, la.gss_code
-        if table == "sources":
-            article = ctx.articles[record_id]
-            row.update(path=article.path, sha256=article.sha256, characters=len(article.text))
         if table != "inspections":
             continue
         start, end = row.get("visit_start"), row.get("visit_end")
@@ -305,51 +304,78 @@ def _check_references(ctx: _Context, merged: dict[tuple[str, str], Fact], declar
                                     f"inspections{hint}"))
 
 
-def apply_mappings(mappings: list[Mapping], articles: dict[str, Article], register: Register,
-                   areas: JudgementAreas, mapping_files: set[str] | None = None) -> tuple[Rows, list[Problem]]:
-    """Build every table's rows from the mappings; all problems of the run are returned together.
+@dataclass
+class ArticleFacts:
+    """What one mapping contributes before it is merged with the others: the unit of per-article work,
+    of caching (article_cache.py) and of batching across workers."""
 
-    `mapping_files` are the source ids that have a mapping file, loaded or not: a quote citing an
-    article whose mapping failed to load is not a second mistake (the first is reported)."""
-    curated = mapping_files if mapping_files is not None else {m.source_id for m in mappings}
-    ctx = _Context(articles, {s for s in curated if s in articles}, register, areas)
+    source_id: str
+    file: str
+    facts: list[Fact]
+    declared: list[str]  # inspection ids the mapping lists, even those whose record had problems
+    cited: dict[str, str]  # other articles its quotes cite -> their sha256 when resolved
+    problems: list[Problem]
+
+
+def resolve_mapping(mapping: Mapping, articles: dict[str, Article], mapped: set[str], register: Register,
+                    areas: JudgementAreas) -> ArticleFacts:
+    """Match every quote of one mapping in its article and cross-check every value.
+
+    `mapped` are the source ids that have a mapping file (loaded or not): a quote citing an article
+    whose mapping failed to load is not a second mistake (the first is reported)."""
+    ctx = _Context(articles, mapped, register, areas)
+    file = f"mappings/{mapping.path.name}"
+    declared = [r.values["inspection_id"] for r in mapping.records
+                if r.table == "inspections" and "inspection_id" in r.values]
+    cited = {q.source: articles[q.source].sha256
+             for r in (mapping.source, *mapping.records) for e in r.evidence.values() for q in e.quotes
+             if q.source and q.source in articles}
+    result = ArticleFacts(mapping.source_id, file, [], declared, cited, ctx.problems)
+    article = articles.get(mapping.source_id)
+    if article is None:
+        ctx.problems.append(Problem(file, None, "source.file",
+                                    f"the article raw/{mapping.file} is missing; restore it or remove the mapping"))
+        return result
+    if article.sha256 != mapping.sha256:
+        ctx.problems.append(Problem(file, mapping.source_lines.get("sha256"), "source.sha256",
+                                    f"raw/{mapping.file} changed since it was curated (sha256 is now "
+                                    f"{article.sha256}); re-check its quotes, then update sha256"))
+    seen: dict[tuple[str, str], int] = {}
+    for record in (mapping.source, *mapping.records):
+        fact = _fact(ctx, mapping, record)
+        if not fact:
+            continue
+        key = (fact.table, fact.record_id)
+        if key in seen:
+            ctx.problems.append(Problem(file, fact.line, record.where,
+                                        f"{fact.record_id} is listed twice in this mapping (also at line "
+                                        f"{seen[key]}); give each record once"))
+            continue
+        seen[key] = fact.line
+        result.facts.append(fact)
+    return result
+
+
+def combine(results: list[ArticleFacts], register: Register) -> tuple[Rows, list[Problem]]:
+    """Merge what every article says into one row per record and derive the documented columns."""
+    ctx = _Context({}, set(), register, JudgementAreas({}))
+    for result in results:
+        ctx.problems.extend(result.problems)
     facts: list[Fact] = []
     owners: dict[tuple[str, str], str] = {}  # ids that must be unique across mappings -> the file using it
-    for mapping in mappings:
-        file = f"mappings/{mapping.path.name}"
-        article = articles.get(mapping.source_id)
-        if article is None:
-            ctx.problems.append(Problem(file, None, "source.file",
-                                        f"the article raw/{mapping.file} is missing; restore it or remove the mapping"))
-            continue
-        if article.sha256 != mapping.sha256:
-            ctx.problems.append(Problem(file, mapping.source_lines.get("sha256"), "source.sha256",
-                                        f"raw/{mapping.file} changed since it was curated (sha256 is now "
-                                        f"{article.sha256}); re-check its quotes, then update sha256"))
-        seen: dict[tuple[str, str], int] = {}
-        for record in (mapping.source, *mapping.records):
-            fact = _fact(ctx, mapping, record)
-            if not fact:
-                continue
+    for result in results:
+        for fact in result.facts:
             key = (fact.table, fact.record_id)
-            if key in seen:
-                ctx.problems.append(Problem(file, fact.line, record.where,
-                                            f"{fact.record_id} is listed twice in this mapping (also at line "
-                                            f"{seen[key]}); give each record once"))
-                continue
-            seen[key] = fact.line
             if fact.table in _UNIQUE_ACROSS_MAPPINGS:
                 if key in owners:
-                    ctx.problems.append(Problem(file, fact.line, record.where,
+                    ctx.problems.append(Problem(fact.file, fact.line, f"{fact.table} {fact.record_id}",
                                                 f"{fact.record_id} is already used in {owners[key]}: ids of "
                                                 f"{fact.table} are unique across mappings"))
                     continue
-                owners[key] = file
+                owners[key] = fact.file
             facts.append(fact)
     merged = _merge(ctx, facts)
-    declared = {r.values["inspection_id"] for m in mappings for r in m.records
-                if r.table == "inspections" and "inspection_id" in r.values}
-    _check_references(ctx, merged, declared)
+    _check_references(ctx, merged, {i for r in results for i in r.declared})
     _derive(ctx, merged)
     rows: Rows = {name: [] for name in TABLES}
     for (table, _), fact in merged.items():
@@ -358,3 +384,11 @@ def apply_mappings(mappings: list[Mapping], articles: dict[str, Article], regist
         rows[table].append(row)
         rows["provenance"].extend(fact.provenance)
     return rows, ctx.problems
+
+
+def apply_mappings(mappings: list[Mapping], articles: dict[str, Article], register: Register,
+                   areas: JudgementAreas, mapping_files: set[str] | None = None) -> tuple[Rows, list[Problem]]:
+    """Build every table's rows from the mappings; all problems of the run are returned together."""
+    curated = mapping_files if mapping_files is not None else {m.source_id for m in mappings}
+    mapped = {s for s in curated if s in articles}
+    return combine([resolve_mapping(m, articles, mapped, register, areas) for m in mappings], register)

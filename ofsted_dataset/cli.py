@@ -38,24 +38,19 @@ def _build(args: argparse.Namespace) -> int:
     root = args.root.resolve()
     _prefect_environment(root)
     from flows.build_dataset import build_dataset
+    from flows.task_runners import task_runner_from_environment
 
-    summary = build_dataset(str(root))
-    print(f"Sources read: {summary.sources_read} raw article(s), {summary.mapped} with a mapping")
-    if summary.waiting_for_curation:
-        print(f"Waiting for curation (no mapping yet): {', '.join(summary.waiting_for_curation)}")
-    print(f"Facts applied: {summary.facts_applied} curated record(s), {summary.quotes_matched} quote(s) matched")
-    print("Rows: " + ", ".join(f"{name} {count}" for name, count in summary.rows.items()))
-    print(summary.official_record)
-    print("Checks against the official record: "
-          + ", ".join(f"{count} {status}" for status, count in summary.official_statuses.items()))
-    for conflict in summary.official_conflicts:
-        print(f"  conflict: {conflict}")
-    release = summary.release
-    if release.version:
-        kind = f"{release.level}, previous {release.previous}" if release.previous else "first release"
-        print(f"Release {release.version} written to published/{release.version} ({kind}): {release.summary}")
-    else:
-        print(f"No changes: release {release.previous} is current; nothing published")
+    summary = build_dataset.with_options(task_runner=task_runner_from_environment())(str(root))
+    print("\n".join(summary.lines()))
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    root = args.root.resolve()
+    _prefect_environment(root)
+    from flows.deploy import serve
+
+    serve(root, args.cron)
     return 0
 
 
@@ -142,11 +137,14 @@ def main(argv: list[str] | None = None) -> int:
     verify.add_argument("release", nargs="?", help="version or release folder (default: the current release)")
     verify.add_argument("--rebuild", action="store_true",
                         help="also rebuild it from raw/ and mappings/ and compare byte for byte")
+    serve = commands.add_parser("serve", help="run the build on a schedule (a Prefect deployment served here)")
+    serve.add_argument("--cron", default=None, help="cron schedule (default: OFSTED_BUILD_CRON or daily 06:00)")
     draft = commands.add_parser("draft", help="write a draft mapping for an article that has none")
     draft.add_argument("article", type=Path, help="raw/<source_id>.txt")
     commands.add_parser("lint", help="sentences that look like facts but no mapping quote covers")
     args = parser.parse_args(argv)
-    handlers = {"build": _build, "query": _query, "diff": _diff, "verify": _verify, "draft": _draft, "lint": _lint}
+    handlers = {"build": _build, "query": _query, "diff": _diff, "verify": _verify, "draft": _draft, "lint": _lint,
+                "serve": _serve}
     try:
         return handlers[args.command](args)
     except PipelineError as exc:

@@ -14,16 +14,21 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ofsted_dataset.apply import apply_mappings
+from ofsted_dataset import article_cache
+from ofsted_dataset.apply import ArticleFacts, resolve_mapping
+from ofsted_dataset.apply import combine as combine_facts
 from ofsted_dataset.arrow_tables import to_arrow_tables
 from ofsted_dataset.errors import CurationError, Problem
 from ofsted_dataset.ingest import Article, read_articles
-from ofsted_dataset.mappings import load_mappings
+from ofsted_dataset.mappings import load_mapping
 from ofsted_dataset.official_checks import check_against_official, conflicts
 from ofsted_dataset.official_snapshot import snapshot, sources_from_env
+from ofsted_dataset.progress import Progress
 from ofsted_dataset.publish import PublishResult, publish
 from ofsted_dataset.reference import JudgementAreas, Register
 from ofsted_dataset.validate import validate_tables
+
+BATCH_SIZE = 250  # mappings per task: big enough that Prefect's ~10 ms a task run is noise
 
 
 @dataclass
@@ -47,18 +52,50 @@ def ingest(root: Path) -> Ingested:
     return Ingested(articles, problems)
 
 
+def mapping_batches(root: Path, size: int = BATCH_SIZE) -> list[list[str]]:
+    """The mapping files in batches: one Prefect task per batch, never one per article."""
+    names = sorted(p.name for p in (root / "mappings").glob("*.yaml"))
+    return [names[i:i + size] for i in range(0, len(names), size)]
+
+
+def resolve_batch(root: Path, names: list[str], ingested: Ingested, progress: Progress | None = None
+                  ) -> list[ArticleFacts]:
+    """Per-article work for a batch of mappings: load, match quotes, cross-check — or reuse the cached
+    result when nothing it rests on changed (article_cache.py)."""
+    register, areas = Register.load(), JudgementAreas.load()
+    mapped = {p.stem for p in (root / "mappings").glob("*.yaml")} & set(ingested.articles)
+    results = []
+    for name in names:
+        path = root / "mappings" / name
+        key = article_cache.entry_key(path.read_bytes(), ingested.articles.get(path.stem))
+        result = article_cache.load(root, path.stem, key, ingested.articles, mapped)
+        if result is None:
+            mapping, problems = load_mapping(path)
+            result = (resolve_mapping(mapping, ingested.articles, mapped, register, areas) if mapping else
+                      ArticleFacts(path.stem, f"mappings/{name}", [], [], {}, problems))
+            article_cache.store(root, key, result, mapped)
+        results.append(result)
+        if progress:
+            progress.advance()
+    return results
+
+
+def combine(root: Path, ingested: Ingested, batches: list[list[ArticleFacts]]) -> Applied:
+    """Merge the per-article results into the tables (see apply.combine)."""
+    results = [r for batch in batches for r in batch]
+    rows, problems = combine_facts(results, Register.load())
+    mapped = sorted(r.source_id for r in results if r.source_id in ingested.articles)
+    waiting = sorted(set(ingested.articles) - {r.source_id for r in results})
+    facts = sum(len(r.facts) for r in results)
+    return Applied(to_arrow_tables(rows), mapped, waiting, facts, len(rows["provenance"]),
+                   [*ingested.problems, *problems])
+
+
 def apply(root: Path, ingested: Ingested) -> Applied:
-    """Load every mapping, match its quotes in its article and build the tables."""
-    mappings, problems = load_mappings(root / "mappings")
-    problems = [*ingested.problems, *problems]
-    mapping_files = {p.stem for p in (root / "mappings").glob("*.yaml")}
-    rows, apply_problems = apply_mappings(mappings, ingested.articles, Register.load(), JudgementAreas.load(),
-                                          mapping_files)
-    problems += apply_problems
-    mapped = sorted(m.source_id for m in mappings)
-    waiting = sorted(set(ingested.articles) - set(mapped))
-    facts = sum(1 + len(m.records) for m in mappings)
-    return Applied(to_arrow_tables(rows), mapped, waiting, facts, len(rows["provenance"]), problems)
+    """Load every mapping, match its quotes in its article and build the tables (all batches here)."""
+    batches = mapping_batches(root)
+    progress = Progress("Applying mappings", sum(len(b) for b in batches))
+    return combine(root, ingested, [resolve_batch(root, names, ingested, progress) for names in batches])
 
 
 @dataclass

@@ -17,7 +17,9 @@ RECORD_TABLES = ("inspections", "judgements", "recommendations", "funding_commit
 
 
 def _files(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    """The generated corpus (raw/ and mappings/; a build's staged/ cache is not part of it)."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and p.relative_to(root).parts[0] in ("raw", "mappings")}
 
 
 def _mappings(root: Path) -> list[dict]:

@@ -22,13 +22,38 @@ def prefect_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("prefect-home")
 
 
-def run_cli(root: Path, prefect_home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run_cli(root: Path, prefect_home: Path, *args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
     # The official sources point nowhere: tests never touch the network; the committed extract is used.
     env = {**os.environ, "PREFECT_HOME": str(prefect_home),
-           "OFSTED_OFFICIAL_SOURCES": f"a.ods={root}/missing-a.ods;b.ods={root}/missing-b.ods"}
+           "OFSTED_OFFICIAL_SOURCES": f"a.ods={root}/missing-a.ods;b.ods={root}/missing-b.ods", **extra_env}
     env.pop("PREFECT_API_URL", None)
     return subprocess.run([sys.executable, "-m", "ofsted_dataset.cli", "--root", str(root), *args],
                           capture_output=True, text=True, env=env, timeout=300, check=False)
+
+
+ARTIFACT = """
+import asyncio
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+async def main():
+    async with get_client() as client:
+        found = await client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["build-summary"])))
+        for artifact in found:
+            print(artifact.description)
+
+asyncio.run(main())
+"""
+
+
+def artifacts(prefect_home: Path) -> list[str]:
+    """Descriptions of the build-summary artifacts the runs published (newest first)."""
+    env = {**os.environ, "PREFECT_HOME": str(prefect_home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    env.pop("PREFECT_API_URL", None)
+    result = subprocess.run([sys.executable, "-c", ARTIFACT], capture_output=True, text=True, env=env,
+                            timeout=120, check=True)
+    return result.stdout.splitlines()
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
@@ -77,6 +102,11 @@ def test_build_publishes_1_0_0_then_nothing_new(tmp_path, prefect_home):
     assert second.stdout.splitlines()[-1] == "No changes: release 1.0.0 is current; nothing published"
     assert tree_digest(root / "published") == before
 
+    # Each run published its summary as a Prefect artifact, saying what the CLI said.
+    published = artifacts(prefect_home)
+    assert lines[-1] in published
+    assert second.stdout.splitlines()[-1] in published
+
     query = run_cli(root, prefect_home, "query",
                     "select inspection_id, overall_grade, published_date from inspections "
                     "where local_authority = 'Gloucestershire' order by inspection_id")
@@ -115,3 +145,13 @@ def test_a_corrected_value_makes_a_patch_release(tmp_path, prefect_home):
         "Release 1.1.1 written to published/1.1.1 (patch, previous 1.1.0): recommendations: 1 changed. "
         "2 news value(s) conflict with Ofsted's official record (see CHANGES.md).")
     assert tree_digest(root / "published" / "1.1.0") == tree_digest(PROJECT / "published" / "1.1.0")
+
+
+def test_dask_runner_gives_byte_identical_output(tmp_path, prefect_home):
+    """The per-article batches on a local Dask cluster (2 worker processes) give the same bytes."""
+    root = copy_project(tmp_path / "project")
+    result = run_cli(root, prefect_home, "build", OFSTED_DASK_ADDRESS="local", OFSTED_DASK_WORKERS="2",
+                     DASK_TEMPORARY_DIRECTORY=str(tmp_path / "dask"))
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    assert tree_digest(root / "published" / "1.0.0" / "data") == tree_digest(PROJECT / "published" / "current" / "data")

@@ -1,0 +1,30 @@
+"""Which Prefect task runner runs the per-article batches: chosen by configuration, not by code.
+
+- default: local threads (ThreadPoolTaskRunner) — on one machine the batches are quick and share memory;
+- `OFSTED_DASK_ADDRESS=tcp://scheduler:8786`: an existing Dask cluster (prefect-dask);
+- `OFSTED_DASK_ADDRESS=local`: a throw-away local Dask cluster (`OFSTED_DASK_WORKERS` processes,
+  default 2) — what the tests use to prove the output is byte-identical to the default runner.
+
+Dask workers need the Prefect API: point them at a server with PREFECT_API_URL, or each worker
+process starts its own temporary server (~20 s), as measured in shared notes.
+"""
+
+from __future__ import annotations
+
+import os
+
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+
+
+def task_runner_from_environment(environ: dict[str, str] | None = None) -> TaskRunner:
+    env = os.environ if environ is None else environ
+    address = env.get("OFSTED_DASK_ADDRESS", "").strip()
+    if not address:
+        return ThreadPoolTaskRunner(max_workers=int(env.get("OFSTED_THREADS", "4")))
+    from prefect_dask import DaskTaskRunner
+
+    if address == "local":
+        workers = int(env.get("OFSTED_DASK_WORKERS", "2"))
+        return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
+                                              "dashboard_address": None})
+    return DaskTaskRunner(address=address)

@@ -1,0 +1,102 @@
+"""Per-article results cached in staged/cache/, so a run re-processes only what changed.
+
+An entry holds what one mapping contributes (apply.ArticleFacts) and is used only when all of these
+are unchanged: the mapping's bytes, its article's bytes, the reference data (register and judgement
+areas), the code that produced it, and every other article its quotes cite (and whether each has a
+mapping). Entries are plain JSON written atomically; a mapping with problems is never cached, so its
+messages are always fresh. Deleting staged/ is always safe: everything is recomputed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ofsted_dataset.apply import ArticleFacts, Fact
+from ofsted_dataset.ingest import Article
+from ofsted_dataset.mappings import CuratedDate
+from ofsted_dataset.reference import REFERENCE_DIR
+
+PACKAGE = Path(__file__).resolve().parent
+# The code whose output is cached: a change to any of these invalidates every entry.
+CODE_FILES = [
+    *(PACKAGE / name for name in ("apply.py", "mappings.py", "quotes.py", "crosschecks.py", "reference.py",
+                                  "yaml_loader.py", "ingest.py", "errors.py", "article_cache.py")),
+    *(PACKAGE.parent / "schemas" / name for name in ("tables.py", "vocabularies.py", "model.py")),
+]
+REFERENCE_FILES = [REFERENCE_DIR / "local_authorities.csv", REFERENCE_DIR / "judgement_areas.csv"]
+CACHE_DIR = Path("staged") / "cache" / "articles"
+
+
+@lru_cache(maxsize=1)
+def environment_version() -> str:
+    """Hash of the code and reference data that shape a per-article result."""
+    digest = hashlib.sha256()
+    for path in (*CODE_FILES, *REFERENCE_FILES):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def entry_key(mapping_bytes: bytes, article: Article | None) -> str:
+    digest = hashlib.sha256(environment_version().encode())
+    digest.update(hashlib.sha256(mapping_bytes).digest())
+    digest.update((article.sha256 if article else "missing").encode())
+    return digest.hexdigest()
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, CuratedDate):
+        return {"$date": value.value.isoformat(), "$precision": value.precision}
+    return value
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict) and "$date" in value:
+        return CuratedDate(dt.date.fromisoformat(value["$date"]), value["$precision"])
+    return value
+
+
+def store(root: Path, key: str, result: ArticleFacts, mapped: set[str]) -> None:
+    """Cache a clean result (one with no problems)."""
+    if result.problems:
+        return
+    entry = {
+        "key": key,
+        "cited": result.cited,
+        "cited_mapped": sorted(s for s in result.cited if s in mapped),
+        "source_id": result.source_id,
+        "file": result.file,
+        "declared": result.declared,
+        "facts": [{"table": f.table, "record_id": f.record_id, "file": f.file, "line": f.line,
+                   "values": {k: _encode(v) for k, v in f.values.items()}, "provenance": f.provenance,
+                   "lines": f.lines} for f in result.facts],
+    }
+    path = root / CACHE_DIR / f"{result.source_id}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def load(root: Path, source_id: str, key: str, articles: dict[str, Article], mapped: set[str]) -> ArticleFacts | None:
+    """The cached result for this mapping, or None when there is none or anything it rests on changed."""
+    path = root / CACHE_DIR / f"{source_id}.json"
+    try:
+        entry = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if entry.get("key") != key:
+        return None
+    for cited, sha in entry["cited"].items():
+        if cited not in articles or articles[cited].sha256 != sha:
+            return None
+        if (cited in mapped) != (cited in entry["cited_mapped"]):
+            return None
+    facts = [Fact(f["table"], f["record_id"], f["file"], f["line"], {k: _decode(v) for k, v in f["values"].items()},
+                  f["provenance"], f["lines"]) for f in entry["facts"]]
+    return ArticleFacts(entry["source_id"], entry["file"], facts, entry["declared"], entry["cited"], [])

@@ -1,0 +1,96 @@
+"""Per-article work is cached in staged/ and redone only for what changed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ofsted_dataset import article_cache, stages
+from tests.conftest import edit
+
+M002 = "mappings/002_3dafbde2ba55b338.yaml"
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The mappings actually parsed (cache misses) during a test."""
+    parsed: list[str] = []
+    real = stages.load_mapping
+
+    def load(path: Path):
+        parsed.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(stages, "load_mapping", load)
+    return parsed
+
+
+def tables(root: Path) -> dict[str, list[dict]]:
+    applied = stages.apply(root, stages.ingest(root))
+    assert applied.problems == []
+    return {name: table.to_pylist() for name, table in applied.tables.items()}
+
+
+def test_second_run_reuses_every_article_and_gives_the_same_tables(project, counted):
+    first = tables(project)
+    assert len(counted) == 5
+    assert sorted(p.name for p in (project / article_cache.CACHE_DIR).iterdir()) == [
+        "000_09d284dea3b9a717.json", "001_06ce62ec936559f3.json", "002_3dafbde2ba55b338.json",
+        "003_6e4606619b08db71.json", "004_99f45e7fed0112e3.json"]
+    counted.clear()
+    assert tables(project) == first
+    assert counted == []
+
+
+def test_a_changed_mapping_is_the_only_one_redone(project, counted):
+    tables(project)
+    counted.clear()
+    edit(project / M002, "theme: front_door", "theme: leadership_and_management")
+    changed = tables(project)
+    assert counted == ["002_3dafbde2ba55b338.yaml"]
+    themes = {r["recommendation_id"]: r["theme"] for r in changed["recommendations"]}
+    assert themes["south-gloucestershire-2021-focused-visit-2"] == "leadership_and_management"
+
+
+def test_a_changed_cited_article_invalidates_the_mappings_citing_it(project, counted):
+    tables(project)
+    counted.clear()
+    raw = project / "raw" / "003_6e4606619b08db71.txt"
+    raw.write_bytes(raw.read_bytes() + b"\nA line added at the end.\n")
+    applied = stages.apply(project, stages.ingest(project))
+    # 003 changed; 000 cites a quote of 003 (its publication month) so it is checked again too.
+    assert sorted(counted) == ["000_09d284dea3b9a717.yaml", "003_6e4606619b08db71.yaml"]
+    assert str(applied.problems[0]).startswith(
+        "mappings/003_6e4606619b08db71.yaml:6: source.sha256: raw/003_6e4606619b08db71.txt changed since it was "
+        "curated")
+
+
+def test_a_mapping_with_problems_is_never_cached(project, counted):
+    edit(project / M002, "local_authority: Sheffield", "local_authority: Sheffeld")
+    for _ in range(2):
+        applied = stages.apply(project, stages.ingest(project))
+        assert len(applied.problems) == 1
+    assert counted.count("002_3dafbde2ba55b338.yaml") == 2
+    assert not (project / article_cache.CACHE_DIR / "002_3dafbde2ba55b338.json").exists()
+
+
+def test_removing_staged_is_safe_and_a_corrupt_entry_is_recomputed(project, counted):
+    first = tables(project)
+    entry = project / article_cache.CACHE_DIR / "004_99f45e7fed0112e3.json"
+    entry.write_text("{not json", encoding="utf-8")
+    counted.clear()
+    assert tables(project) == first
+    assert counted == ["004_99f45e7fed0112e3.yaml"]
+    import shutil
+
+    shutil.rmtree(project / "staged")
+    assert tables(project) == first
+
+
+def test_code_or_reference_change_invalidates_everything(project, counted, monkeypatch):
+    tables(project)
+    counted.clear()
+    monkeypatch.setattr(article_cache, "environment_version", lambda: "another code version")
+    tables(project)
+    assert len(counted) == 5
