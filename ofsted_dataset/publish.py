@@ -4,7 +4,9 @@ The order of a publish, and why each step is safe to kill:
 1. Under an exclusive lock (published/.lock), leftovers of a killed run are removed (`.tmp-*` folders,
    `.*.tmp` pointer files) and the pointers are re-derived from the release folders.
 2. The build is written to staged/build/ and compared with the current release; no change, no release.
-3. The release is written to published/.tmp-<version>/, verified, then renamed to published/<version>/
+3. The release is written to published/.tmp-<version>/, verified (verify.py: checksums, archive, CSV,
+   DuckDB, and that the files hold exactly the tables validated a moment before), then renamed to
+   published/<version>/
    in one rename: a release folder either does not exist or is complete. Existing folders are never
    rewritten.
 4. The pointers are derived from the newest release folder and each replaced atomically:
@@ -220,7 +222,7 @@ def publish(tables: dict[str, pa.Table], sources: list[dict[str, Any]], root: Pa
         tmp = published / f".tmp-{version}"
         shutil.copytree(staged, tmp)
         _failpoint("copied")
-        raise_if_invalid(tmp, texts)
+        raise_if_invalid(tmp, texts, expected=tables)
         _failpoint("verified")
         os.rename(tmp, published / version)
         _failpoint("renamed")

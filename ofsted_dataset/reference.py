@@ -8,13 +8,26 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ofsted_dataset.quotes import fold
 from schemas.vocabularies import AREAS
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "reference"
+
+
+_LOADED: dict[tuple[str, Path, int], Any] = {}
+
+
+def _cached(read: Callable[[Path], Any], path: Path) -> Any:
+    """Reference files are read once per process, and again only when they change on disk."""
+    key = (read.__qualname__, path, path.stat().st_mtime_ns)
+    if key not in _LOADED:
+        _LOADED[key] = read(path)
+    return _LOADED[key]
 
 
 def _key(text: str) -> str:
@@ -40,6 +53,8 @@ class Register:
 
     def __init__(self, authorities: list[LocalAuthority]) -> None:
         self.authorities = authorities
+        self._containing: dict[str, tuple[str, ...]] = {}
+        self._keys = {name: _key(name) for la in authorities for name in la.names}
         self._by_name: dict[str, LocalAuthority] = {}
         for la in authorities:
             for name in la.names:
@@ -47,6 +62,11 @@ class Register:
 
     @classmethod
     def load(cls, path: Path = REFERENCE_DIR / "local_authorities.csv") -> Register:
+        """The register in `path`, read once per process while the file is unchanged."""
+        return _cached(cls._read, path)
+
+    @classmethod
+    def _read(cls, path: Path) -> Register:
         with path.open(encoding="utf-8", newline="") as handle:
             rows = list(csv.DictReader(handle))
         return cls(
@@ -65,11 +85,13 @@ class Register:
     def names_containing(self, la: LocalAuthority) -> tuple[str, ...]:
         """Names of *other* councils that contain one of `la`'s names as whole words ("South
         Gloucestershire" contains "Gloucestershire"): a quote naming them does not name `la`."""
-        own = [re.compile(rf"(?<!\w){re.escape(_key(n))}(?!\w)") for n in la.names]
-        return tuple(
-            name for other in self.authorities if other is not la for name in other.names
-            if any(p.search(_key(name)) for p in own)
-        )
+        if la.gss_code not in self._containing:  # computed once per council
+            own = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(_key(n)) for n in la.names) + r")(?!\w)")
+            self._containing[la.gss_code] = tuple(
+                name for other in self.authorities if other is not la for name in other.names
+                if own.search(self._keys[name])
+            )
+        return self._containing[la.gss_code]
 
     def find(self, name: str) -> LocalAuthority | None:
         return self._by_name.get(_key(name))
@@ -91,6 +113,10 @@ class JudgementAreas:
 
     @classmethod
     def load(cls, path: Path = REFERENCE_DIR / "judgement_areas.csv") -> JudgementAreas:
+        return _cached(cls._read, path)
+
+    @classmethod
+    def _read(cls, path: Path) -> JudgementAreas:
         with path.open(encoding="utf-8", newline="") as handle:
             return cls({_key(row["label"]): row["area"] for row in csv.DictReader(handle)})
 

@@ -38,8 +38,13 @@ def _column(f: object) -> pa.Column:
 
 def record_ids(table: Table, frame: pd.DataFrame) -> pd.Series:
     """The provenance record_id of every row: key values joined by '/'."""
-    ids = frame[list(table.id_fields)].astype(str)
-    return ids.agg("/".join, axis=1) if len(frame) else pd.Series([], dtype=object)
+    if not len(frame):
+        return pd.Series([], dtype=object)
+    first, *rest = table.id_fields
+    ids = frame[first].astype(str)
+    for name in rest:  # vectorised concatenation: no Python call per row
+        ids = ids + "/" + frame[name].astype(str)
+    return ids.astype(object)
 
 
 def _row_check(name: str, fn: Callable[[pd.DataFrame], pd.Series]) -> pa.Check:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from ofsted_dataset.quotes import QuoteNotFound, Span, find_quote, fold
+from ofsted_dataset.quotes import QuoteNotFound, Span, find_all, find_quote, fold
 
 # --- exact matches ---------------------------------------------------------------------------------
 
@@ -280,3 +282,29 @@ def test_property_a_unique_run_of_words_is_found_at_its_offsets(case):
 
     assert span == Span(start, start + len(quote), quote)
     assert text[span.start : span.end] == quote
+
+
+# --- the indexed matcher agrees with the plain regular-expression definition ------------------------
+
+_REF_GROUPS = ("'‘’‚‛′`´", "\"“”„‟″«»", "-‐‑‒–—―−")
+
+
+def _reference_spans(text: str, quote: str) -> list[tuple[int, int]]:
+    """The matching rule written as one regular expression per quote (the original definition)."""
+    classes = {c: "[" + "".join(re.escape(x) for x in group) + "]" for group in _REF_GROUPS for c in group}
+    words = quote.split()
+    body = r"\s+".join("".join(classes.get(c, re.escape(c)) for c in word) for word in words)
+    head = r"(?<!\w)" if words[0][0].isalnum() or words[0][0] == "_" else ""
+    tail = r"(?!\w)" if words[-1][-1].isalnum() or words[-1][-1] == "_" else ""
+    return [(m.start(), m.end()) for m in re.finditer(head + body + tail, text)]
+
+
+_TYPOGRAPHIC = st.text(alphabet=st.sampled_from(list("ab c'’\"“-–\n\u00a0\u2028 _é1")), min_size=0, max_size=40)
+
+
+@settings(max_examples=400, derandomize=True, deadline=None)
+@given(text=_TYPOGRAPHIC, quote=_TYPOGRAPHIC)
+def test_indexed_matcher_equals_the_regex_definition(text, quote):
+    if not quote.strip():
+        return
+    assert [(s.start, s.end) for s in find_all(text, quote)] == _reference_spans(text, quote)
