@@ -39,6 +39,12 @@ def build_dataset(root: str) -> RunSummary:
     if anything changed. The summary is returned and published as the artifact `build-summary`."""
     project = Path(root)
     ingested = ingest(project)
+    extract, official_record = refresh_official_record(project)
+    fingerprint = stages.input_fingerprint(project, ingested, extract)
+    unchanged = stages.unchanged_since_last_build(project, fingerprint, official_record)
+    if unchanged is not None:
+        create_markdown_artifact(key="build-summary", markdown=unchanged.markdown(), description=unchanged.outcome)
+        return unchanged
     batches = stages.mapping_batches(project)
     progress = Progress("Applying mappings", sum(len(b) for b in batches))
     futures = resolve_batch.map(unmapped(project), batches, unmapped(ingested))
@@ -46,7 +52,6 @@ def build_dataset(root: str) -> RunSummary:
     for future in as_completed(futures):
         progress.advance(sizes[future.task_run_id])
     applied = combine(project, ingested, futures)
-    extract, official_record = refresh_official_record(project)
     checked = check_official(applied, extract, official_record)
     counts: dict[str, int] = {}
     try:
@@ -63,4 +68,5 @@ def build_dataset(root: str) -> RunSummary:
     create_markdown_artifact(key="build-summary", markdown=summary.markdown(), description=summary.outcome)
     if refused:
         raise PipelineError(refused[0], refused[1:])
+    stages.remember_build(project, fingerprint, summary)
     return summary

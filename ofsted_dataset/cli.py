@@ -57,7 +57,7 @@ def _serve(args: argparse.Namespace) -> int:
 def _query(args: argparse.Namespace) -> int:
     from ofsted_dataset.query import run_query
 
-    print(run_query(args.sql, args.root.resolve() / "published", args.version))
+    print(run_query(args.sql, args.root.resolve() / "published", args.version, args.url))
     return 0
 
 
@@ -130,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     query = commands.add_parser("query", help="run SQL over a release; the tables are views")
     query.add_argument("sql")
     query.add_argument("--version", help="release to query (default: the current one)")
+    query.add_argument("--url", help="a release folder in object storage instead, e.g. s3://bucket/published/current")
     diff = commands.add_parser("diff", help="what changed between two releases (by key, with old and new values)")
     diff.add_argument("old")
     diff.add_argument("new")

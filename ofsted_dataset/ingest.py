@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,16 +31,37 @@ class Article:
     text: str
 
 
-def _refusal(path: Path) -> tuple[str | None, bytes | None]:
+@dataclass(frozen=True)
+class RawFile:
+    """One file of raw/, wherever raw/ lives: a local folder or object storage (an fsspec URL)."""
+
+    name: str
+    size: int
+    read: Callable[[], bytes]
+
+
+def list_raw(location: Path | str) -> list[RawFile]:
+    """The `*.txt` files of raw/, sorted by name. `location` is a folder, or a URL such as
+    `s3://bucket/raw` (with s3fs installed) or `memory://raw`: fsspec lists and reads it."""
+    if isinstance(location, Path):
+        return [RawFile(p.name, p.stat().st_size, p.read_bytes) for p in sorted(location.glob("*.txt"))]
+    import fsspec
+
+    fs, base = fsspec.core.url_to_fs(location)
+    found = sorted(fs.glob(f"{base.rstrip('/')}/*.txt"))
+    return [RawFile(name.rsplit("/", 1)[-1], fs.size(name), lambda n=name: fs.cat_file(n)) for name in found]
+
+
+def _refusal(raw: RawFile) -> tuple[str | None, bytes | None]:
     """Why a raw file cannot be an article (or None), and its bytes when it was read."""
-    if not _SOURCE_ID.match(path.stem):
+    stem = raw.name[:-4]
+    if not _SOURCE_ID.match(stem):
         return (f"the file name must be lowercase letters, digits, '_' or '-' (it becomes the source_id), "
-                f"found {path.name!r}"), None
-    size = path.stat().st_size
-    if size > MAX_ARTICLE_BYTES:
-        return (f"too large ({size / 1_000_000:.1f} MB; the limit is {MAX_ARTICLE_BYTES // 1_000_000} MB): "
+                f"found {raw.name!r}"), None
+    if raw.size > MAX_ARTICLE_BYTES:
+        return (f"too large ({raw.size / 1_000_000:.1f} MB; the limit is {MAX_ARTICLE_BYTES // 1_000_000} MB): "
                 "an article is a few KB, is this the right file?"), None
-    data = path.read_bytes()
+    data = raw.read()
     if data.startswith(codecs.BOM_UTF8):
         return ("starts with a UTF-8 byte-order mark: save it as UTF-8 without BOM (offsets count code points "
                 "from the first character, and a BOM would shift them)"), data
@@ -54,15 +76,17 @@ def _refusal(path: Path) -> tuple[str | None, bytes | None]:
     return None, data
 
 
-def read_articles(raw_dir: Path) -> tuple[dict[str, Article], list[Problem]]:
-    """Every `*.txt` in raw/, by source id; files that cannot be articles are problems, not exceptions."""
+def read_articles(location: Path | str) -> tuple[dict[str, Article], list[Problem]]:
+    """Every `*.txt` in raw/ (a folder or an fsspec URL), by source id; files that cannot be
+    articles are problems, not exceptions."""
     articles: dict[str, Article] = {}
     problems: list[Problem] = []
-    for path in sorted(raw_dir.glob("*.txt")):
-        relative = f"{raw_dir.name}/{path.name}"
-        reason, data = _refusal(path)
+    for raw in list_raw(location):
+        relative = f"raw/{raw.name}"
+        reason, data = _refusal(raw)
         if reason or data is None:
             problems.append(Problem(relative, None, "", reason or "could not be read"))
             continue
-        articles[path.stem] = Article(path.stem, relative, hashlib.sha256(data).hexdigest(), data.decode("utf-8"))
+        stem = raw.name[:-4]
+        articles[stem] = Article(stem, relative, hashlib.sha256(data).hexdigest(), data.decode("utf-8"))
     return articles, problems

@@ -27,9 +27,25 @@ def connect(published: Path, version: str | None = None) -> duckdb.DuckDBPyConne
     return con
 
 
-def run_query(sql: str, published: Path, version: str | None = None) -> str:
+def connect_url(url: str) -> duckdb.DuckDBPyConnection:
+    """Views over a release folder in object storage, e.g. `s3://bucket/published/current` (with s3fs
+    installed) or `memory://...`: DuckDB reads the Parquet files through the fsspec filesystem.
+    (DuckDB's own httpfs extension does the same for http(s):// and s3:// URLs; see README.)"""
+    import fsspec
+
+    fs, base = fsspec.core.url_to_fs(url)
+    protocol = fs.protocol if isinstance(fs.protocol, str) else fs.protocol[0]
+    con = duckdb.connect()
+    con.register_filesystem(fs)
+    for name in TABLES:
+        path = f"{protocol}://{base.strip('/')}/data/{name}.parquet".replace("'", "''")
+        con.execute(f"create view {name} as select * from read_parquet('{path}')")
+    return con
+
+
+def run_query(sql: str, published: Path, version: str | None = None, url: str | None = None) -> str:
     """The result of `sql` as a text table; SQL errors become a PipelineError naming the problem."""
-    con = connect(published, version)
+    con = connect_url(url) if url else connect(published, version)
     try:
         relation = con.sql(sql)
     except duckdb.Error as exc:

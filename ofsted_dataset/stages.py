@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
+import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,10 +27,12 @@ from ofsted_dataset.mappings import load_mapping
 from ofsted_dataset.official_checks import check_against_official, conflicts
 from ofsted_dataset.official_snapshot import snapshot, sources_from_env
 from ofsted_dataset.progress import Progress
-from ofsted_dataset.publish import PublishResult, publish
+from ofsted_dataset.publish import PublishResult, current_version, publish
 from ofsted_dataset.reference import JudgementAreas, Register
+from ofsted_dataset.summary import RunSummary
 from ofsted_dataset.validate import validate_tables
 
+PACKAGE = Path(__file__).resolve().parent
 BATCH_SIZE = 250  # mappings per task: big enough that Prefect's ~10 ms a task run is noise
 
 
@@ -47,9 +52,60 @@ class Applied:
     problems: list[Problem] = field(default_factory=list)
 
 
+RAW_URL_ENV = "OFSTED_RAW_URL"  # raw/ in object storage, e.g. s3://bucket/raw (any fsspec URL)
+
+
 def ingest(root: Path) -> Ingested:
-    articles, problems = read_articles(root / "raw")
+    """Read and hash every raw article: from `root/raw`, or from OFSTED_RAW_URL when set."""
+    articles, problems = read_articles(os.environ.get(RAW_URL_ENV) or root / "raw")
     return Ingested(articles, problems)
+
+
+LAST_BUILD = Path("staged") / "last-build.json"
+
+
+def input_fingerprint(root: Path, ingested: Ingested, extract: str | None) -> str:
+    """Everything a build's output depends on: every article and mapping, the reference data, the
+    official extract, and the pipeline's own code. Equal fingerprints give equal releases."""
+    digest = hashlib.sha256(article_cache.environment_version().encode())
+    for path in sorted((PACKAGE.parent / "schemas").glob("*.py")) + sorted(PACKAGE.glob("*.py")):
+        digest.update(path.read_bytes())
+    for source_id, article in sorted(ingested.articles.items()):
+        digest.update(f"{source_id}:{article.sha256}\n".encode())
+    for problem in ingested.problems:
+        digest.update(str(problem).encode())
+    for path in sorted((root / "mappings").glob("*.yaml")):
+        digest.update(path.name.encode() + hashlib.sha256(path.read_bytes()).digest())
+    if extract:
+        digest.update(hashlib.sha256(Path(extract).read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def unchanged_since_last_build(root: Path, fingerprint: str, official_record: str) -> RunSummary | None:
+    """The summary of a run that has nothing to do: the last build, from exactly these inputs,
+    published (or confirmed) the release that is still current. A no-op run then costs one pass of
+    hashing instead of re-applying, re-validating and re-comparing every table."""
+    try:
+        last = json.loads((root / LAST_BUILD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    current = current_version(root / "published")
+    if last.get("fingerprint") != fingerprint or current is None or last.get("version") != current:
+        return None
+    fields = {**last["summary"], "official_record": official_record}
+    return RunSummary(**fields, release=PublishResult(None, current, root / "published" / current))
+
+
+def remember_build(root: Path, fingerprint: str, summary: RunSummary) -> None:
+    """Record what this successful run built from, for the next run's unchanged_since_last_build."""
+    release = summary.release
+    kept = {k: v for k, v in dataclasses.asdict(summary).items() if k not in ("release", "refused")}
+    record = {"fingerprint": fingerprint, "version": release.version or release.previous, "summary": kept}
+    path = root / LAST_BUILD
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def mapping_batches(root: Path, size: int = BATCH_SIZE) -> list[list[str]]:

@@ -94,3 +94,32 @@ def test_code_or_reference_change_invalidates_everything(project, counted, monke
     monkeypatch.setattr(article_cache, "environment_version", lambda: "another code version")
     tables(project)
     assert len(counted) == 5
+
+
+def _summary(version: str):
+    from ofsted_dataset.publish import PublishResult
+    from ofsted_dataset.summary import RunSummary
+
+    return RunSummary(sources_read=5, mapped=5, waiting_for_curation=[], facts_applied=40, quotes_matched=155,
+                      rows={"sources": 5}, official_record="old line", official_statuses={"confirmed": 25},
+                      official_conflicts=[], release=PublishResult(version, None, None, "minor", "x"))
+
+
+def test_a_run_with_the_same_inputs_as_the_last_build_is_a_no_op(tmp_path):
+    from tests.conftest import copy_project
+
+    root = copy_project(tmp_path / "p", with_release=True)
+    current = (root / "published" / "LATEST").read_text(encoding="utf-8").strip()
+    ingested = stages.ingest(root)
+    fingerprint = stages.input_fingerprint(root, ingested, None)
+    assert stages.unchanged_since_last_build(root, fingerprint, "now") is None  # no build recorded yet
+    stages.remember_build(root, fingerprint, _summary(current))
+    unchanged = stages.unchanged_since_last_build(root, fingerprint, "official line of this run")
+    assert unchanged.outcome == f"No changes: release {current} is current; nothing published"
+    assert (unchanged.facts_applied, unchanged.official_record) == (40, "official line of this run")
+    # Any input changed: a different fingerprint, so the run does the work.
+    edit(root / M002, "theme: front_door", "theme: leadership_and_management")
+    assert stages.input_fingerprint(root, stages.ingest(root), None) != fingerprint
+    # The recorded release is no longer the current one: the work is done again too.
+    (root / "published" / current).rename(root / "published" / "0.0.9")
+    assert stages.unchanged_since_last_build(root, fingerprint, "now") is None
