@@ -121,11 +121,17 @@ def _release_dir():
     return PROJECT / "published" / version
 
 
-def test_committed_release_matches_its_checksums():
-    release = _release_dir()
-    for line in (release / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
-        digest, name = line.split("  ", 1)
-        assert hashlib.sha256((release / name).read_bytes()).hexdigest() == digest, name
+def test_every_committed_release_still_matches_its_checksums():
+    releases = sorted(p for p in (PROJECT / "published").iterdir() if p.is_dir() and not p.is_symlink()
+                      and p.name[0].isdigit())
+    assert [p.name for p in releases] == ["1.0.0", "1.1.0"]
+    for release in releases:
+        for line in (release / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
+            digest, name = line.split("  ", 1)
+            assert hashlib.sha256((release / name).read_bytes()).hexdigest() == digest, f"{release.name}/{name}"
+        archive = release / f"ofsted-dataset-{release.name}.zip"
+        assert (release / f"{archive.name}.sha256").read_text(encoding="utf-8").split()[0] == \
+            hashlib.sha256(archive.read_bytes()).hexdigest()
 
 
 def test_top_level_datapackage_is_generated_and_describes_the_current_release():
