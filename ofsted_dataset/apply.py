@@ -384,11 +384,3 @@ def combine(results: list[ArticleFacts], register: Register) -> tuple[Rows, list
         rows[table].append(row)
         rows["provenance"].extend(fact.provenance)
     return rows, ctx.problems
-
-
-def apply_mappings(mappings: list[Mapping], articles: dict[str, Article], register: Register,
-                   areas: JudgementAreas, mapping_files: set[str] | None = None) -> tuple[Rows, list[Problem]]:
-    """Build every table's rows from the mappings; all problems of the run are returned together."""
-    curated = mapping_files if mapping_files is not None else {m.source_id for m in mappings}
-    mapped = {s for s in curated if s in articles}
-    return combine([resolve_mapping(m, articles, mapped, register, areas) for m in mappings], register)

@@ -15,6 +15,7 @@ from ofsted_dataset.verify import verify_release
 from tests.conftest import PROJECT, copy_project, with_official_checks
 from tests.error_cases import CASES, Case, new_article, render_catalogue
 from tests.test_end_to_end import tree_digest
+from tests.test_releases import NEW_MAPPING
 
 
 def run_build(root: Path) -> list[str]:
@@ -49,31 +50,17 @@ def test_catalogue_document_is_in_sync():
     assert (PROJECT / "docs" / "error-catalogue.md").read_text(encoding="utf-8") == render_catalogue()
 
 
-CRLF_ARTICLE = "Leeds praised\r\n\r\nOfsted has rated Leeds children's services\r\noutstanding this week.\r\n"
-CRLF_MAPPING = """source:
-  file: 005_new.txt
-  sha256: {sha}
-  title: Leeds praised
-inspections:
-  - inspection_id: leeds-2022-full-inspection
-    local_authority: Leeds
-    inspection_type: full_inspection
-    overall_grade: outstanding
-    evidence:
-      local_authority: "Ofsted has rated Leeds children's services outstanding"
-      inspection_type: "Ofsted has rated Leeds children's services outstanding"
-      overall_grade: "rated Leeds children's services outstanding"
-"""
+CRLF_ARTICLE = "Council praised\r\n\r\nOfsted has rated Leeds children's services\r\noutstanding this week.\r\n"
 
 
 def test_crlf_article_is_handled_with_offsets_counting_cr(released):
-    new_article(released, CRLF_ARTICLE, CRLF_MAPPING)
+    new_article(released, CRLF_ARTICLE, NEW_MAPPING.replace("005_leeds", "005_new"))
     assert run_build(released) == []
     prov = pq.read_table(released / "published" / "current" / "data" / "provenance.parquet").to_pylist()
     grade = [p for p in prov if p["record_id"] == "leeds-2022-full-inspection" and p["field"] == "overall_grade"]
     assert [(p["char_start"], p["char_end"], p["quote"]) for p in grade] == [
-        (28, 72, "rated Leeds children's services\r\noutstanding")]
-    assert CRLF_ARTICLE[28:72] == grade[0]["quote"]
+        (30, 74, "rated Leeds children's services\r\noutstanding")]
+    assert CRLF_ARTICLE[30:74] == grade[0]["quote"]
 
 
 FORMULA_ARTICLE = '=HYPERLINK("http://example.com","Leeds praised")\n\nOfsted has rated Leeds outstanding.\n'
