@@ -36,10 +36,15 @@ PACKAGE = Path(__file__).resolve().parent
 BATCH_SIZE = 250  # mappings per task: big enough that Prefect's ~10 ms a task run is noise
 
 
-@dataclass
 class Ingested:
-    articles: dict[str, Article]
-    problems: list[Problem]
+    """Every raw article, read and hashed. A plain class, not a dataclass, on purpose: Prefect walks
+    dataclasses passed to tasks looking for futures, and this one holds every article."""
+
+    __slots__ = ("articles", "problems")
+
+    def __init__(self, articles: dict[str, Article], problems: list[Problem]) -> None:
+        self.articles = articles
+        self.problems = problems
 
 
 @dataclass
