@@ -164,3 +164,15 @@ def test_frictionless_validates_the_package(descriptor):
 def test_data_dictionary_is_generated():
     assert (PROJECT / "docs" / "data-dictionary.md").read_text(encoding="utf-8") == render_dictionary()
     assert (_release_dir() / "data-dictionary.md").read_text(encoding="utf-8") == render_dictionary()
+
+
+def test_provenance_must_point_at_an_existing_record(seed_build):
+    prov = with_value(seed_build[1].tables["provenance"], "record_id", 0, "nowhere-2020-full-inspection")
+    assert failures(seed_build, provenance=prov) == [
+        # The record lost its only amount quote ...
+        "funding_commitments (commitment_id=gloucestershire-2017-9-2m): expected every curated value has a "
+        "provenance quote",
+        # ... and the quote now points nowhere.
+        "provenance (table_name=funding_commitments, record_id=nowhere-2020-full-inspection, field=amount_gbp, "
+        "source_id=003_6e4606619b08db71, char_start=4762): expected record_id exists in table_name",
+    ]
