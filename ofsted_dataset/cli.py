@@ -90,7 +90,8 @@ def _verify(args: argparse.Namespace) -> int:
     if (root / "raw").is_dir() and folder.parent == root / "published":
         texts = {k: a.text for k, a in read_articles(root / "raw")[0].items()}
     raise_if_invalid(folder, texts)
-    checked = "checksums, archive, datapackage.json (Frictionless), pandera schemas, CSV = Parquet, DuckDB = Parquet"
+    checked = ("checksums, archive, datapackage.json (Frictionless), pandera schemas where the release's contract "
+               "is this code's, CSV = Parquet, DuckDB = Parquet")
     print(f"{folder.name}: OK ({checked}{', quotes = raw text' if texts else ''})")
     if args.rebuild:
         differing = reproduce(root, folder.name)

@@ -20,7 +20,8 @@ from frictionless import Package
 from ofsted_dataset.errors import PipelineError, ValidationError
 from ofsted_dataset.release_files import CHECKSUMS, DUCKDB_FILE, sha256_file, spreadsheet_safe
 from ofsted_dataset.validate import validate_tables
-from schemas.arrow import ARROW_SCHEMAS
+from schemas.arrow import ARROW_TYPES
+from schemas.datapackage import table_schema
 from schemas.tables import TABLES
 
 
@@ -86,25 +87,41 @@ def _descriptor(directory: Path, rows: bool = True) -> list[str]:
     return problems
 
 
+def _release_schemas(directory: Path) -> dict[str, tuple[pa.Schema, bool]]:
+    """Each table of the release with its Arrow schema, read from the release's own datapackage.json
+    (an older release is checked against its own contract), and whether that contract is the one in
+    schemas/tables.py (only then do this code's pandera rules apply)."""
+    descriptor = json.loads((directory / "datapackage.json").read_text(encoding="utf-8"))
+    result = {}
+    for resource in descriptor["resources"]:
+        fields = resource["schema"]["fields"]
+        schema = pa.schema([pa.field(f["name"], ARROW_TYPES[f["type"]],
+                                     nullable=not f.get("constraints", {}).get("required", False)) for f in fields])
+        current = resource["name"] in TABLES and resource["schema"] == table_schema(TABLES[resource["name"]])
+        result[resource["name"]] = (schema, current)
+    return result
+
+
 def _tables(directory: Path, texts: dict[str, str] | None, expected: dict[str, pa.Table] | None = None) -> list[str]:
     problems = []
     tables = {}
-    for name in TABLES:
+    schemas = _release_schemas(directory)
+    for name, (schema, _) in schemas.items():
         parquet, csv = directory / "data" / f"{name}.parquet", directory / "data" / f"{name}.csv"
         if not parquet.is_file() or not csv.is_file():
             continue  # already reported by the checksum and descriptor checks
         tables[name] = pq.read_table(parquet)
-        if tables[name].schema.remove_metadata() != ARROW_SCHEMAS[name].remove_metadata():
-            problems.append(f"data/{name}.parquet: columns or types differ from schemas/tables.py")
+        if tables[name].schema.remove_metadata() != schema:
+            problems.append(f"data/{name}.parquet: columns or types differ from datapackage.json")
             continue
         from_csv = pacsv.read_csv(csv, convert_options=pacsv.ConvertOptions(
-            column_types=ARROW_SCHEMAS[name], strings_can_be_null=True, quoted_strings_can_be_null=False))
+            column_types=schema, strings_can_be_null=True, quoted_strings_can_be_null=False))
         if not from_csv.equals(spreadsheet_safe(tables[name]).cast(from_csv.schema)):
             problems.append(f"data/{name}.csv: rows differ from data/{name}.parquet")
     if expected is not None:
         problems += [f"data/{name}.parquet: rows differ from the validated build" for name, table in tables.items()
                      if not table.equals(expected[name].cast(table.schema))]
-    elif len(tables) == len(TABLES) and not problems:
+    elif len(tables) == len(schemas) and all(current for _, current in schemas.values()) and not problems:
         try:
             validate_tables(tables, texts)
         except ValidationError as exc:
@@ -113,7 +130,7 @@ def _tables(directory: Path, texts: dict[str, str] | None, expected: dict[str, p
     if database.exists():
         con = duckdb.connect(str(database), read_only=True)
         try:
-            for name in TABLES:
+            for name in schemas:
                 parquet = (directory / "data" / f"{name}.parquet").as_posix().replace("'", "''")
                 differing = con.execute(
                     f"select count(*) from ((select * from {name} except all select * from read_parquet('{parquet}')) "
