@@ -17,6 +17,7 @@ from typing import Any
 import duckdb
 
 from ofsted_dataset.errors import PipelineError
+from ofsted_dataset.release_files import DUCKDB_LIMITS
 
 LEVELS = ("patch", "minor", "major")
 RETIRED_IDS = Path("reference") / "retired_ids.csv"
@@ -205,7 +206,7 @@ def compare(old_dir: Path | None, new_dir: Path, root: Path | None = None) -> Re
     result.schema, result.metadata = schema_changes(old, new)
     retired = _retired(root)
     old_resources = {r["name"]: r["schema"] for r in old["resources"]}
-    con = duckdb.connect()
+    con = duckdb.connect(config=DUCKDB_LIMITS)
     try:
         for resource in new["resources"]:
             name, schema = resource["name"], resource["schema"]

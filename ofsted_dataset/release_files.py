@@ -25,6 +25,9 @@ from schemas.tables import TABLES
 
 PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 9, "use_dictionary": True, "write_statistics": True}
 DUCKDB_FILE = "ofsted.duckdb"
+# The pipeline's DuckDB work (building the database file, diffs, verification) is bounded: past this
+# DuckDB spills to disk instead of growing the process (its default is 80% of the machine's memory).
+DUCKDB_LIMITS = {"memory_limit": "256MB", "threads": 2}
 CHECKSUMS = "SHA256SUMS"
 _DUCKDB_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "boolean": "BOOLEAN", "date": "DATE"}
 # Views shipped in the DuckDB file, for the questions users ask most.
@@ -102,7 +105,7 @@ def write_duckdb(directory: Path) -> None:
     """One file with every table (keys and foreign keys enforced by DuckDB) and the views above."""
     path = directory / DUCKDB_FILE
     path.unlink(missing_ok=True)
-    con = duckdb.connect(str(path))
+    con = duckdb.connect(str(path), config=DUCKDB_LIMITS)
     try:
         for name in TABLES:  # referenced tables come first in TABLES
             con.execute(_ddl(name))
