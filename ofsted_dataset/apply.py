@@ -17,6 +17,7 @@ from ofsted_dataset import crosschecks
 from ofsted_dataset.errors import Problem
 from ofsted_dataset.ingest import Article
 from ofsted_dataset.mappings import CuratedDate, Mapping, Quote, Record
+from ofsted_dataset.periods import last_day, written
 from ofsted_dataset.quotes import QuoteNotFound, find_quote
 from ofsted_dataset.reference import JudgementAreas, Register
 from schemas.model import Origin
@@ -183,37 +184,22 @@ def _provenance_key(row: dict[str, Any]) -> tuple:
     return tuple(row[k] for k in TABLES["provenance"].primary_key)
 
 
-_PERIOD = {"year": 4, "month": 7, "day": 10}
-
-
 def _agree(a: Any, b: Any) -> Any:
     """The value two articles agree on, or None. A date agrees with a more precise date inside its
     period (2019 and 2019-03): the more precise one is kept."""
     if a == b:
         return a
     if isinstance(a, CuratedDate) and isinstance(b, CuratedDate):
-        coarse, fine = sorted((a, b), key=lambda d: _PERIOD[d.precision])
-        digits = _PERIOD[coarse.precision]
-        if coarse.value.isoformat()[:digits] == fine.value.isoformat()[:digits]:
+        coarse, fine = sorted((a, b), key=lambda d: len(written(d.value, d.precision)))
+        if written(fine.value, coarse.precision) == written(coarse.value, coarse.precision):
             return fine
     return None
 
 
 def _show(value: Any) -> str:
     if isinstance(value, CuratedDate):
-        return repr(value.value.isoformat()[: _PERIOD[value.precision]])
+        return repr(written(value.value, value.precision))
     return repr(value)
-
-
-def _last_day(date: CuratedDate) -> dt.date:
-    """The last day of the period a date stands for (2017 -> 2017-12-31, 2017-02 -> 2017-02-28)."""
-    value = date.value
-    if date.precision == "year":
-        return dt.date(value.year, 12, 31)
-    if date.precision == "month":
-        following = dt.date(value.year + value.month // 12, value.month % 12 + 1, 1)
-        return following - dt.timedelta(days=1)
-    return value
 
 
 def _framework(row: dict[str, Any]) -> str | None:
@@ -265,7 +251,7 @@ def _derive(ctx: _Context, merged: dict[tuple[str, str], Fact]) -> None:
             ctx.problems.append(Problem(fact.file, fact.lines.get("visit_end", fact.line), f"inspections {record_id}",
                                         "visit_end is before visit_start"))
         published = row.get("published_date")
-        if published and start and _last_day(published) < start.value:
+        if published and start and last_day(published.value, published.precision) < start.value:
             ctx.problems.append(Problem(fact.file, fact.lines.get("published_date", fact.line),
                                         f"inspections {record_id}",
                                         f"published_date {_show(published)} is before visit_start {_show(start)}: "

@@ -12,12 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from ofsted_dataset.apply import ArticleFacts, Fact
+from ofsted_dataset.atomic_files import write_text_atomically
 from ofsted_dataset.ingest import Article
 from ofsted_dataset.mappings import CuratedDate
 from ofsted_dataset.reference import REFERENCE_DIR
@@ -76,11 +76,8 @@ def store(root: Path, key: str, result: ArticleFacts, mapped: set[str]) -> None:
                    "values": {k: _encode(v) for k, v in f.values.items()}, "provenance": f.provenance,
                    "lines": f.lines} for f in result.facts],
     }
-    path = root / CACHE_DIR / f"{result.source_id}.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    os.replace(tmp, path)
+    write_text_atomically(root / CACHE_DIR / f"{result.source_id}.json",
+                          json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
 
 
 def load(root: Path, source_id: str, key: str, articles: dict[str, Article], mapped: set[str]) -> ArticleFacts | None:

@@ -269,12 +269,13 @@ class _Checker:
         return record
 
 
-def load_mapping(path: Path) -> tuple[Mapping | None, list[Problem]]:
-    """Read one mapping file; return it with no problems, or None with every problem found."""
+def load_mapping(path: Path, data: bytes | None = None) -> tuple[Mapping | None, list[Problem]]:
+    """Read one mapping file (or its bytes, when the caller has already read them); return it with no
+    problems, or None with every problem found."""
     file = f"mappings/{path.name}"
     check = _Checker(file)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = (path.read_bytes() if data is None else data).decode("utf-8")
     except UnicodeDecodeError as exc:
         check.add(None, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")
         return None, check.problems

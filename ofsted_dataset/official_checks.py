@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ofsted_dataset.arrow_tables import to_arrow
+from ofsted_dataset.periods import last_day, written
 from ofsted_dataset.reference import Register
 
 # How far outside the news period an official date may fall and still identify the inspection (the
@@ -53,7 +54,7 @@ class Period:
     def of(cls, value: date | None, precision: str | None, end: date | None = None) -> Period | None:
         if value is None:
             return None
-        return cls(value, _last_day(end or value, precision or "day"))
+        return cls(value, last_day(end or value, precision))
 
     def contains(self, day: date) -> bool:
         return self.first <= day <= self.last
@@ -62,20 +63,9 @@ class Period:
         return 0 if self.contains(day) else min(abs((day - self.first).days), abs((day - self.last).days))
 
 
-def _last_day(value: date, precision: str) -> date:
-    if precision == "year":
-        return date(value.year, 12, 31)
-    if precision == "month":
-        following = date(value.year + value.month // 12, value.month % 12 + 1, 1)
-        return following - timedelta(days=1)
-    return value
-
-
 def render_date(value: date | None, precision: str | None) -> str | None:
     """A date written to its precision: 2017, 2017-06 or 2017-06-14."""
-    if value is None:
-        return None
-    return {"year": value.strftime("%Y"), "month": value.strftime("%Y-%m")}.get(precision or "day", value.isoformat())
+    return None if value is None else written(value, precision)
 
 
 @dataclass(frozen=True)

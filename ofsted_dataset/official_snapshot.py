@@ -30,6 +30,7 @@ from http.client import HTTPException
 from pathlib import Path
 from typing import Any
 
+from ofsted_dataset.atomic_files import write_text_atomically
 from ofsted_dataset.official_read import EXTRACT_COLUMNS, CouncilCodes, merge, read_workbook
 from ofsted_dataset.reference import Register
 
@@ -155,15 +156,6 @@ def _load_json(path: Path) -> dict[str, Any]:
         return {}
 
 
-def _write_text(path: Path, text: str) -> None:
-    """Write through a temporary file and rename, so a crash never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", dir=path.parent, delete=False) as tmp:
-        tmp.write(text)
-    Path(tmp.name).chmod(0o644)  # a temporary file is private; the extract is committed and shared
-    Path(tmp.name).replace(path)
-
-
 def _stage(staged: Path, name: str, url: str, today: date, timeout: float,
            previous: dict[str, dict[str, Any]]) -> tuple[Fetch, dict[str, Any] | None]:
     try:
@@ -197,7 +189,7 @@ def write_extract(files: list[Path], metadata: list[dict[str, Any]], out_dir: Pa
     writer.writeheader()
     writer.writerows(rows)
     text = buffer.getvalue()
-    _write_text(out_dir / EXTRACT_NAME, text)
+    write_text_atomically(out_dir / EXTRACT_NAME, text)
     described = {
         "description": "Extract of Ofsted's official statistics on inspections of local authority children's "
                        "services, one row per inspection or visit, made by ofsted_dataset/official_snapshot.py. "
@@ -211,7 +203,7 @@ def write_extract(files: list[Path], metadata: list[dict[str, Any]], out_dir: Pa
         "extract": {"path": EXTRACT_NAME, "rows": len(rows), "bytes": len(text.encode("utf-8")),
                     "sha256": _sha256(text.encode("utf-8"))},
     }
-    _write_text(out_dir / METADATA_NAME, json.dumps(described, indent=2, ensure_ascii=False) + "\n")
+    write_text_atomically(out_dir / METADATA_NAME, json.dumps(described, indent=2, ensure_ascii=False) + "\n")
     problems = sorted(p for b in books for p in b.problems)
     return len(rows), problems
 
@@ -244,7 +236,7 @@ def snapshot(root: Path, sources: dict[str, str], today: date, *, timeout: float
             rows = len(extract.read_text(encoding="utf-8").splitlines()) - 1
             return SnapshotResult(True, extract, "kept existing extract", fetches, inspections=rows)
         return SnapshotResult(False, None, "not available", fetches)
-    _write_text(staged_meta_path, json.dumps({"files": metadata}, indent=2, ensure_ascii=False) + "\n")
+    write_text_atomically(staged_meta_path, json.dumps({"files": metadata}, indent=2, ensure_ascii=False) + "\n")
     before = extract.read_bytes() if extract.is_file() else None
     count, problems = write_extract(present, metadata, out_dir, register or Register.load())
     status = "unchanged" if before == extract.read_bytes() else "updated"

@@ -24,7 +24,7 @@ import os
 import re
 import shutil
 import signal
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +33,7 @@ from typing import Any
 import pyarrow as pa
 
 from ofsted_dataset import diff as release_diff
+from ofsted_dataset.atomic_files import write_text_atomically
 from ofsted_dataset.errors import PipelineError
 from ofsted_dataset.official_checks import conflicts
 from ofsted_dataset.release_files import (
@@ -104,13 +105,13 @@ def publish_lock(published: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _replace(path: Path, write: Callable[[Path], Any]) -> None:
-    """Write beside the final name, then rename over it: a reader sees the old file or the new one."""
-    tmp = path.with_name(f".{path.name}.tmp")
+def _point(current: Path, version: str) -> None:
+    """Replace the `current` symlink in one rename: a reader follows the old target or the new one."""
+    tmp = current.with_name(f".{current.name}.tmp")
     if tmp.is_symlink() or tmp.exists():
         tmp.unlink()
-    write(tmp)
-    os.replace(tmp, path)
+    tmp.symlink_to(version, target_is_directory=True)
+    os.replace(tmp, current)
 
 
 def _changelog(published: Path) -> str:
@@ -152,11 +153,11 @@ def sync_pointers(root: Path) -> None:
     }
     for path, text in wanted_text.items():
         if not path.exists() or path.read_text(encoding="utf-8") != text:
-            _replace(path, lambda p, t=text: p.write_text(t, encoding="utf-8"))
+            write_text_atomically(path, text)
             _failpoint(f"pointer:{path.name}")
     current = published / "current"
     if not current.is_symlink() or os.readlink(current) != version:
-        _replace(current, lambda p: p.symlink_to(version, target_is_directory=True))
+        _point(current, version)
 
 
 def recover(root: Path) -> list[str]:

@@ -22,6 +22,8 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
+from ofsted_dataset.periods import written
+
 PAGE = "index.html"
 
 # Colour per grade (fill); a dark outline on every mark keeps the light ones visible on white.
@@ -232,8 +234,7 @@ def _label(grade: str) -> str:
 
 def _shown_date(mark: Mark) -> str:
     """The date as precisely as it is known: 2017, 2017-06 or 2017-06-14."""
-    iso = mark.date.isoformat()
-    return {"year": iso[:4], "month": iso[:7]}.get(mark.precision or "day", iso)
+    return written(mark.date, mark.precision)
 
 
 def render_chart(marks: list[Mark], grades: list[str]) -> str:

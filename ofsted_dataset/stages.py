@@ -21,6 +21,7 @@ from ofsted_dataset import article_cache
 from ofsted_dataset.apply import ArticleFacts, resolve_mapping
 from ofsted_dataset.apply import combine as combine_facts
 from ofsted_dataset.arrow_tables import to_arrow_tables
+from ofsted_dataset.atomic_files import write_text_atomically
 from ofsted_dataset.errors import CurationError, Problem
 from ofsted_dataset.ingest import Article, read_articles
 from ofsted_dataset.mappings import load_mapping
@@ -106,11 +107,7 @@ def remember_build(root: Path, fingerprint: str, summary: RunSummary) -> None:
     release = summary.release
     kept = {k: v for k, v in dataclasses.asdict(summary).items() if k not in ("release", "refused")}
     record = {"fingerprint": fingerprint, "version": release.version or release.previous, "summary": kept}
-    path = root / LAST_BUILD
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    write_text_atomically(root / LAST_BUILD, json.dumps(record, indent=1) + "\n")
 
 
 def mapping_batches(root: Path, size: int = BATCH_SIZE) -> list[list[str]]:
@@ -128,10 +125,11 @@ def resolve_batch(root: Path, names: list[str], ingested: Ingested, progress: Pr
     results = []
     for name in names:
         path = root / "mappings" / name
-        key = article_cache.entry_key(path.read_bytes(), ingested.articles.get(path.stem))
+        data = path.read_bytes()
+        key = article_cache.entry_key(data, ingested.articles.get(path.stem))
         result = article_cache.load(root, path.stem, key, ingested.articles, mapped)
         if result is None:
-            mapping, problems = load_mapping(path)
+            mapping, problems = load_mapping(path, data)
             result = (resolve_mapping(mapping, ingested.articles, mapped, register, areas) if mapping else
                       ArticleFacts(path.stem, f"mappings/{name}", [], [], {}, problems))
             article_cache.store(root, key, result, mapped)

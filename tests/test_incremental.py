@@ -18,9 +18,9 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     parsed: list[str] = []
     real = stages.load_mapping
 
-    def load(path: Path):
+    def load(path: Path, data: bytes | None = None):
         parsed.append(path.name)
-        return real(path)
+        return real(path, data)
 
     monkeypatch.setattr(stages, "load_mapping", load)
     return parsed

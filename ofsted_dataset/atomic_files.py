@@ -1,0 +1,20 @@
+"""Writing a file so that a reader, or a run killed half-way, sees the old content or the new one.
+
+The text goes to a hidden temporary file beside the target (`.<name>.<random>.tmp`, which
+publish.recover() cleans up after a kill) and is renamed over it in one step.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", dir=path.parent, delete=False,
+                                     prefix=f".{path.name}.", suffix=".tmp") as tmp:
+        tmp.write(text)
+    os.chmod(tmp.name, 0o644)  # temporary files are private; these are shared (some are committed)
+    os.replace(tmp.name, path)
