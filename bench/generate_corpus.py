@@ -27,6 +27,7 @@ import hashlib
 import json
 import random
 import re
+import shutil
 import sys
 import time
 from dataclasses import dataclass, field
@@ -43,7 +44,7 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
-# Same equivalences as ofsted_dataset.quotes.fold: what the pipeline treats as one character.
+# Same equivalences as ofsted_dataset.build.quotes.fold: what the pipeline treats as one character.
 _FOLD = str.maketrans({**dict.fromkeys("'‘’‚‛′`´", "'"), **dict.fromkeys("\"“”„‟″«»", '"'),
                        **dict.fromkeys("-‐‑‒–—―−", "-")})
 
@@ -762,8 +763,12 @@ class Generator:
 
 
 def generate(out_root: Path, n: int, seed: int = 0) -> None:
-    """Write `out_root/raw/<id>.txt` and `out_root/mappings/<id>.yaml` for `n` articles."""
+    """Write `out_root/raw/<id>.txt` and `out_root/mappings/<id>.yaml` for `n` articles, beside a copy of
+    the project's reference data (register, judgement areas; no official extract): a project of its own."""
     raw, mappings = out_root / "raw", out_root / "mappings"
+    for name in ("local_authorities.csv", "judgement_areas.csv"):
+        (out_root / "reference").mkdir(parents=True, exist_ok=True)
+        shutil.copy(REFERENCE / name, out_root / "reference" / name)
     raw.mkdir(parents=True, exist_ok=True)
     mappings.mkdir(parents=True, exist_ok=True)
     gen = Generator(n, seed)

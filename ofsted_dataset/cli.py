@@ -55,14 +55,14 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _query(args: argparse.Namespace) -> int:
-    from ofsted_dataset.query import run_query
+    from ofsted_dataset.release.query import run_query
 
     print(run_query(args.sql, args.root.resolve() / "published", args.version, args.url))
     return 0
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from ofsted_dataset.diff import compare, render_markdown
+    from ofsted_dataset.release.diff import compare, render_markdown
 
     published = args.root.resolve() / "published"
     folders = [published / v for v in (args.old, args.new)]
@@ -74,10 +74,10 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from ofsted_dataset.ingest import read_articles
-    from ofsted_dataset.publish import current_version
-    from ofsted_dataset.reproduce import reproduce
-    from ofsted_dataset.verify import raise_if_invalid
+    from ofsted_dataset.build.ingest import read_articles
+    from ofsted_dataset.release.publish import current_version
+    from ofsted_dataset.release.reproduce import reproduce
+    from ofsted_dataset.release.verify import raise_if_invalid
 
     root = args.root.resolve()
     target = args.release or current_version(root / "published")
@@ -103,7 +103,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _draft(args: argparse.Namespace) -> int:
-    from ofsted_dataset.draft import draft_for_cli
+    from ofsted_dataset.curation.draft import draft_for_cli
 
     path = draft_for_cli(args.article, args.root.resolve())
     print(f"Draft mapping written to {path.relative_to(args.root.resolve())}: every fact is marked "
@@ -111,8 +111,25 @@ def _draft(args: argparse.Namespace) -> int:
     return 0
 
 
+def _official_snapshot(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from ofsted_dataset.build.reference import Register
+    from ofsted_dataset.official.snapshot import snapshot, sources_from_env
+
+    root = args.root.resolve()
+    result = snapshot(root, sources_from_env(), dt.datetime.now(dt.UTC).date(), register=Register.load(root))
+    print(result.summary())
+    for problem in result.problems:
+        print(f"  could not read: {problem}")
+    if result.status == "updated":
+        print("reference/official/ was rewritten: review `git diff reference/official` and commit it; the next "
+              "build checks against it")
+    return 0
+
+
 def _lint(args: argparse.Namespace) -> int:
-    from ofsted_dataset.lint import lint
+    from ofsted_dataset.curation.lint import lint
 
     findings = lint(args.root.resolve())
     for finding in findings:
@@ -144,9 +161,11 @@ def main(argv: list[str] | None = None) -> int:
     draft = commands.add_parser("draft", help="write a draft mapping for an article that has none")
     draft.add_argument("article", type=Path, help="raw/<source_id>.txt")
     commands.add_parser("lint", help="sentences that look like facts but no mapping quote covers")
+    commands.add_parser("official-snapshot",
+                        help="download Ofsted's official statistics and refresh reference/official/ (review, commit)")
     args = parser.parse_args(argv)
     handlers = {"build": _build, "query": _query, "diff": _diff, "verify": _verify, "draft": _draft, "lint": _lint,
-                "serve": _serve}
+                "serve": _serve, "official-snapshot": _official_snapshot}
     try:
         return handlers[args.command](args)
     except PipelineError as exc:

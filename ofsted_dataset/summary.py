@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ofsted_dataset.publish import PublishResult
+from ofsted_dataset.release.publish import PublishResult
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""The build: read raw/, load and check mappings, match quotes, apply facts, validate tables."""

@@ -1,0 +1,372 @@
+"""Apply curated mappings to their articles: match every quote, cross-check every value, merge the
+facts several articles report about one record, and derive the documented columns.
+
+The result is plain rows per table plus one provenance row per quote. Nothing here guesses a fact:
+a value is either in a mapping and proven by its quotes, or derived by a rule named in
+`schemas/tables.py`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass, field
+from typing import Any
+
+from ofsted_dataset.build import crosschecks
+from ofsted_dataset.build.ingest import Article
+from ofsted_dataset.build.mappings import CuratedDate, Mapping, Quote, Record
+from ofsted_dataset.build.quotes import QuoteNotFound, find_quote
+from ofsted_dataset.build.reference import JudgementAreas, Register
+from ofsted_dataset.errors import Problem
+from ofsted_dataset.periods import last_day, written
+from schemas.model import Origin
+from schemas.tables import TABLES
+
+Rows = dict[str, list[dict[str, Any]]]
+
+_GRADE_FIELDS = {("inspections", "overall_grade"), ("judgements", "grade")}
+_NUMBER_FIELDS = {("inspections", "recommendations_count"), ("funding_commitments", "period_years")}
+
+
+@dataclass
+class Fact:
+    """One record as one mapping reports it, with its quotes resolved."""
+
+    table: str
+    record_id: str
+    file: str
+    line: int
+    values: dict[str, Any]
+    provenance: list[dict[str, Any]] = field(default_factory=list)
+    lines: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class _Context:
+    articles: dict[str, Article]
+    mapped: set[str]
+    register: Register
+    areas: JudgementAreas
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _provenance(table: str, record_id: str, name: str, source_id: str, span: Any, note: str | None) -> dict:
+    return {"table_name": table, "record_id": record_id, "field": name, "source_id": source_id,
+            "char_start": span.start, "char_end": span.end, "quote": span.text, "note": note}
+
+
+def _record_id(table: str, values: dict[str, Any]) -> str:
+    return "/".join(str(values[k]) for k in TABLES[table].id_fields)
+
+
+def _resolve(ctx: _Context, mapping: Mapping, record: Record, name: str, quote: Quote) -> tuple[str, Any] | None:
+    """Find one quote in its article; report a problem naming file, fact and quote if it is not there."""
+    source_id = quote.source or mapping.source_id
+    where = f"{record.where}.{name}"
+    file = f"mappings/{mapping.path.name}"
+    if source_id not in ctx.articles:
+        ctx.problems.append(Problem(file, quote.line, where, f"quote cites raw/{source_id}.txt, which is missing"))
+        return None
+    if source_id not in ctx.mapped:
+        ctx.problems.append(Problem(file, quote.line, where,
+                                    f"quote cites raw/{source_id}.txt, which has no mapping of its own yet"))
+        return None
+    try:
+        return source_id, find_quote(ctx.articles[source_id].text, quote.text, quote.occurrence)
+    except QuoteNotFound as exc:
+        ctx.problems.append(Problem(file, quote.line, where, f"quote {quote.text!r} {exc} (raw/{source_id}.txt)"))
+        return None
+
+
+def _cross_check(ctx: _Context, table: str, name: str, value: Any, quotes: list[str], note: str | None) -> str | None:
+    if (table, name) in _GRADE_FIELDS:
+        return crosschecks.check_grade(value, quotes)
+    if (table, name) in _NUMBER_FIELDS:
+        return crosschecks.check_number(value, quotes)
+    if name == "amount_gbp":
+        return crosschecks.check_amount(value, quotes)
+    if isinstance(value, CuratedDate):
+        return crosschecks.check_date(value, quotes, note)
+    if name == "local_authority":
+        la = ctx.register.find(value)
+        if la is None:
+            hint = ctx.register.suggestions(value)
+            did = f" (did you mean {hint[0]!r}?)" if hint else ""
+            return f"{value!r} is not in reference/local_authorities.csv{did}"
+        return crosschecks.check_names(la.names, quotes, ctx.register.names_containing(la))
+    return None
+
+
+def _fact(ctx: _Context, mapping: Mapping, record: Record) -> Fact | None:
+    """Resolve the quotes of one mapping record and build its row values (before merging)."""
+    table = TABLES[record.table]
+    file = f"mappings/{mapping.path.name}"
+    problems_before = len(ctx.problems)
+    values: dict[str, Any] = {}
+    spans: dict[str, list[tuple[str, Any, str | None]]] = {}
+    for name, value in record.values.items():
+        f = table.field(name)
+        if f.origin is Origin.QUOTE:
+            resolved = _resolve(ctx, mapping, record, name, value)
+            if resolved:
+                values[name] = resolved[1].text
+                spans[name] = [(resolved[0], resolved[1], None)]
+            continue
+        values[name] = value
+        evidence = record.evidence.get(name)
+        if evidence is None:
+            continue
+        found = [_resolve(ctx, mapping, record, name, q) for q in evidence.quotes]
+        if any(r is None for r in found):
+            continue
+        spans[name] = [(source_id, span, evidence.note) for source_id, span in found]
+        message = _cross_check(ctx, table.name, name, value, [s.text for _, s in found], evidence.note)
+        if message:
+            ctx.problems.append(Problem(file, record.lines.get(name, record.line), f"{record.where}.{name}", message))
+    if record.table == "judgements" and "area_label" not in record.values:
+        ctx.problems.append(Problem(file, record.line, record.where,
+                                    "a judgement needs `area_label`, the article's wording of what was judged "
+                                    "(it decides the area); put an overall grade on the inspection instead"))
+    if record.table == "judgements" and "area_label" in values:
+        area = ctx.areas.area_of(values["area_label"])
+        if area is None:
+            ctx.problems.append(Problem(file, record.lines.get("area_label", record.line), f"{record.where}.area_label",
+                                        f"{values['area_label']!r} is not in reference/judgement_areas.csv: "
+                                        "add the wording there with the area it maps to"))
+        values["area"] = area
+    if record.table == "sources":
+        article = ctx.articles[mapping.source_id]
+        values.update(source_id=mapping.source_id, path=article.path, sha256=article.sha256,
+                      characters=len(article.text))
+    if len(ctx.problems) > problems_before:
+        return None
+    record_id = _record_id(table.name, values)
+    fact = Fact(table.name, record_id, file, record.line, values, lines=record.lines)
+    for name, items in spans.items():
+        for source_id, span, note in items:
+            fact.provenance.append(_provenance(table.name, record_id, name, source_id, span, note))
+    return fact
+
+
+def _merge(ctx: _Context, facts: list[Fact]) -> dict[tuple[str, str], Fact]:
+    """Combine what several articles say about one record; evidenced values must agree.
+
+    Verbatim fields (labels, texts) are taken from the first article in source order; curated values
+    that disagree stop the run naming both files, so the curator records a decision in a note.
+    """
+    merged: dict[tuple[str, str], Fact] = {}
+    for fact in facts:
+        key = (fact.table, fact.record_id)
+        if key not in merged:
+            merged[key] = Fact(fact.table, fact.record_id, fact.file, fact.line, dict(fact.values),
+                               list(fact.provenance), dict(fact.lines))
+            continue
+        into = merged[key]
+        for name, value in fact.values.items():
+            if name not in into.values:
+                into.values[name] = value
+                continue
+            agreed = _agree(into.values[name], value)
+            if agreed is not None:
+                into.values[name] = agreed
+            elif TABLES[fact.table].field(name).origin is not Origin.QUOTE:
+                ctx.problems.append(Problem(
+                    fact.file, fact.lines.get(name, fact.line), f"{fact.table} {fact.record_id}.{name}",
+                    f"{_show(value)} disagrees with {_show(into.values[name])} in {into.file}; make them agree "
+                    "and record the decision in an evidence note"))
+        seen = {_provenance_key(p) for p in into.provenance}
+        into.provenance.extend(p for p in fact.provenance if _provenance_key(p) not in seen)
+    return merged
+
+
+def _provenance_key(row: dict[str, Any]) -> tuple:
+    return tuple(row[k] for k in TABLES["provenance"].primary_key)
+
+
+def _agree(a: Any, b: Any) -> Any:
+    """The value two articles agree on, or None. A date agrees with a more precise date inside its
+    period (2019 and 2019-03): the more precise one is kept."""
+    if a == b:
+        return a
+    if isinstance(a, CuratedDate) and isinstance(b, CuratedDate):
+        coarse, fine = sorted((a, b), key=lambda d: len(written(d.value, d.precision)))
+        if written(fine.value, coarse.precision) == written(coarse.value, coarse.precision):
+            return fine
+    return None
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, CuratedDate):
+        return repr(written(value.value, value.precision))
+    return repr(value)
+
+
+def _framework(row: dict[str, Any]) -> str | None:
+    """The documented rule of `inspections.framework` for inspections whose mapping does not state it."""
+    kind = row["inspection_type"]
+    if kind == "joint_targeted_area_inspection":
+        return "jtai"
+    date: CuratedDate | None = row.get("visit_start") or row.get("published_date")
+    if date is None or (date.precision == "year" and date.value.year == 2013):
+        return None
+    start = date.value
+    if start >= dt.date(2018, 1, 1):
+        return "ilacs"
+    if start >= dt.date(2013, 11, 1) and kind in ("full_inspection", "monitoring_visit"):
+        return "sif"
+    return None
+
+
+def _flatten_dates(table: str, row: dict[str, Any]) -> None:
+    """CuratedDate values become a date plus its precision column (null together)."""
+    names = TABLES[table].field_names
+    for name in names:
+        if TABLES[table].field(name).type != "date":
+            continue
+        value = row.get(name)
+        precision_column = "visit_precision" if name in ("visit_start", "visit_end") else f"{name}_precision"
+        row[name] = value.value if value else None
+        if value:
+            row[precision_column] = value.precision
+        else:
+            row.setdefault(precision_column, None)
+
+
+def _derive(ctx: _Context, merged: dict[tuple[str, str], Fact]) -> None:
+    """Fill the DERIVED columns and add the overall_effectiveness judgement of each graded inspection."""
+    for (table, record_id), fact in list(merged.items()):
+        row = fact.values
+        if "local_authority" in row:
+            la = ctx.register.find(row["local_authority"])
+            if la:
+                row["local_authority"], row["la_code"] = la.name, la.gss_code
+        if table != "inspections":
+            continue
+        start, end = row.get("visit_start"), row.get("visit_end")
+        if start and end and start.precision != end.precision:
+            ctx.problems.append(Problem(fact.file, fact.lines.get("visit_end", fact.line), f"inspections {record_id}",
+                                        "visit_start and visit_end must be written to the same precision"))
+        elif start and end and end.value < start.value:
+            ctx.problems.append(Problem(fact.file, fact.lines.get("visit_end", fact.line), f"inspections {record_id}",
+                                        "visit_end is before visit_start"))
+        published = row.get("published_date")
+        if published and start and last_day(published.value, published.precision) < start.value:
+            ctx.problems.append(Problem(fact.file, fact.lines.get("published_date", fact.line),
+                                        f"inspections {record_id}",
+                                        f"published_date {_show(published)} is before visit_start {_show(start)}: "
+                                        "a report is published after its visit"))
+        if "framework" not in row:
+            row["framework"] = _framework(row)
+        grade = row.get("overall_grade")
+        key = ("judgements", f"{record_id}/overall_effectiveness")
+        if grade and key not in merged:
+            merged[key] = Fact("judgements", key[1], fact.file, fact.line,
+                               {"inspection_id": record_id, "area": "overall_effectiveness", "area_label": None,
+                                "grade": grade},
+                               [dict(p, table_name="judgements", record_id=key[1], field="grade")
+                                for p in fact.provenance if p["field"] == "overall_grade"])
+
+
+# An inspection (and its judgements) may be reported by several articles, whose mappings then use the
+# same id and are merged. A recommendation's text or a commitment's purpose is verbatim from one
+# article, so their ids belong to one mapping.
+_UNIQUE_ACROSS_MAPPINGS = ("recommendations", "funding_commitments")
+
+
+def _check_references(ctx: _Context, merged: dict[tuple[str, str], Fact], declared: set[str]) -> None:
+    """Every inspection_id a record refers to must be defined by some mapping's inspections.
+    `declared` holds every inspection id a mapping lists, even one whose record had problems of its own
+    (already reported): referring to it is not a second mistake."""
+    defined = sorted(declared)
+    for (table, _), fact in merged.items():
+        reference = fact.values.get("inspection_id")
+        if table == "inspections" or reference is None or reference in declared:
+            continue
+        close = difflib.get_close_matches(reference, defined, n=1, cutoff=0.6)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        ctx.problems.append(Problem(fact.file, fact.lines.get("inspection_id", fact.line), f"{table} {fact.record_id}",
+                                    f"inspection_id {reference!r} is not defined by any mapping's "
+                                    f"inspections{hint}"))
+
+
+@dataclass
+class ArticleFacts:
+    """What one mapping contributes before it is merged with the others: the unit of per-article work,
+    of caching (article_cache.py) and of batching across workers."""
+
+    source_id: str
+    file: str
+    facts: list[Fact]
+    declared: list[str]  # inspection ids the mapping lists, even those whose record had problems
+    cited: dict[str, str]  # other articles its quotes cite -> their sha256 when resolved
+    problems: list[Problem]
+
+
+def resolve_mapping(mapping: Mapping, articles: dict[str, Article], mapped: set[str], register: Register,
+                    areas: JudgementAreas) -> ArticleFacts:
+    """Match every quote of one mapping in its article and cross-check every value.
+
+    `mapped` are the source ids that have a mapping file (loaded or not): a quote citing an article
+    whose mapping failed to load is not a second mistake (the first is reported)."""
+    ctx = _Context(articles, mapped, register, areas)
+    file = f"mappings/{mapping.path.name}"
+    declared = [r.values["inspection_id"] for r in mapping.records
+                if r.table == "inspections" and "inspection_id" in r.values]
+    cited = {q.source: articles[q.source].sha256
+             for r in (mapping.source, *mapping.records) for e in r.evidence.values() for q in e.quotes
+             if q.source and q.source in articles}
+    result = ArticleFacts(mapping.source_id, file, [], declared, cited, ctx.problems)
+    article = articles.get(mapping.source_id)
+    if article is None:
+        ctx.problems.append(Problem(file, None, "source.file",
+                                    f"the article raw/{mapping.file} is missing; restore it or remove the mapping"))
+        return result
+    if article.sha256 != mapping.sha256:
+        ctx.problems.append(Problem(file, mapping.source_lines.get("sha256"), "source.sha256",
+                                    f"raw/{mapping.file} changed since it was curated (sha256 is now "
+                                    f"{article.sha256}); re-check its quotes, then update sha256"))
+    seen: dict[tuple[str, str], int] = {}
+    for record in (mapping.source, *mapping.records):
+        fact = _fact(ctx, mapping, record)
+        if not fact:
+            continue
+        key = (fact.table, fact.record_id)
+        if key in seen:
+            ctx.problems.append(Problem(file, fact.line, record.where,
+                                        f"{fact.record_id} is listed twice in this mapping (also at line "
+                                        f"{seen[key]}); give each record once"))
+            continue
+        seen[key] = fact.line
+        result.facts.append(fact)
+    return result
+
+
+def combine(results: list[ArticleFacts], register: Register) -> tuple[Rows, list[Problem]]:
+    """Merge what every article says into one row per record and derive the documented columns."""
+    ctx = _Context({}, set(), register, JudgementAreas({}))
+    for result in results:
+        ctx.problems.extend(result.problems)
+    facts: list[Fact] = []
+    owners: dict[tuple[str, str], str] = {}  # ids that must be unique across mappings -> the file using it
+    for result in results:
+        for fact in result.facts:
+            key = (fact.table, fact.record_id)
+            if fact.table in _UNIQUE_ACROSS_MAPPINGS:
+                if key in owners:
+                    ctx.problems.append(Problem(fact.file, fact.line, f"{fact.table} {fact.record_id}",
+                                                f"{fact.record_id} is already used in {owners[key]}: ids of "
+                                                f"{fact.table} are unique across mappings"))
+                    continue
+                owners[key] = fact.file
+            facts.append(fact)
+    merged = _merge(ctx, facts)
+    _check_references(ctx, merged, {i for r in results for i in r.declared})
+    _derive(ctx, merged)
+    rows: Rows = {name: [] for name in TABLES}
+    for (table, _), fact in merged.items():
+        row = {name: fact.values.get(name) for name in TABLES[table].field_names}
+        _flatten_dates(table, row)
+        rows[table].append(row)
+        rows["provenance"].extend(fact.provenance)
+    return rows, ctx.problems

@@ -1,0 +1,1 @@
+"""Releases: write, verify, compare, publish, rebuild and query them."""

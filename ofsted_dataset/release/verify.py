@@ -1,0 +1,173 @@
+"""Check a release folder, local or downloaded: every byte, every schema, every row.
+
+Used before a new release is moved into place, and by `ofsted-dataset verify` for anyone holding a
+copy. Each problem names the file it is about.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+from frictionless import Package
+
+from ofsted_dataset.build.validate import validate_tables
+from ofsted_dataset.errors import PipelineError, ValidationError
+from ofsted_dataset.release.files import CHECKSUMS, DUCKDB_FILE, DUCKDB_LIMITS, sha256_file, spreadsheet_safe
+from schemas.arrow import ARROW_TYPES
+from schemas.datapackage import table_schema
+from schemas.tables import TABLES
+
+
+def _checksums(directory: Path) -> tuple[dict[str, str], list[str]]:
+    path = directory / CHECKSUMS
+    if not path.exists():
+        return {}, [f"{CHECKSUMS}: missing"]
+    listed = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        digest, _, name = line.partition("  ")
+        listed[name] = digest
+    problems = []
+    for name, digest in listed.items():
+        file = directory / name
+        if not file.is_file():
+            problems.append(f"{name}: listed in {CHECKSUMS} but missing")
+        elif sha256_file(file) != digest:
+            problems.append(f"{name}: checksum does not match {CHECKSUMS}")
+    for file in sorted(directory.rglob("*")):
+        name = file.relative_to(directory).as_posix()
+        if file.is_file() and name not in listed and name != CHECKSUMS and ".zip" not in file.name:
+            problems.append(f"{name}: not listed in {CHECKSUMS}")
+    return listed, problems
+
+
+def _archive(directory: Path, listed: dict[str, str]) -> list[str]:
+    problems = []
+    for path in sorted(directory.glob("*.zip")):
+        side = path.with_name(path.name + ".sha256")
+        if side.exists() and side.read_text(encoding="utf-8").split()[0] != sha256_file(path):
+            problems.append(f"{path.name}: checksum does not match {side.name}")
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                name = info.filename.split("/", 1)[1]
+                if name == CHECKSUMS:
+                    continue
+                if listed.get(name) != hashlib.sha256(archive.read(info)).hexdigest():
+                    problems.append(f"{path.name}: member {name} does not match {CHECKSUMS}")
+    return problems
+
+
+def _descriptor(directory: Path, rows: bool = True) -> list[str]:
+    path = directory / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    problems = []
+    for resource in descriptor["resources"]:
+        for described in (resource, resource.get("parquet", {})):
+            file = directory / described["path"]
+            if not file.is_file():
+                problems.append(f"{described['path']}: described in datapackage.json but missing")
+                continue
+            if described.get("bytes") != file.stat().st_size:
+                problems.append(f"{described['path']}: size differs from datapackage.json")
+            if described.get("hash") != f"sha256:{sha256_file(file)}":
+                problems.append(f"{described['path']}: hash differs from datapackage.json")
+    if not rows:
+        return problems
+    report = Package(str(path)).validate()
+    for task in report.tasks:
+        for error in task.errors:
+            problems.append(f"{task.place}: Frictionless: {error.message}")
+    problems += [f"datapackage.json: Frictionless: {e.message}" for e in report.errors]
+    return problems
+
+
+def _release_schemas(directory: Path) -> dict[str, tuple[pa.Schema, bool]]:
+    """Each table of the release with its Arrow schema, read from the release's own datapackage.json
+    (an older release is checked against its own contract), and whether that contract is the one in
+    schemas/tables.py (only then do this code's pandera rules apply)."""
+    descriptor = json.loads((directory / "datapackage.json").read_text(encoding="utf-8"))
+    result = {}
+    for resource in descriptor["resources"]:
+        fields = resource["schema"]["fields"]
+        schema = pa.schema([pa.field(f["name"], ARROW_TYPES[f["type"]],
+                                     nullable=not f.get("constraints", {}).get("required", False)) for f in fields])
+        current = resource["name"] in TABLES and resource["schema"] == table_schema(TABLES[resource["name"]])
+        result[resource["name"]] = (schema, current)
+    return result
+
+
+def _tables(directory: Path, texts: dict[str, str] | None, expected: dict[str, pa.Table] | None = None) -> list[str]:
+    problems = []
+    tables = {}
+    schemas = _release_schemas(directory)
+    for name, (schema, _) in schemas.items():
+        parquet, csv = directory / "data" / f"{name}.parquet", directory / "data" / f"{name}.csv"
+        if not parquet.is_file() or not csv.is_file():
+            continue  # already reported by the checksum and descriptor checks
+        table = pq.read_table(parquet)
+        if table.schema.remove_metadata() != schema:
+            problems.append(f"data/{name}.parquet: columns or types differ from datapackage.json")
+            continue
+        from_csv = pacsv.read_csv(csv, convert_options=pacsv.ConvertOptions(
+            column_types=schema, strings_can_be_null=True, quoted_strings_can_be_null=False))
+        if not from_csv.equals(spreadsheet_safe(table).cast(from_csv.schema)):
+            problems.append(f"data/{name}.csv: rows differ from data/{name}.parquet")
+        if expected is None:
+            tables[name] = table  # kept for pandera, which validates the tables together
+        elif not table.equals(expected[name].cast(table.schema)):
+            problems.append(f"data/{name}.parquet: rows differ from the validated build")
+    current_contract = all(current for _, current in schemas.values())
+    if expected is None and len(tables) == len(schemas) and current_contract and not problems:
+        try:
+            validate_tables(tables, texts)
+        except ValidationError as exc:
+            problems += [f"data/: {detail}" for detail in exc.details]
+    database = directory / DUCKDB_FILE
+    if database.exists():
+        con = duckdb.connect(str(database), read_only=True, config=DUCKDB_LIMITS)
+        try:
+            for name in schemas:
+                parquet = (directory / "data" / f"{name}.parquet").as_posix().replace("'", "''")
+                differing = con.execute(
+                    f"select count(*) from ((select * from {name} except all select * from read_parquet('{parquet}')) "
+                    f"union all (select * from read_parquet('{parquet}') except all select * from {name}))"
+                ).fetchone()[0]
+                if differing:
+                    problems.append(f"{DUCKDB_FILE}: table {name} differs from data/{name}.parquet ({differing} rows)")
+        finally:
+            con.close()
+    return problems
+
+
+def verify_release(directory: Path, texts: dict[str, str] | None = None,
+                   expected: dict[str, pa.Table] | None = None) -> list[str]:
+    """Every problem with the release in `directory`; empty when it is intact and valid.
+
+    `texts` (raw articles by source id) adds the check that every provenance quote is the exact span
+    of its article; a downloaded release without raw/ is checked without it.
+
+    `expected` is for the publish step, which has just validated these tables in memory: instead of
+    validating every row again (pandera, and Frictionless row by row — the slowest part, and the
+    same Table Schema), it checks that the Parquet files hold exactly the validated tables. Bytes,
+    checksums, the archive, CSV = Parquet and DuckDB = Parquet are checked either way.
+    """
+    if not (directory / "datapackage.json").is_file():
+        return [f"{directory}: no datapackage.json, not a release folder"]
+    listed, problems = _checksums(directory)
+    problems += _archive(directory, listed)
+    problems += _descriptor(directory, rows=expected is None)
+    problems += _tables(directory, texts, expected)
+    return problems
+
+
+def raise_if_invalid(directory: Path, texts: dict[str, str] | None = None,
+                     expected: dict[str, pa.Table] | None = None) -> None:
+    problems = verify_release(directory, texts, expected)
+    if problems:
+        raise PipelineError(f"release {directory.name} failed verification ({len(problems)} problem(s))", problems)

@@ -1,0 +1,126 @@
+"""Per-article work is cached in staged/ and redone only for what changed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ofsted_dataset import pipeline, stages
+from ofsted_dataset.build import article_cache
+from tests.helpers import edit
+
+M002 = "mappings/002_3dafbde2ba55b338.yaml"
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The mappings actually parsed (cache misses) during a test."""
+    parsed: list[str] = []
+    real = stages.load_mapping
+
+    def load(path: Path, data: bytes | None = None):
+        parsed.append(path.name)
+        return real(path, data)
+
+    monkeypatch.setattr(stages, "load_mapping", load)
+    return parsed
+
+
+def tables(root: Path) -> dict[str, list[dict]]:
+    applied = pipeline.run(root, until='apply').applied
+    assert applied.problems == []
+    return {name: table.to_pylist() for name, table in applied.tables.items()}
+
+
+def test_second_run_reuses_every_article_and_gives_the_same_tables(project, counted):
+    first = tables(project)
+    assert len(counted) == 5
+    assert sorted(p.name for p in (project / article_cache.CACHE_DIR).iterdir()) == [
+        "000_09d284dea3b9a717.json", "001_06ce62ec936559f3.json", "002_3dafbde2ba55b338.json",
+        "003_6e4606619b08db71.json", "004_99f45e7fed0112e3.json"]
+    counted.clear()
+    assert tables(project) == first
+    assert counted == []
+
+
+def test_a_changed_mapping_is_the_only_one_redone(project, counted):
+    tables(project)
+    counted.clear()
+    edit(project / M002, "theme: front_door", "theme: leadership_and_management")
+    changed = tables(project)
+    assert counted == ["002_3dafbde2ba55b338.yaml"]
+    themes = {r["recommendation_id"]: r["theme"] for r in changed["recommendations"]}
+    assert themes["south-gloucestershire-2021-focused-visit-2"] == "leadership_and_management"
+
+
+def test_a_changed_cited_article_invalidates_the_mappings_citing_it(project, counted):
+    tables(project)
+    counted.clear()
+    raw = project / "raw" / "003_6e4606619b08db71.txt"
+    raw.write_bytes(raw.read_bytes() + b"\nA line added at the end.\n")
+    applied = pipeline.run(project, until='apply').applied
+    # 003 changed; 000 cites a quote of 003 (its publication month) so it is checked again too.
+    assert sorted(counted) == ["000_09d284dea3b9a717.yaml", "003_6e4606619b08db71.yaml"]
+    assert str(applied.problems[0]).startswith(
+        "mappings/003_6e4606619b08db71.yaml:6: source.sha256: raw/003_6e4606619b08db71.txt changed since it was "
+        "curated")
+
+
+def test_a_mapping_with_problems_is_never_cached(project, counted):
+    edit(project / M002, "local_authority: Sheffield", "local_authority: Sheffeld")
+    for _ in range(2):
+        applied = pipeline.run(project, until='apply').applied
+        assert len(applied.problems) == 1
+    assert counted.count("002_3dafbde2ba55b338.yaml") == 2
+    assert not (project / article_cache.CACHE_DIR / "002_3dafbde2ba55b338.json").exists()
+
+
+def test_removing_staged_is_safe_and_a_corrupt_entry_is_recomputed(project, counted):
+    first = tables(project)
+    entry = project / article_cache.CACHE_DIR / "004_99f45e7fed0112e3.json"
+    entry.write_text("{not json", encoding="utf-8")
+    counted.clear()
+    assert tables(project) == first
+    assert counted == ["004_99f45e7fed0112e3.yaml"]
+    import shutil
+
+    shutil.rmtree(project / "staged")
+    assert tables(project) == first
+
+
+def test_code_or_reference_change_invalidates_everything(project, counted, monkeypatch):
+    tables(project)
+    counted.clear()
+    monkeypatch.setattr(article_cache, "environment_version", lambda root: "another code version")
+    tables(project)
+    assert len(counted) == 5
+
+
+def _summary(version: str):
+    from ofsted_dataset.release.publish import PublishResult
+    from ofsted_dataset.summary import RunSummary
+
+    return RunSummary(sources_read=5, mapped=5, waiting_for_curation=[], facts_applied=40, quotes_matched=155,
+                      rows={"sources": 5}, official_record="old line", official_statuses={"confirmed": 25},
+                      official_conflicts=[], release=PublishResult(version, None, None, "minor", "x"))
+
+
+def test_a_run_with_the_same_inputs_as_the_last_build_is_a_no_op(tmp_path):
+    from tests.helpers import copy_project
+
+    root = copy_project(tmp_path / "p", with_release=True)
+    current = (root / "published" / "LATEST").read_text(encoding="utf-8").strip()
+    ingested = stages.ingest(root)
+    fingerprint = stages.input_fingerprint(root, ingested)
+    assert stages.unchanged_since_last_build(root, fingerprint) is None  # no build recorded yet
+    stages.remember_build(root, fingerprint, _summary(current))
+    unchanged = stages.unchanged_since_last_build(root, fingerprint)
+    assert unchanged.outcome == f"No changes: release {current} is current; nothing published"
+    assert (unchanged.facts_applied, unchanged.official_record) == (40, "old line")
+    # Any input changed: a different fingerprint, so the run does the work.
+    edit(root / M002, "theme: front_door", "theme: leadership_and_management")
+    assert stages.input_fingerprint(root, stages.ingest(root)) != fingerprint
+    # The recorded release is no longer the current one: the work is done again too.
+    (root / "published" / current).rename(root / "published" / "0.0.9")
+    assert stages.unchanged_since_last_build(root, fingerprint) is None

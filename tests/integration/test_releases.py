@@ -1,0 +1,232 @@
+"""Releases people can trust: computed versions, changelogs, immutability, verification,
+reproducible bytes and an atomic publish — each proven on real releases built by the real stages."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ofsted_dataset.cli import main
+from ofsted_dataset.errors import PipelineError
+from ofsted_dataset.release.publish import FAILPOINT_ENV
+from ofsted_dataset.release.reproduce import reproduce
+from ofsted_dataset.release.verify import verify_release
+from schemas.arrow import ARROW_SCHEMAS, arrow_schema
+from schemas.model import Field, Origin, Table
+from schemas.tables import TABLES
+from tests.helpers import PROJECT, add_article, copy_project, edit, publish, tree_digest
+
+M002 = Path("mappings/002_3dafbde2ba55b338.yaml")
+
+@pytest.fixture
+def released(tmp_path: Path) -> Path:
+    """A project holding release 1.0.0 built from the seeds."""
+    root = copy_project(tmp_path / "project")
+    assert publish(root).version == "1.0.0"
+    return root
+
+
+def changes(root: Path, version: str) -> dict:
+    return json.loads((root / "published" / version / "changes.json").read_text(encoding="utf-8"))
+
+
+def test_first_release_is_1_0_0_with_every_file(released):
+    release = released / "published" / "1.0.0"
+    assert sorted(p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file()) == sorted([
+        "CHANGES.md", "SHA256SUMS", "changes.json", "data-dictionary.md", "datapackage.json", "index.html",
+        "ofsted-dataset-1.0.0.zip", "ofsted-dataset-1.0.0.zip.sha256", "ofsted.duckdb",
+        *(f"data/{t}.{ext}" for t in TABLES for ext in ("csv", "parquet")),
+    ])
+    assert changes(released, "1.0.0")["from"] is None
+    assert (released / "published" / "LATEST").read_text(encoding="utf-8") == "1.0.0\n"
+    assert verify_release(release) == []
+
+
+def test_nothing_new_publishes_nothing(released):
+    before = tree_digest(released / "published")
+    result = publish(released)
+    assert (result.version, result.previous) == (None, "1.0.0")
+    assert tree_digest(released / "published") == before
+
+
+def test_value_correction_is_a_patch_naming_record_field_old_and_new(released):
+    original = tree_digest(released / "published" / "1.0.0")
+    edit(released / M002, "theme: front_door", "theme: leadership_and_management")
+    result = publish(released)
+    assert (result.version, result.level) == ("1.0.1", "patch")
+    assert changes(released, "1.0.1")["tables"] == {"recommendations": {
+        "added": [], "removed": [], "rows_before": 8, "rows_after": 8,
+        "changed": [{"record_id": "south-gloucestershire-2021-focused-visit-2", "field": "theme",
+                     "old": "front_door", "new": "leadership_and_management"}],
+    }}
+    markdown = (released / "published" / "1.0.1" / "CHANGES.md").read_text(encoding="utf-8")
+    assert "| `south-gloucestershire-2021-focused-visit-2` | theme | front_door | leadership_and_management |" \
+        in markdown
+    changelog = (released / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert changelog.index("## 1.0.1") < changelog.index("## 1.0.0")
+    assert "recommendations: 1 changed." in changelog
+    assert tree_digest(released / "published" / "1.0.0") == original  # never rewritten
+    assert os.readlink(released / "published" / "current") == "1.0.1"
+    assert json.loads((released / "datapackage.json").read_text(encoding="utf-8"))["version"] == "1.0.1"
+
+
+def test_new_article_is_a_minor_release_listing_added_records(released):
+    add_article(released)
+    result = publish(released)
+    assert (result.version, result.level) == ("1.1.0", "minor")
+    tables = changes(released, "1.1.0")["tables"]
+    assert tables["inspections"]["added"] == ["leeds-2022-full-inspection"]
+    assert tables["judgements"]["added"] == ["leeds-2022-full-inspection/overall_effectiveness"]
+    assert tables["sources"]["added"] == ["005_leeds"]
+
+
+def test_withdrawn_record_is_minor_and_listed_with_its_replacement(released):
+    text = (released / M002).read_text(encoding="utf-8")
+    start = text.index("  - recommendation_id: sheffield-2021-focused-visit-3")
+    end = text.index("funding_commitments:")
+    (released / M002).write_text(text[:start] + text[end:], encoding="utf-8")
+    (released / "reference").mkdir(exist_ok=True)
+    (released / "reference" / "retired_ids.csv").write_text(
+        "table_name,record_id,replaced_by,reason\n"
+        "recommendations,sheffield-2021-focused-visit-3,sheffield-2021-focused-visit-1,merged as a test\n",
+        encoding="utf-8")
+    result = publish(released)
+    assert (result.version, result.level) == ("1.1.0", "minor")
+    assert changes(released, "1.1.0")["tables"]["recommendations"]["removed"] == [
+        {"record_id": "sheffield-2021-focused-visit-3", "replaced_by": "sheffield-2021-focused-visit-1",
+         "reason": "merged as a test"}]
+    assert "- `sheffield-2021-focused-visit-3` -> replaced by `sheffield-2021-focused-visit-1`: merged as a test" \
+        in (released / "published" / "1.1.0" / "CHANGES.md").read_text(encoding="utf-8")
+
+
+def _patch_table(monkeypatch: pytest.MonkeyPatch, table: Table) -> None:
+    monkeypatch.setitem(TABLES, table.name, table)
+    monkeypatch.setitem(ARROW_SCHEMAS, table.name, arrow_schema(table))
+
+
+def test_added_column_is_a_major_release(released, monkeypatch):
+    old = TABLES["funding_commitments"]
+    extra = Field("currency", "string", "Always GBP.", Origin.DERIVED)
+    _patch_table(monkeypatch, Table(old.name, old.title, old.description, (*old.fields, extra), old.primary_key,
+                                    old.foreign_keys))
+    result = publish(released)
+    assert (result.version, result.level) == ("2.0.0", "major")
+    assert changes(released, "2.0.0")["schema_changes"] == [
+        {"resource": "funding_commitments", "field": "currency", "change": "field added", "level": "major"}]
+
+
+def test_removed_column_is_a_major_release(released, monkeypatch):
+    old = TABLES["funding_commitments"]
+    fields = tuple(f for f in old.fields if f.name != "period_years")
+    edit(released / M002, "    period_years: 4\n", "")
+    edit(released / M002, '      period_years: "a four-year, £10m investment"\n', "")
+    _patch_table(monkeypatch, Table(old.name, old.title, old.description, fields, old.primary_key,
+                                    old.foreign_keys))
+    result = publish(released)
+    assert (result.version, result.level) == ("2.0.0", "major")
+    assert changes(released, "2.0.0")["schema_changes"] == [
+        {"resource": "funding_commitments", "field": "period_years", "change": "field removed", "level": "major"}]
+
+
+def test_new_table_is_a_minor_release(released, monkeypatch):
+    key = Field("note_id", "string", "A key.", Origin.DERIVED, required=True)
+    _patch_table(monkeypatch, Table("release_notes", "Notes", "A new, empty table.", (key,), ("note_id",)))
+    result = publish(released)
+    assert (result.version, result.level) == ("1.1.0", "minor")
+    assert changes(released, "1.1.0")["schema_changes"] == [
+        {"resource": "release_notes", "field": None, "change": "resource added", "level": "minor"}]
+
+
+def test_diff_command_prints_the_comparison(released, capsys):
+    edit(released / M002, "theme: front_door", "theme: leadership_and_management")
+    publish(released)
+    capsys.readouterr()
+    assert main(["--root", str(released), "diff", "1.0.0", "1.0.1"]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("# Changes in 1.0.1 (from 1.0.0)\n\nPATCH: corrected values of existing records")
+    assert "| `south-gloucestershire-2021-focused-visit-2` | theme | front_door | leadership_and_management |" \
+        in printed
+
+
+def test_verify_names_the_file_that_fails(released, capsys):
+    release = released / "published" / "1.0.0"
+    assert main(["--root", str(released), "verify"]) == 0
+    assert capsys.readouterr().out.startswith("1.0.0: OK (checksums, archive, datapackage.json (Frictionless)")
+    csv = release / "data" / "inspections.csv"
+    csv.chmod(0o644)
+    csv.write_text(csv.read_text(encoding="utf-8").replace("inadequate", "good", 1), encoding="utf-8")
+    assert main(["--root", str(released), "verify", "1.0.0"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == "error: release 1.0.0 failed verification (6 problem(s))"
+    assert "  - data/inspections.csv: checksum does not match SHA256SUMS" in err
+    assert "  - ofsted-dataset-1.0.0.zip: member data/inspections.csv does not match SHA256SUMS" not in err
+    assert "  - data/inspections.csv: rows differ from data/inspections.parquet" in err
+
+
+def test_rebuild_from_a_clean_copy_is_byte_identical(tmp_path):
+    root = copy_project(tmp_path / "clone", with_release=True)
+    assert reproduce(root) == []
+
+
+def test_duckdb_file_has_keys_and_views(released):
+    con = duckdb.connect(str(released / "published" / "1.0.0" / "ofsted.duckdb"), read_only=True)
+    assert con.execute("select local_authority, overall_grade from latest_overall_grade order by 1").fetchall() == [
+        ("Birmingham", "inadequate"), ("Gloucestershire", "inadequate"), ("Middlesbrough", "inadequate"),
+        ("South Gloucestershire", "requires_improvement")]
+    keys = con.execute("select constraint_type from duckdb_constraints() where table_name = 'judgements' "
+                       "order by 1").fetchall()
+    assert ("PRIMARY KEY",) in keys and ("FOREIGN KEY",) in keys
+
+
+def test_a_second_run_refuses_while_one_is_publishing(released):
+    with (released / "published" / ".lock").open("a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(PipelineError) as caught:
+            publish(released)
+    assert caught.value.summary == ("another build is publishing in this project (published/.lock is held); "
+                                    "nothing was done: run again when it has finished")
+
+
+BUILD_SCRIPT = """
+import sys
+from pathlib import Path
+from tests.helpers import publish
+publish(Path(sys.argv[1]))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("point", ["staged", "copied", "verified", "renamed", "pointer:LATEST",
+                                   "pointer:datapackage.json", "pointer:CHANGELOG.md"])
+def test_killed_publish_leaves_old_or_new_release_and_next_run_recovers(released, point):
+    edit(released / M002, "theme: front_door", "theme: leadership_and_management")
+    killed = subprocess.run([sys.executable, "-c", BUILD_SCRIPT, str(released)], cwd=PROJECT, check=False,
+                            env={**os.environ, FAILPOINT_ENV: point}, capture_output=True, text=True)
+    assert killed.returncode == -9, killed.stderr
+    published = released / "published"
+    # Right after the kill: every release folder is complete, and the pointers name one of them.
+    folders = [p.name for p in published.iterdir() if p.is_dir() and not p.is_symlink() and p.name[0] != "."]
+    assert sorted(folders) in (
+        ["1.0.0"], ["1.0.0", "1.0.1"])
+    for version in ("1.0.0", "1.0.1"):
+        if (published / version).exists():
+            assert verify_release(published / version) == []
+    assert (published / "LATEST").read_text(encoding="utf-8").strip() in ("1.0.0", "1.0.1")
+    assert verify_release(published / "current") == []
+    # The next run cleans up and ends with the new release, complete and pointed at.
+    publish(released)
+    assert [p.name for p in published.iterdir() if p.name.startswith(".") and p.name != ".lock"] == []
+    assert (published / "LATEST").read_text(encoding="utf-8") == "1.0.1\n"
+    assert os.readlink(published / "current") == "1.0.1"
+    assert json.loads((released / "datapackage.json").read_text(encoding="utf-8"))["version"] == "1.0.1"
+    assert verify_release(published / "1.0.1") == []
+    assert not list(released.glob(".*.tmp"))
+    shutil.rmtree(released / "staged")

@@ -1,0 +1,206 @@
+"""Applying mappings to the seed articles: the facts published, and each curator mistake caught."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ofsted_dataset import pipeline
+from ofsted_dataset.errors import CurationError
+from tests.helpers import edit
+
+M000 = "mappings/000_09d284dea3b9a717.yaml"
+M002 = "mappings/002_3dafbde2ba55b338.yaml"
+M003 = "mappings/003_6e4606619b08db71.yaml"
+M004 = "mappings/004_99f45e7fed0112e3.yaml"
+
+
+def problems_of(project: Path) -> list[str]:
+    applied = pipeline.run(project, until='apply').applied
+    return [str(p) for p in applied.problems]
+
+
+def rows(seed_build, table: str) -> list[dict]:
+    return seed_build[1].tables[table].to_pylist()
+
+
+def test_seed_inspections_are_the_curated_ones(seed_build):
+    got = {r["inspection_id"]: (r["local_authority"], r["la_code"], r["inspection_type"], r["framework"],
+                                r["overall_grade"]) for r in rows(seed_build, "inspections")}
+    assert got == {
+        "birmingham-2008-full-inspection": ("Birmingham", "E08000025", "full_inspection", None, "inadequate"),
+        "birmingham-2017-monitoring-visit": ("Birmingham", "E08000025", "monitoring_visit", "sif", None),
+        "gloucestershire-2010-full-inspection": ("Gloucestershire", "E10000013", "full_inspection", "slac",
+                                                 "inadequate"),
+        "gloucestershire-2017-full-inspection": ("Gloucestershire", "E10000013", "full_inspection", "sif",
+                                                 "inadequate"),
+        "middlesbrough-2017-full-inspection": ("Middlesbrough", "E06000002", "full_inspection", "sif", "inadequate"),
+        "sheffield-2021-focused-visit": ("Sheffield", "E08000019", "focused_visit", "ilacs", None),
+        "south-gloucestershire-2012-full-inspection": ("South Gloucestershire", "E06000025", "full_inspection", None,
+                                                       "adequate"),
+        "south-gloucestershire-2016-full-inspection": ("South Gloucestershire", "E06000025", "full_inspection", "sif",
+                                                       "inadequate"),
+        "south-gloucestershire-2019-full-inspection": ("South Gloucestershire", "E06000025", "full_inspection",
+                                                       "ilacs", "requires_improvement"),
+        "south-gloucestershire-2021-focused-visit": ("South Gloucestershire", "E06000025", "focused_visit", "ilacs",
+                                                     None),
+    }
+
+
+def test_dates_merge_across_articles_to_the_most_precise(seed_build):
+    by_id = {r["inspection_id"]: r for r in rows(seed_build, "inspections")}
+    glos = by_id["gloucestershire-2017-full-inspection"]
+    # 003 says June 2017 (from its dateline), 004 only 2017: the month is kept.
+    assert (str(glos["published_date"]), glos["published_date_precision"]) == ("2017-06-01", "month")
+    assert (str(glos["visit_start"]), str(glos["visit_end"]), glos["visit_precision"]) == (
+        "2017-02-01", "2017-03-01", "month")
+    sglos = by_id["south-gloucestershire-2019-full-inspection"]
+    # 001 says March 2019, 002 "during 2019".
+    assert (str(sglos["visit_start"]), sglos["visit_precision"]) == ("2019-03-01", "month")
+    # 003 inspected in 2010 and 004 rated in 2011: both kept, as visit and publication.
+    old = by_id["gloucestershire-2010-full-inspection"]
+    assert (str(old["visit_start"]), str(old["published_date"])) == ("2010-01-01", "2011-01-01")
+
+
+def test_judgements_map_area_wording_and_derive_overall(seed_build):
+    got = {(r["inspection_id"], r["area"]): (r["area_label"], r["grade"]) for r in rows(seed_build, "judgements")
+           if r["inspection_id"] == "south-gloucestershire-2016-full-inspection"}
+    assert got == {
+        ("south-gloucestershire-2016-full-inspection", "overall_effectiveness"): (None, "inadequate"),
+        ("south-gloucestershire-2016-full-inspection", "help_and_protection"):
+            ("Children who need help and protection", "inadequate"),
+        ("south-gloucestershire-2016-full-inspection", "children_in_care"):
+            ("Children looked after and achieving permanence", "requires_improvement"),
+        ("south-gloucestershire-2016-full-inspection", "adoption"): ("Adoption performance", "good"),
+        ("south-gloucestershire-2016-full-inspection", "care_leavers"):
+            ("Experiences and progress of care leavers", "requires_improvement"),
+        ("south-gloucestershire-2016-full-inspection", "leadership"):
+            ("Leadership, management and governance", "inadequate"),
+        ("south-gloucestershire-2016-full-inspection", "safeguarding_board"):
+            ("Safeguarding Children Board", "inadequate"),
+    }
+
+
+def test_funding_and_recommendations(seed_build):
+    funding = {r["commitment_id"]: (r["amount_gbp"], r["period_years"], r["purpose"], r["inspection_id"])
+               for r in rows(seed_build, "funding_commitments")}
+    assert funding == {
+        "gloucestershire-2017-9-2m": (9_200_000, None, "children's services to speed up improvement",
+                                      "gloucestershire-2017-full-inspection"),
+        "south-gloucestershire-2021-10m": (10_000_000, 4, "investment into its service and workforce",
+                                           "south-gloucestershire-2021-focused-visit"),
+    }
+    urgent = sorted(r["recommendation_id"] for r in rows(seed_build, "recommendations") if r["urgent"])
+    assert urgent == ["south-gloucestershire-2021-focused-visit-1", "south-gloucestershire-2021-focused-visit-2"]
+    assert len(rows(seed_build, "recommendations")) == 8
+
+
+def test_provenance_records_the_raw_span_with_offsets(seed_build):
+    ingested, applied = seed_build
+    prov = applied.tables["provenance"].to_pylist()
+    for row in prov:
+        assert ingested.articles[row["source_id"]].text[row["char_start"]:row["char_end"]] == row["quote"]
+    amount = [r for r in prov if r["record_id"] == "gloucestershire-2017-9-2m" and r["field"] == "amount_gbp"]
+    assert [(r["source_id"], r["quote"]) for r in amount] == [(
+        "003_6e4606619b08db71",
+        "The council has also agreed an additional £9.2m of funding for children's services to speed up improvement",
+    )]
+    # The curator typed straight quotes; the raw text has curly ones, and that is what is recorded.
+    title = [r for r in prov if r["table_name"] == "sources" and r["record_id"] == "000_09d284dea3b9a717"
+             and r["field"] == "title"]
+    assert title[0]["quote"] == "‘Serious failings’ in children’s services in South Gloucestershire"
+    assert title[0]["char_start"] == 0
+
+
+def test_overall_judgement_shares_the_overall_grade_quotes(seed_build):
+    prov = seed_build[1].tables["provenance"].to_pylist()
+    grade = sorted((r["source_id"], r["char_start"]) for r in prov
+                   if r["record_id"] == "middlesbrough-2017-full-inspection" and r["field"] == "overall_grade")
+    judged = sorted((r["source_id"], r["char_start"]) for r in prov
+                    if r["record_id"] == "middlesbrough-2017-full-inspection/overall_effectiveness")
+    assert grade == judged and len(grade) == 1
+
+
+def test_quote_not_in_article_is_named_with_file_fact_and_quote(project):
+    edit(project / M003, "The council has also agreed an additional £9.2m", "The council has agreed an extra £9.2m")
+    assert problems_of(project) == [
+        "mappings/003_6e4606619b08db71.yaml:112: funding_commitments[0].amount_gbp: quote \"The council has agreed "
+        "an extra £9.2m of funding for children's services to speed up improvement\" not found in the article "
+        "(raw/003_6e4606619b08db71.txt)",
+    ]
+
+
+def test_ambiguous_quote_must_say_which_occurrence(project):
+    edit(project / M003, "    text: CYP Now\n    occurrence: 1\n", "    text: CYP Now\n")
+    assert problems_of(project) == [
+        "mappings/003_6e4606619b08db71.yaml:9: sources[0].publisher: quote 'CYP Now' found 2 times (at characters "
+        "5275, 5528); add `occurrence: N` to say which (raw/003_6e4606619b08db71.txt)",
+    ]
+
+
+def test_grade_must_be_stated_in_its_quote(project):
+    edit(project / M000, "    area_label: Adoption performance\n    grade: good",
+         "    area_label: Adoption performance\n    grade: outstanding")
+    assert problems_of(project) == [
+        "mappings/000_09d284dea3b9a717.yaml:63: judgements[2].grade: grade 'outstanding' is not stated in its "
+        "quotes (expected the word 'outstanding')",
+    ]
+
+
+def test_money_must_match_its_quote(project):
+    edit(project / M003, "amount_gbp: 9200000", "amount_gbp: 920000")
+    assert problems_of(project) == [
+        "mappings/003_6e4606619b08db71.yaml:106: funding_commitments[0].amount_gbp: amount 920,000 does not match "
+        "its quotes, which say 9,200,000",
+    ]
+
+
+def test_local_authority_must_be_in_the_register(project):
+    edit(project / M002, "local_authority: Sheffield", "local_authority: Sheffeld")
+    assert problems_of(project) == [
+        "mappings/002_3dafbde2ba55b338.yaml:34: inspections[1].local_authority: 'Sheffeld' is not in "
+        "reference/local_authorities.csv (did you mean 'Sheffield'?)",
+    ]
+
+
+def test_articles_that_disagree_stop_the_run_naming_both_files(project):
+    edit(project / M004, 'published_date: "2017"', 'published_date: "2016"')
+    assert problems_of(project) == [
+        "mappings/004_99f45e7fed0112e3.yaml:15: inspections gloucestershire-2017-full-inspection.published_date: "
+        "'2016' disagrees with '2017-06' in mappings/003_6e4606619b08db71.yaml; make them agree and record the "
+        "decision in an evidence note",
+    ]
+
+
+def test_article_changed_after_curation_is_reported(project):
+    raw = project / "raw" / "004_99f45e7fed0112e3.txt"
+    raw.write_text(raw.read_text(encoding="utf-8").replace("Published 7th July 2017", "Published 8th July 2017"),
+                   encoding="utf-8")
+    problems = problems_of(project)
+    assert problems[0].startswith("mappings/004_99f45e7fed0112e3.yaml:")
+    assert "source.sha256: raw/004_99f45e7fed0112e3.txt changed since it was curated" in problems[0]
+    assert any("quote 'Published 7th July 2017' not found in the article" in p for p in problems)
+
+
+def test_mapping_without_article_names_both(project):
+    (project / "raw" / "004_99f45e7fed0112e3.txt").unlink()
+    problems = problems_of(project)
+    assert ("mappings/004_99f45e7fed0112e3.yaml: source.file: the article raw/004_99f45e7fed0112e3.txt is missing; "
+            "restore it or remove the mapping") in problems
+
+
+def test_raw_article_without_mapping_is_waiting_not_an_error(project):
+    (project / "raw" / "005_new.txt").write_text("A new article about Ofsted.\n", encoding="utf-8")
+    applied = pipeline.run(project, until='apply').applied
+    assert applied.problems == []
+    assert applied.waiting == ["005_new"]
+
+
+def test_check_stage_raises_a_curation_error_listing_every_problem(project):
+    edit(project / M003, "amount_gbp: 9200000", "amount_gbp: 920000")
+    edit(project / M002, "local_authority: Sheffield", "local_authority: Sheffeld")
+    with pytest.raises(CurationError) as caught:
+        pipeline.run(project, until="validate")
+    assert caught.value.summary == "2 curation problem(s) in 2 file(s); nothing was published."
+    assert len(caught.value.details) == 2

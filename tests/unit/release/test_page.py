@@ -1,0 +1,306 @@
+"""The release page (published/<version>/index.html): its content, rendered from the committed release
+1.1.0 (read only; edits happen in temporary copies), and its behaviour in a real headless Chromium."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+import pytest
+from websockets.sync.client import connect
+
+from ofsted_dataset.release.page import render_markdown, render_release_page, write_release_page
+from tests.helpers import PROJECT
+
+RELEASE = PROJECT / "published" / "1.1.0"
+CHROMIUM = Path("/usr/bin/chromium")
+INSTALL = "apt-get install -y chromium"
+
+# The graded inspections of the seed data (inspections.overall_grade not null), by id.
+GRADED = [
+    ("birmingham-2008-full-inspection", "inadequate"),
+    ("gloucestershire-2010-full-inspection", "inadequate"),
+    ("gloucestershire-2017-full-inspection", "inadequate"),
+    ("middlesbrough-2017-full-inspection", "inadequate"),
+    ("south-gloucestershire-2012-full-inspection", "adequate"),
+    ("south-gloucestershire-2016-full-inspection", "inadequate"),
+    ("south-gloucestershire-2019-full-inspection", "requires_improvement"),
+]
+_MARK = re.compile(r'<circle class="mark" data-inspection-id="([^"]*)" data-grade="([^"]*)"')
+
+
+@pytest.fixture(scope="module")
+def page() -> str:
+    return render_release_page(RELEASE)
+
+
+@pytest.fixture
+def release_copy(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(RELEASE, tmp_path / "1.1.0"))
+
+
+def test_header_shows_title_version_and_the_release_created_time(page: str) -> None:
+    assert ("<h1>Ofsted inspections of English councils&#x27; children&#x27;s services, from news reports</h1>"
+            in page)
+    created = json.loads((RELEASE / "datapackage.json").read_text(encoding="utf-8"))["created"]
+    assert ('Version <strong id="version">1.1.0</strong>, created '
+            f'<time id="created" datetime="{created}">{created}</time>') in page
+    # The page is the release's own: the committed index.html is this rendering.
+    assert (RELEASE / "index.html").read_text(encoding="utf-8") == page
+
+
+def test_row_counts_are_read_from_the_parquet_files(page: str) -> None:
+    assert ('<tr><td><code>inspections</code></td><td>Inspections and visits</td><td class="count">10</td>'
+            '<td><a href="data/inspections.csv">CSV</a> · <a href="data/inspections.parquet">Parquet</a></td></tr>'
+            in page)
+    counts = dict(re.findall(r'<tr><td><code>(\w+)</code></td><td>[^<]*</td><td class="count">(\d+)</td>', page))
+    assert counts == {"sources": "5", "inspections": "10", "judgements": "17", "recommendations": "8",
+                      "funding_commitments": "2", "provenance": "155", "official_checks": "41"}
+
+
+def test_every_graded_inspection_is_exactly_one_mark_with_its_grade(page: str) -> None:
+    rows = pq.read_table(RELEASE / "data" / "inspections.parquet").to_pylist()
+    from_parquet = sorted((r["inspection_id"], r["overall_grade"]) for r in rows if r["overall_grade"] is not None)
+    assert from_parquet == GRADED
+    assert sorted(_MARK.findall(page)) == GRADED  # sorted() keeps duplicates: each id exactly once
+    assert page.count("data-inspection-id=") == len(GRADED)  # and no other element carries the attribute
+
+
+def test_marks_are_placed_at_the_published_date_else_the_visit_start(page: str) -> None:
+    assert ("<title>Gloucestershire: Inadequate (gloucestershire-2017-full-inspection), published 2017-06</title>"
+            in page)
+    assert ("<title>South Gloucestershire: Adequate (south-gloucestershire-2012-full-inspection), "
+            "visit started 2012</title>") in page
+    councils = re.findall(r'<g class="council" data-local-authority="([^"]*)">', page)
+    assert councils == ["Birmingham", "Gloucestershire", "Middlesbrough", "South Gloucestershire"]
+    cx = {i: float(x) for i, x in re.findall(r'data-inspection-id="([^"]*)" data-grade="[^"]*" cx="([\d.]+)"', page)}
+    # 2011-01-01 (published) < 2012-01-01 (visit start) < 2017-01-01 < 2017-02-01 < 2017-06-01 < 2019-01-01
+    order = ["gloucestershire-2010-full-inspection", "south-gloucestershire-2012-full-inspection",
+             "middlesbrough-2017-full-inspection", "south-gloucestershire-2016-full-inspection",
+             "gloucestershire-2017-full-inspection", "south-gloucestershire-2019-full-inspection"]
+    assert [cx[i] for i in order] == sorted(cx[i] for i in order)
+
+
+def test_legend_lists_the_release_grade_vocabulary_in_order(page: str) -> None:
+    assert re.findall(r'<button type="button" data-grade="([^"]*)"', page) == [
+        "outstanding", "good", "requires_improvement", "adequate", "inadequate"]
+
+
+def test_changelog_and_dictionary_come_from_the_release_files(page: str) -> None:
+    assert '<h3 id="changes-changes-in-1-1-0-from-1-0-0">Changes in 1.1.0 (from 1.0.0)</h3>' in page
+    assert "<tr><td>official_checks</td><td></td><td>resource added</td><td>minor</td></tr>" in page
+    assert ("<li>inspections middlesbrough-2017-full-inspection overall_grade: the news says inadequate, the official "
+            "record requires_improvement (Childrens_social_care_in_England_2023_underlying_data.ods, "
+            "LA_inspections_2009-2023, row 85)</li>") in page
+    # the dictionary's escaped pipes (\|) are literal pipes inside the cell
+    assert ("<tr><td>la_code</td><td>string</td><td>yes</td><td>Current ONS GSS code of the local authority.</td>"
+            "<td>pattern <code>^E(06|08|09|10)[0-9]{6}$</code></td>") in page
+    dictionary = page.split('<section id="dictionary">')[1]
+    descriptor = json.loads((RELEASE / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in descriptor["resources"]:
+        assert f'<h4 id="dictionary-{resource["name"].replace("_", "-")}">{resource["name"]}</h4>' in dictionary
+        section = dictionary.split(f">{resource['name']}</h4>")[1].split("</table>")[0]
+        rows = re.findall(r"<tr><td>(\w+)</td><td>(\w+)</td>", section)
+        assert rows == [(f["name"], f["type"]) for f in resource["schema"]["fields"]]
+
+
+def test_page_fetches_nothing(page: str) -> None:
+    assert "src=" not in page
+    hrefs = re.findall(r'href="([^"]*)"', page)
+    assert all(not re.match(r"^[a-z]+:", h) or h == "data:," for h in hrefs), hrefs
+    assert "default-src 'none'" in page
+
+
+def test_render_is_deterministic_and_write_writes_it(release_copy: Path, page: str) -> None:
+    assert render_release_page(RELEASE) == page
+    write_release_page(release_copy)
+    assert (release_copy / "index.html").read_bytes() == page.encode("utf-8")
+
+
+def test_changelog_html_is_escaped(release_copy: Path) -> None:
+    changes = release_copy / "CHANGES.md"
+    changes.write_text(changes.read_text(encoding="utf-8")
+                       + '\n## <script>alert("h")</script>\n\n<script>alert("x")</script>\n\n'
+                       + '- `<img src=x onerror=alert(1)>` & <b>\n\n| a | b |\n|---|---|\n| <i>c</i> | d |\n',
+                       encoding="utf-8")
+    html = render_release_page(release_copy)
+    assert html.count("<script") == 1  # the page's own script, nothing from CHANGES.md
+    assert '<p>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</p>' in html
+    assert ('<h4 id="changes-script-alert-h-script">&lt;script&gt;alert(&quot;h&quot;)&lt;/script&gt;</h4>'
+            in html)
+    assert "<li><code>&lt;img src=x onerror=alert(1)&gt;</code> &amp; &lt;b&gt;</li>" in html
+    assert "<tr><td>&lt;i&gt;c&lt;/i&gt;</td><td>d</td></tr>" in html
+
+
+def test_markdown_subset() -> None:
+    text = ("# Title\n\nOne\nline `a|b` and `open\n\n- x\n  wrapped\n- `y`\n\n1. first\n\n"
+            "| k | v |\n|---|---|\n| p \\| q | |\n")
+    assert render_markdown(text, heading_offset=1, id_prefix="t-") == "\n".join([
+        '<h2 id="t-title">Title</h2>',
+        "<p>One line <code>a|b</code> and `open</p>",
+        "<ul>\n<li>x wrapped</li>\n<li><code>y</code></li>\n</ul>",
+        "<ol>\n<li>first</li>\n</ol>",
+        "<table>\n<thead><tr><th>k</th><th>v</th></tr></thead>\n<tbody>\n<tr><td>p | q</td><td></td></tr>\n"
+        "</tbody>\n</table>",
+    ])
+    assert render_markdown("## a\n\n## a\n") == '<h2 id="a">a</h2>\n<h2 id="a-2">a</h2>'
+
+
+# --- in a real browser -------------------------------------------------------------------------------
+
+class DevTools:
+    """A minimal Chrome DevTools Protocol client over one page target: commands, and every event kept."""
+
+    def __init__(self, url: str) -> None:
+        self.socket = connect(url, max_size=None, open_timeout=10)
+        self.next_id = 0
+        self.events: list[dict[str, Any]] = []
+
+    def send(self, method: str, params: dict[str, Any] | None = None, timeout: float = 15) -> dict[str, Any]:
+        self.next_id += 1
+        self.socket.send(json.dumps({"id": self.next_id, "method": method, "params": params or {}}))
+        deadline = time.monotonic() + timeout
+        while True:
+            message = json.loads(self.socket.recv(timeout=max(deadline - time.monotonic(), 0.01)))
+            if message.get("id") == self.next_id:
+                assert "error" not in message, message
+                return message["result"]
+            self.events.append(message)
+
+    def navigate(self, url: str, timeout: float = 15) -> None:
+        """Load `url` and wait for its load event; events of earlier pages are dropped."""
+        self.events.clear()
+        self.send("Page.navigate", {"url": url})
+        deadline = time.monotonic() + timeout
+        while not any(e.get("method") == "Page.loadEventFired" for e in self.events):
+            self.events.append(json.loads(self.socket.recv(timeout=max(deadline - time.monotonic(), 0.01))))
+
+    def settle(self) -> None:
+        """Give late console messages time to arrive, then read everything sent before a round trip."""
+        time.sleep(0.2)
+        self.send("Runtime.evaluate", {"expression": "1"})
+
+    def evaluate(self, expression: str) -> Any:
+        result = self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True,
+                                                "awaitPromise": True})
+        assert "exceptionDetails" not in result, result
+        return result["result"]["value"]
+
+    def errors(self) -> list[str]:
+        """Uncaught exceptions, console.error/assert calls and browser log errors (CSP, failed loads)."""
+        found = []
+        for event in self.events:
+            method, params = event.get("method"), event.get("params", {})
+            if method == "Runtime.exceptionThrown":
+                details = params["exceptionDetails"]
+                found.append(details.get("exception", {}).get("description") or details["text"])
+            elif method == "Runtime.consoleAPICalled" and params["type"] in {"error", "assert"}:
+                found.append(" ".join(str(a.get("value", a.get("description", ""))) for a in params["args"]))
+            elif method == "Log.entryAdded" and params["entry"]["level"] == "error":
+                found.append(params["entry"]["text"])
+        return found
+
+    def requested(self) -> list[str]:
+        return [e["params"]["request"]["url"] for e in self.events if e.get("method") == "Network.requestWillBeSent"]
+
+
+def _open_in_chromium(page: Path, profile: Path) -> tuple[subprocess.Popen[bytes], DevTools]:
+    """Start headless Chromium with DevTools on a free port, enable the domains that report errors,
+    then load `page`. The domains are enabled before the navigation, so nothing the page logs is missed."""
+    assert CHROMIUM.exists(), f"{CHROMIUM} is missing: install Chromium ({INSTALL})"
+    process = subprocess.Popen(
+        [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--disable-extensions", f"--user-data-dir={profile}", "--remote-debugging-port=0", "about:blank"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    port_file = profile / "DevToolsActivePort"
+    deadline = time.monotonic() + 30
+    while not (port_file.is_file() and len(port_file.read_text().splitlines()) >= 2):
+        assert process.poll() is None, f"chromium exited with {process.returncode}"
+        assert time.monotonic() < deadline, "chromium did not open its DevTools port within 30 s"
+        time.sleep(0.05)
+    port = int(port_file.read_text().splitlines()[0])
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as response:
+        targets = json.load(response)
+    target = next(t for t in targets if t["type"] == "page")
+    devtools = DevTools(target["webSocketDebuggerUrl"])
+    for domain in ("Runtime", "Log", "Page", "Network"):
+        devtools.send(f"{domain}.enable")
+    devtools.navigate(page.as_uri())
+    return process, devtools
+
+
+def _stop(process: subprocess.Popen[bytes], devtools: DevTools | None) -> None:
+    if devtools is not None:
+        devtools.socket.close()
+    os.killpg(process.pid, signal.SIGTERM)  # the process group started above (its own session)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+@pytest.mark.slow
+def test_page_in_headless_chromium_shows_every_graded_inspection_without_errors(
+        release_copy: Path, tmp_path: Path) -> None:
+    write_release_page(release_copy)
+    page = release_copy / "index.html"
+    process, devtools = _open_in_chromium(page, tmp_path / "profile")
+    try:
+        marks = devtools.evaluate(
+            "Array.from(document.querySelectorAll('[data-inspection-id]')).map(m => {"
+            "  const box = m.getBoundingClientRect();"
+            "  return [m.dataset.inspectionId, m.dataset.grade, box.width > 0 && box.height > 0]; })")
+        assert sorted(marks) == sorted([i, g, True] for i, g in GRADED)
+        assert devtools.evaluate("document.querySelectorAll('[data-inspection-id]').length") == 7
+        assert devtools.evaluate("document.getElementById('version').textContent") == "1.1.0"
+        # the script ran: the legend hides and shows the marks of one grade
+        hidden = ("document.querySelector('.legend button[data-grade=inadequate]').click();"
+                  "Array.from(document.querySelectorAll('.mark')).filter("
+                  "  m => getComputedStyle(m).display === 'none').map(m => m.dataset.inspectionId).sort()")
+        assert devtools.evaluate(hidden) == sorted(i for i, g in GRADED if g == "inadequate")
+        assert devtools.evaluate(hidden) == []
+        devtools.settle()
+        assert devtools.errors() == []
+        assert devtools.requested() == [page.as_uri()]  # nothing fetched but the page itself
+    finally:
+        _stop(process, devtools)
+
+
+@pytest.mark.slow
+def test_the_browser_harness_reports_errors_and_fetches(release_copy: Path, tmp_path: Path) -> None:
+    """The no-errors test above proves something only if the harness sees errors: break pages on purpose."""
+    write_release_page(release_copy)
+    html = (release_copy / "index.html").read_text(encoding="utf-8")
+    bad = '<script>console.error("boom"); throw new Error("bang")</script>'
+    with_csp = release_copy / "with-csp.html"
+    with_csp.write_text(html.replace("</main>", '</main><img src="https://example.invalid/x.png">' + bad),
+                        encoding="utf-8")
+    without_csp = release_copy / "without-csp.html"  # the script runs: its error and exception must be seen
+    without_csp.write_text(re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html)
+                           .replace("</main>", "</main>" + bad), encoding="utf-8")
+    process, devtools = _open_in_chromium(with_csp, tmp_path / "profile")
+    try:
+        devtools.settle()
+        errors = devtools.errors()
+        # the page's Content-Security-Policy refuses the injected script and image, and says so
+        assert any("Content Security Policy" in e and "script-src" in e for e in errors), errors
+        assert any("Content Security Policy" in e and "img-src" in e for e in errors), errors
+        assert "https://example.invalid/x.png" in devtools.requested()  # an attempt is seen, even if blocked
+        devtools.navigate(without_csp.as_uri())
+        devtools.settle()
+        errors = devtools.errors()
+        assert "boom" in errors, errors  # console.error
+        assert any(e.startswith("Error: bang") for e in errors), errors  # uncaught exception
+    finally:
+        _stop(process, devtools)

@@ -1,0 +1,189 @@
+"""The data contract: pandera rejects bad rows with a message naming them, and every generated
+artefact (datapackage.json, the data dictionary) is what the schemas say."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from frictionless import Package
+
+from ofsted_dataset.build.validate import validate_tables
+from ofsted_dataset.errors import ValidationError
+from ofsted_dataset.release.publish import _top_level_descriptor
+from schemas.datapackage import package_descriptor, table_schema
+from schemas.dictionary import render_dictionary
+from schemas.pandera_schemas import dataframe_schema
+from schemas.tables import TABLES
+from tests.helpers import PROJECT
+
+
+def with_value(table: pa.Table, column: str, row: int, value: object) -> pa.Table:
+    values = table.column(column).to_pylist()
+    values[row] = value
+    index = table.schema.get_field_index(column)
+    return table.set_column(index, table.schema.field(column), pa.array(values, type=table.schema.field(column).type))
+
+
+def failures(seed_build, **changed: pa.Table) -> list[str]:
+    ingested, applied = seed_build
+    tables = {**applied.tables, **changed}
+    with pytest.raises(ValidationError) as caught:
+        validate_tables(tables, {k: a.text for k, a in ingested.articles.items()})
+    assert caught.value.summary.endswith("validation failure(s); nothing was published.")
+    return caught.value.details
+
+
+def test_seed_tables_pass(seed_build):
+    ingested, applied = seed_build
+    counts = validate_tables(applied.tables, {k: a.text for k, a in ingested.articles.items()})
+    assert counts == {"sources": 5, "inspections": 10, "judgements": 17, "recommendations": 8,
+                      "funding_commitments": 2, "provenance": 155, "official_checks": 41}
+
+
+def test_unknown_grade_is_shown_with_its_row(seed_build):
+    inspections = with_value(seed_build[1].tables["inspections"], "overall_grade", 0, "rubbish")
+    assert failures(seed_build, inspections=inspections) == [
+        "inspections (inspection_id=birmingham-2008-full-inspection): expected overall_grade equals the "
+        "overall_effectiveness judgement",
+        "inspections (inspection_id=birmingham-2008-full-inspection) column overall_grade: expected one of "
+        "outstanding, good, requires_improvement, adequate, inadequate: found 'rubbish'",
+    ]
+
+
+def test_missing_required_value(seed_build):
+    inspections = with_value(seed_build[1].tables["inspections"], "la_code", 1, None)
+    assert failures(seed_build, inspections=inspections) == [
+        "inspections (inspection_id=birmingham-2017-monitoring-visit) column la_code: expected a value: "
+        "found null",
+    ]
+
+
+def test_duplicate_key(seed_build):
+    judgements = seed_build[1].tables["judgements"]
+    doubled = pa.concat_tables([judgements, judgements.slice(0, 1)])
+    details = failures(seed_build, judgements=doubled)
+    assert [d for d in details if "unique" in d] == [
+        "judgements (inspection_id=birmingham-2008-full-inspection, area=overall_effectiveness): expected a unique key",
+    ]
+
+
+def test_foreign_key_must_resolve(seed_build):
+    recs = with_value(seed_build[1].tables["recommendations"], "inspection_id", 0, "nowhere-2020-focused-visit")
+    assert failures(seed_build, recommendations=recs) == [
+        "recommendations (recommendation_id=sheffield-2021-focused-visit-1): expected inspection_id exists in "
+        "inspections",
+    ]
+
+
+def test_date_must_be_first_day_of_its_period(seed_build):
+    inspections = seed_build[1].tables["inspections"]
+    import datetime as dt
+    inspections = with_value(inspections, "published_date", 0, dt.date(2008, 3, 4))
+    assert failures(seed_build, inspections=inspections) == [
+        "inspections (inspection_id=birmingham-2008-full-inspection): expected published_date is the first day "
+        "of its published_date_precision",
+    ]
+
+
+def test_provenance_quote_must_be_the_raw_span(seed_build):
+    prov = with_value(seed_build[1].tables["provenance"], "char_start", 0, 1)
+    details = failures(seed_build, provenance=prov)
+    assert len(details) == 1
+    assert details[0].startswith("provenance (table_name=funding_commitments, record_id=gloucestershire-2017-9-2m, ")
+    assert details[0].endswith("expected quote == raw text[char_start:char_end]")
+
+
+def test_every_curated_value_needs_provenance(seed_build):
+    prov = seed_build[1].tables["provenance"]
+    keep = [not (t == "funding_commitments" and f == "amount_gbp")
+            for t, f in zip(prov.column("table_name").to_pylist(), prov.column("field").to_pylist(), strict=True)]
+    assert failures(seed_build, provenance=prov.filter(pa.array(keep))) == [
+        "funding_commitments (commitment_id=gloucestershire-2017-9-2m): expected every curated value has a "
+        "provenance quote",
+        "funding_commitments (commitment_id=south-gloucestershire-2021-10m): expected every curated value has a "
+        "provenance quote",
+    ]
+
+
+def test_pandera_schema_is_generated_from_the_table_definition():
+    schema = dataframe_schema(TABLES["judgements"])
+    assert list(schema.columns) == ["inspection_id", "area", "area_label", "grade"]
+    assert schema.unique == ["inspection_id", "area"]
+    assert schema.columns["area_label"].nullable and not schema.columns["grade"].nullable
+
+
+def _release_dir():
+    version = (PROJECT / "published" / "LATEST").read_text(encoding="utf-8").strip()
+    return PROJECT / "published" / version
+
+
+def test_every_committed_release_still_matches_its_checksums():
+    releases = sorted(p for p in (PROJECT / "published").iterdir() if p.is_dir() and not p.is_symlink()
+                      and p.name[0].isdigit())
+    assert [p.name for p in releases] == ["1.0.0", "1.1.0"]
+    for release in releases:
+        for line in (release / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
+            digest, name = line.split("  ", 1)
+            assert hashlib.sha256((release / name).read_bytes()).hexdigest() == digest, f"{release.name}/{name}"
+        archive = release / f"ofsted-dataset-{release.name}.zip"
+        assert (release / f"{archive.name}.sha256").read_text(encoding="utf-8").split()[0] == \
+            hashlib.sha256(archive.read_bytes()).hexdigest()
+
+
+def test_top_level_datapackage_is_generated_and_describes_the_current_release():
+    release = _release_dir()
+    inner = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
+    files = {}
+    for resource in inner["resources"]:
+        for described in (resource, resource["parquet"]):
+            files[described["path"]] = {"bytes": described["bytes"], "sha256": described["hash"][7:]}
+    sources = pq.read_table(release / "data" / "sources.parquet").to_pylist()
+    # The release's descriptor is what the schemas generate ...
+    assert inner == package_descriptor(inner["version"], inner["created"], sources, files)
+    # ... and the top-level one is the same with paths from the project root.
+    top = json.loads((PROJECT / "datapackage.json").read_text(encoding="utf-8"))
+    assert top == _top_level_descriptor(PROJECT / "published", inner["version"])
+    assert top["resources"][0]["path"] == f"published/{inner['version']}/data/sources.csv"
+    assert [r["name"] for r in top["resources"]] == list(TABLES)
+    assert top["licenses"][0]["name"] == "CC-BY-4.0"
+    assert len(top["sources"]) == 5
+    for resource in top["resources"]:
+        assert resource["schema"] == table_schema(TABLES[resource["name"]])
+
+
+@pytest.mark.parametrize("descriptor", ["datapackage.json", "published/current/datapackage.json"])
+def test_frictionless_validates_the_package(descriptor):
+    report = Package(str(PROJECT / descriptor)).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+
+
+def test_data_dictionary_is_generated():
+    assert (PROJECT / "docs" / "data-dictionary.md").read_text(encoding="utf-8") == render_dictionary()
+    assert (_release_dir() / "data-dictionary.md").read_text(encoding="utf-8") == render_dictionary()
+
+
+def test_provenance_must_point_at_an_existing_record(seed_build):
+    prov = with_value(seed_build[1].tables["provenance"], "record_id", 0, "nowhere-2020-full-inspection")
+    assert failures(seed_build, provenance=prov) == [
+        # The record lost its only amount quote ...
+        "funding_commitments (commitment_id=gloucestershire-2017-9-2m): expected every curated value has a "
+        "provenance quote",
+        # ... and the quote now points nowhere.
+        "provenance (table_name=funding_commitments, record_id=nowhere-2020-full-inspection, field=amount_gbp, "
+        "source_id=003_6e4606619b08db71, char_start=4762): expected record_id exists in table_name",
+    ]
+
+
+@pytest.mark.parametrize("version", ["1.0.0", "1.1.0"])
+def test_every_committed_release_verifies_against_its_own_contract(version):
+    """1.0.0 predates official_checks: it is checked against its own datapackage.json (a bug once made
+    verify look for the newer table in it)."""
+    from ofsted_dataset.build.ingest import read_articles
+    from ofsted_dataset.release.verify import verify_release
+
+    texts = {k: a.text for k, a in read_articles(PROJECT / "raw")[0].items()}
+    assert verify_release(PROJECT / "published" / version, texts) == []
