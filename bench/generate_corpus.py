@@ -378,11 +378,21 @@ def _set(rec: Rec, name: str, value: Any, quotes: list[str], note: str | None = 
 
 def _main_inspection(art: Article, insp: Inspection, recs_wanted: int, counters: dict[str, int]) -> None:
     """The inspection the article is about: lede, visit, publication, judgements, recommendations."""
-    rng, c = art.rng, art.name(insp.council)
-    kind_word = KIND_WORDS[insp.kind]
+    c = art.name(insp.council)
     rec = _inspection_record(insp, "")
+    _lede(art, insp, rec, c)
+    _visit(art, insp, rec)
+    _publication(art, insp, rec)
+    art.records.append(rec)
+    _judgements(art, insp, rec)
+    _recommendations(art, insp, rec, c, min(recs_wanted, insp.recommendations_made), counters)
+
+
+def _lede(art: Article, insp: Inspection, rec: Rec, c: str) -> None:
+    """The opening sentence: the grade of a graded inspection, else what the visit found."""
+    kind_word = KIND_WORDS[insp.kind]
     if insp.grade:
-        lede = rng.choice((
+        lede = art.rng.choice((
             f"{c} has been rated {art.grade(insp.grade)} by Ofsted after inspectors examined the help and "
             "protection given to vulnerable children and families",
             f"Children's services provided by {c} are {art.grade(insp.grade)}, according to Ofsted's latest "
@@ -393,7 +403,7 @@ def _main_inspection(art: Article, insp: Inspection, recs_wanted: int, counters:
         rec.evidence["local_authority"] = ([lede], None)
         _set(rec, "overall_grade", insp.grade, [lede])
     else:
-        lede = rng.choice((
+        lede = art.rng.choice((
             f"Inspectors carrying out a {kind_word} to {c} have warned that too many children are waiting too "
             "long for help",
             f"A {kind_word} by Ofsted to {c} has found that services for children are improving, but not "
@@ -404,10 +414,14 @@ def _main_inspection(art: Article, insp: Inspection, recs_wanted: int, counters:
         art.add(lede + ".")
         rec.evidence["local_authority"] = ([lede], None)
     _set(rec, "inspection_type", insp.kind, [lede] if not insp.grade else [])
-    # Visit dates: the precision each article can state.
+
+
+def _visit(art: Article, insp: Inspection, rec: Rec) -> None:
+    """Visit dates, to the precision each article can state."""
+    kind_word = KIND_WORDS[insp.kind]
     s, e = insp.visit_start, insp.visit_end
     same_year_dateline = art.dateline is not None and art.date is not None and art.date.year == s.year
-    choice = rng.random()
+    choice = art.rng.random()
     if insp.kind == "full_inspection" and same_year_dateline and choice < 0.35:
         months = MONTHS[s.month - 1] if s.month == e.month else f"{MONTHS[s.month - 1]} and {MONTHS[e.month - 1]}"
         visit = f"The {kind_word} report, put together following a visit during {months}, states that too " \
@@ -429,8 +443,11 @@ def _main_inspection(art: Article, insp: Inspection, recs_wanted: int, counters:
         _set(rec, "visit_start", f"{s.year}-{s.month:02d}", [visit])
     art.add(visit + ".")
     rec.evidence["inspection_type"][0].append(visit)
-    # Publication.
-    p = insp.published
+
+
+def _publication(art: Article, insp: Inspection, rec: Rec) -> None:
+    """When the report was published: from the dateline, to the day, or to the month."""
+    rng, p = art.rng, insp.published
     if art.dateline and art.date and (art.date.year, art.date.month) == (p.year, p.month) and rng.random() < 0.5:
         published = "The report, published this month, sets out what the council must do next"
         art.add(f"{published}.")
@@ -444,23 +461,31 @@ def _main_inspection(art: Article, insp: Inspection, recs_wanted: int, counters:
         published = f"Ofsted's findings, which were published in {_month(p)}, follow concerns raised by staff"
         art.add(f"{published}.")
         _set(rec, "published_date", f"{p.year}-{p.month:02d}", [published])
-    art.records.append(rec)
-    # Judgements.
-    if insp.judgements:
-        art.add(rng.choice(("The verdict", "Ofsted's judgements", "How the council was rated")))
-        if rng.random() < 0.6:
-            overall = f"Overall effectiveness: {art.grade(insp.grade or 'good')}"
-            art.add(overall)
-            rec.evidence["overall_grade"][0].append(overall)
-        for label, grade in insp.judgements:
-            line = f"{label}: {art.grade(grade)}"
-            art.add(line)
-            art.records.append(Rec("judgements", {"inspection_id": insp.inspection_id, "area_label": label,
-                                                  "grade": grade}, {"grade": ([line], None)}))
-    # Recommendations, or priority actions and areas for improvement for a visit.
-    recs_wanted = min(recs_wanted, insp.recommendations_made)
+
+
+def _judgements(art: Article, insp: Inspection, rec: Rec) -> None:
+    """The list of judgements of a graded inspection, one line and one record each."""
+    if not insp.judgements:
+        return
+    rng = art.rng
+    art.add(rng.choice(("The verdict", "Ofsted's judgements", "How the council was rated")))
+    if rng.random() < 0.6:
+        overall = f"Overall effectiveness: {art.grade(insp.grade or 'good')}"
+        art.add(overall)
+        rec.evidence["overall_grade"][0].append(overall)
+    for label, grade in insp.judgements:
+        line = f"{label}: {art.grade(grade)}"
+        art.add(line)
+        art.records.append(Rec("judgements", {"inspection_id": insp.inspection_id, "area_label": label,
+                                              "grade": grade}, {"grade": ([line], None)}))
+
+
+def _recommendations(art: Article, insp: Inspection, rec: Rec, c: str, recs_wanted: int,
+                     counters: dict[str, int]) -> None:
+    """Recommendations, or priority actions and areas for improvement for a visit."""
     if recs_wanted <= 0:
         return
+    rng = art.rng
     chosen = rng.sample(RECOMMENDATIONS, min(recs_wanted, len(RECOMMENDATIONS)))
     if insp.kind == "full_inspection":
         made = insp.recommendations_made
@@ -474,19 +499,24 @@ def _main_inspection(art: Article, insp: Inspection, recs_wanted: int, counters:
         intro_n = "Inspectors also identified areas that could be improved, saying the council should"
         groups = [(chosen[:urgent_n], intro_u, True), (chosen[urgent_n:], intro_n, False)]
     for items, intro, urgent in groups:
-        if not items:
-            continue
-        art.add(intro + ":")
-        bullets = []
-        for theme, text in items:
-            n = insp.next_recommendation
-            insp.next_recommendation += 1
-            counters["recommendations"] += 1
-            bullets.append(f"  • {text}")
-            art.records.append(Rec("recommendations", {
-                "recommendation_id": f"{insp.inspection_id}-{n}", "inspection_id": insp.inspection_id,
-                "text": text, "theme": theme, "urgent": urgent}, {"theme": ([text], None), "urgent": ([intro], None)}))
-        art.add("\n".join(bullets))
+        if items:
+            _recommendation_list(art, insp, items, intro, urgent, counters)
+
+
+def _recommendation_list(art: Article, insp: Inspection, items: list[tuple[str, str]], intro: str, urgent: bool,
+                         counters: dict[str, int]) -> None:
+    """One introduced bullet list of recommendations, numbered on from the inspection's last one."""
+    art.add(intro + ":")
+    bullets = []
+    for theme, text in items:
+        n = insp.next_recommendation
+        insp.next_recommendation += 1
+        counters["recommendations"] += 1
+        bullets.append(f"  • {text}")
+        art.records.append(Rec("recommendations", {
+            "recommendation_id": f"{insp.inspection_id}-{n}", "inspection_id": insp.inspection_id,
+            "text": text, "theme": theme, "urgent": urgent}, {"theme": ([text], None), "urgent": ([intro], None)}))
+    art.add("\n".join(bullets))
 
 
 def _history(art: Article, insp: Inspection, main_name_quote: str) -> None:
@@ -682,27 +712,28 @@ class Generator:
         style = rng.random()
         art = Article(rng, date)
         publisher = rng.choice(PUBLISHERS)
-        c = art.name(main.council)
-        if main.grade:
-            headline = rng.choice(HEADLINES_GRADED).format(c=c, g=art.grade(main.grade, lower=True))
-        else:
-            headline = rng.choice(HEADLINES_VISIT).format(c=c, k=KIND_WORDS[main.kind])
-        source = Rec("sources", {"title": headline})
-        art.add(headline)
-        if style < 0.4:
-            art.dateline = f"{WEEKDAYS[date.weekday()]}, {MONTHS[date.month - 1]} {date.day}, {date.year}"
-            art.add(f"{rng.choice(BYLINES)}\n{art.dateline}")
-        elif style < 0.75:
-            art.dateline = f"Published {_ordinal(date.day)} {_month(date)}"
-            art.add(art.dateline)
-        elif style < 0.9:
-            art.dateline = _day(date)
-            art.add(f"By {rng.choice(BYLINES)}, {art.dateline}")
-        else:
-            art.date = None  # an undated press release: no published_date
-        if art.dateline:
-            _set(source, "published_date", date.isoformat(), [art.dateline])
-        # How many records: the main inspection's findings fill what the other facts leave.
+        source = _headline(art, main)
+        _dateline(art, source, date, style)
+        others, funding, recs = self._others(main, date)
+        _main_inspection(art, main, recs, self.counters)
+        filler = self._paragraphs(art, main, others)
+        purposes = rng.sample(PURPOSES, 2)
+        for _ in range(funding):
+            _funding(art, main, purposes, self.funding_ids)
+        _ending(art, main, source, publisher, filler)
+        text = "\n\n".join(art.paragraphs) + "\n"
+        size = len(text.encode("utf-8"))
+        if not MIN_BYTES <= size <= MAX_BYTES:  # never expected: the templates are sized for the range
+            raise AssertionError(f"article {index} is {size} bytes")
+        comment = f"Synthetic article {index} (bench/generate_corpus.py): {main.inspection_id} and " \
+                  f"{len(others)} other inspection(s)."
+        return source_id, text, render_mapping(source_id, text, source, art.records, comment)
+
+    def _others(self, main: Inspection, date: dt.date) -> tuple[list[Inspection], int, int]:
+        """The other inspections the article mentions (history, round-up), how many funding commitments
+        it reports, and how many recommendations: the main inspection's findings fill what the other
+        facts leave of the article's number of records."""
+        rng = self.rng
         target = rng.randint(MIN_RECORDS, MAX_RECORDS)
         history = [i for i in self.by_council[main.council.name] if i.published < main.visit_start]
         others: list[Inspection] = []
@@ -726,7 +757,11 @@ class Generator:
             others.append(extra)
             exclude.add(extra.council.name)
             fixed += 1
-        _main_inspection(art, main, recs, self.counters)
+        return others, funding, recs
+
+    def _paragraphs(self, art: Article, main: Inspection, others: list[Inspection]) -> list[str]:
+        """History and round-up paragraphs, some followed by filler; returns the filler left."""
+        rng, c = self.rng, art.name(main.council)
         main_quote = art.records[0].evidence["local_authority"][0][0]
         filler = [f.format(c=c, p=f"{c}{art.apos}s", a=art.apos) for f in FILLER]
         rng.shuffle(filler)
@@ -737,29 +772,54 @@ class Generator:
                 _roundup(art, insp)
             if filler and rng.random() < 0.5:
                 art.add(filler.pop())
-        purposes = rng.sample(PURPOSES, 2)
-        for _ in range(funding):
-            _funding(art, main, purposes, self.funding_ids)
-        official = rng.choice(OFFICIALS)
-        person = rng.choice(NAMES)
-        response = f"{person}, {c}{art.apos}s {official}, said: \"We accept the findings of the report and " \
-                   "we are determined to make the improvements our children deserve.\""
-        art.add(response)
-        footer = rng.choice(FOOTERS).format(p=publisher)
-        if publisher in footer:
-            source.values["publisher"] = publisher
-        target_bytes = rng.randint(MIN_BYTES + 300, MAX_BYTES - 400)
-        footer_bytes = len(footer.encode("utf-8")) + 2
-        while filler and art.byte_size() + footer_bytes < target_bytes:
-            art.add(filler.pop())
-        art.add(footer)
-        text = "\n\n".join(art.paragraphs) + "\n"
-        size = len(text.encode("utf-8"))
-        if not MIN_BYTES <= size <= MAX_BYTES:  # never expected: the templates are sized for the range
-            raise AssertionError(f"article {index} is {size} bytes")
-        comment = f"Synthetic article {index} (bench/generate_corpus.py): {main.inspection_id} and " \
-                  f"{len(others)} other inspection(s)."
-        return source_id, text, render_mapping(source_id, text, source, art.records, comment)
+        return filler
+
+
+def _headline(art: Article, main: Inspection) -> Rec:
+    """The headline, as the first paragraph and the source's title."""
+    c = art.name(main.council)
+    if main.grade:
+        headline = art.rng.choice(HEADLINES_GRADED).format(c=c, g=art.grade(main.grade, lower=True))
+    else:
+        headline = art.rng.choice(HEADLINES_VISIT).format(c=c, k=KIND_WORDS[main.kind])
+    art.add(headline)
+    return Rec("sources", {"title": headline})
+
+
+def _dateline(art: Article, source: Rec, date: dt.date, style: float) -> None:
+    """The byline and dateline in one of the publishers' styles, or none (an undated press release)."""
+    rng = art.rng
+    if style < 0.4:
+        art.dateline = f"{WEEKDAYS[date.weekday()]}, {MONTHS[date.month - 1]} {date.day}, {date.year}"
+        art.add(f"{rng.choice(BYLINES)}\n{art.dateline}")
+    elif style < 0.75:
+        art.dateline = f"Published {_ordinal(date.day)} {_month(date)}"
+        art.add(art.dateline)
+    elif style < 0.9:
+        art.dateline = _day(date)
+        art.add(f"By {rng.choice(BYLINES)}, {art.dateline}")
+    else:
+        art.date = None  # an undated press release: no published_date
+    if art.dateline:
+        _set(source, "published_date", date.isoformat(), [art.dateline])
+
+
+def _ending(art: Article, main: Inspection, source: Rec, publisher: str, filler: list[str]) -> None:
+    """The council's response, filler up to the article's size, and the publisher's footer."""
+    rng, c = art.rng, art.name(main.council)
+    official = rng.choice(OFFICIALS)
+    person = rng.choice(NAMES)
+    response = f"{person}, {c}{art.apos}s {official}, said: \"We accept the findings of the report and " \
+               "we are determined to make the improvements our children deserve.\""
+    art.add(response)
+    footer = rng.choice(FOOTERS).format(p=publisher)
+    if publisher in footer:
+        source.values["publisher"] = publisher
+    target_bytes = rng.randint(MIN_BYTES + 300, MAX_BYTES - 400)
+    footer_bytes = len(footer.encode("utf-8")) + 2
+    while filler and art.byte_size() + footer_bytes < target_bytes:
+        art.add(filler.pop())
+    art.add(footer)
 
 
 def generate(out_root: Path, n: int, seed: int = 0) -> None:

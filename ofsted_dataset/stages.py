@@ -35,6 +35,7 @@ from ofsted_dataset.official.snapshot import describe_extract, extract_path
 from ofsted_dataset.progress import Progress
 from ofsted_dataset.release.publish import PublishResult, current_version, publish
 from ofsted_dataset.summary import RunSummary
+from schemas.reference_tables import RETIRED_IDS
 
 BATCH_SIZE = 250  # mappings per task: big enough that Prefect's ~10 ms a task run is noise
 
@@ -86,7 +87,7 @@ def input_fingerprint(root: Path, ingested: Ingested) -> str:
         digest.update(str(problem).encode())
     for path in sorted((root / "mappings").glob("*.yaml")):
         digest.update(path.name.encode() + hashlib.sha256(path.read_bytes()).digest())
-    for path in (extract_path(root), root / "reference" / "retired_ids.csv"):
+    for path in (extract_path(root), root / (RETIRED_IDS.location or "")):
         digest.update(hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"absent")
     return digest.hexdigest()
 

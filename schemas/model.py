@@ -7,8 +7,18 @@ objects, so a column is added or changed in exactly one place: `schemas/tables.p
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from enum import Enum
+
+# Between the key values of a record id ("south-gloucestershire-2016-sif/adoption"); never in a key value.
+RECORD_ID_SEPARATOR = "/"
+
+
+def record_id_sql(keys: Sequence[str], alias: str) -> str:
+    """A record id as a DuckDB expression, for a table known only by its key columns (an older
+    release's descriptor, say): the key values as text joined by the separator."""
+    return f" || '{RECORD_ID_SEPARATOR}' || ".join(f"{alias}.{k}::VARCHAR" for k in keys)
 
 
 class Origin(Enum):
@@ -19,6 +29,7 @@ class Origin(Enum):
     EVIDENCE = "evidence"  # a curated value backed by one or more quotes under `evidence:`
     CURATOR = "curator"  # an identifier or reference chosen by the curator (no quote needed)
     DERIVED = "derived"  # computed by the documented rule in `Field.rule`
+    SOURCE = "source"  # read as it is from an input file the project keeps (reference data, official extract)
 
 
 @dataclass(frozen=True)
@@ -34,6 +45,8 @@ class Field:
     rule: str | None = None  # how a DERIVED value is computed, or what a curated value is checked against
     derivable: bool = False  # an EVIDENCE field the pipeline derives by `rule` when the mapping omits it
     example: str | None = None
+    separator: str | None = None  # an input cell holding a list: its items, separated by this
+    informative: bool = False  # an input column kept for the people who edit the file; the pipeline never reads it
 
 
 @dataclass(frozen=True)
@@ -51,8 +64,8 @@ class Table:
     fields: tuple[Field, ...]
     primary_key: tuple[str, ...]
     foreign_keys: tuple[ForeignKey, ...] = ()
-    # record_id in provenance is built from these key fields joined by "/"
-    record_id_fields: tuple[str, ...] = field(default=())
+    # An input the project keeps (reference data, the official extract): its path in the project.
+    location: str | None = None
 
     def field(self, name: str) -> Field:
         for f in self.fields:
@@ -64,6 +77,10 @@ class Table:
     def field_names(self) -> list[str]:
         return [f.name for f in self.fields]
 
-    @property
-    def id_fields(self) -> tuple[str, ...]:
-        return self.record_id_fields or self.primary_key
+    def record_id(self, values: Mapping[str, object]) -> str:
+        """A record's id as provenance and official_checks name it: its key values joined by '/'."""
+        return RECORD_ID_SEPARATOR.join(str(values[k]) for k in self.primary_key)
+
+    def record_id_sql(self, alias: str) -> str:
+        """The same id as a DuckDB expression over the table aliased `alias`."""
+        return record_id_sql(self.primary_key, alias)

@@ -14,7 +14,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from schemas.arrow import ARROW_TYPES
-from schemas.model import Origin, Table
+from schemas.model import RECORD_ID_SEPARATOR, Origin, Table
 from schemas.tables import TABLES
 
 
@@ -40,10 +40,10 @@ def record_ids(table: Table, frame: pd.DataFrame) -> pd.Series:
     """The provenance record_id of every row: key values joined by '/'."""
     if not len(frame):
         return pd.Series([], dtype=object)
-    first, *rest = table.id_fields
+    first, *rest = table.primary_key
     ids = frame[first].astype(str)
     for name in rest:  # vectorised concatenation: no Python call per row
-        ids = ids + "/" + frame[name].astype(str)
+        ids = ids + RECORD_ID_SEPARATOR + frame[name].astype(str)
     return ids.astype(object)
 
 

@@ -7,6 +7,7 @@ value comes from (`Origin`). Everything else is generated from this module.
 from __future__ import annotations
 
 from schemas.model import Field, ForeignKey, Origin, Table
+from schemas.patterns import GSS_CODE, SHA256, SLUG, SOURCE_ID
 from schemas.vocabularies import (
     AREAS,
     CHECK_STATUSES,
@@ -18,10 +19,6 @@ from schemas.vocabularies import (
     TABLE_NAMES,
     THEMES,
 )
-
-SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-SOURCE_ID = r"^[a-z0-9][a-z0-9_-]*$"
-GSS_CODE = r"^E(06|08|09|10)[0-9]{6}$"
 
 _precision = tuple(PRECISIONS)
 
@@ -84,7 +81,7 @@ SOURCES = Table(
         Field("path", "string", "Path of the raw article in the repository.", Origin.DERIVED, required=True,
               rule="raw/<source_id>.txt", example="raw/000_09d284dea3b9a717.txt"),
         Field("sha256", "string", "SHA-256 of the raw article's bytes.", Origin.DERIVED, required=True,
-              pattern=r"^[0-9a-f]{64}$", rule="Hash of the file as read."),
+              pattern=SHA256, rule="Hash of the file as read."),
         Field("title", "string", "Headline of the article, exactly as in the raw text.", Origin.QUOTE,
               required=True, example="‘Serious failings’ in children’s services in South Gloucestershire"),
         Field("publisher", "string", "Publisher named in the article; null when the article does not name one.",
@@ -153,7 +150,6 @@ JUDGEMENTS = Table(
         Field("grade", "string", "The grade given.", Origin.EVIDENCE, required=True, enum=tuple(GRADES),
               example="inadequate"),
     ),
-    record_id_fields=("inspection_id", "area"),
 )
 
 RECOMMENDATIONS = Table(

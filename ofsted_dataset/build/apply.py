@@ -56,10 +56,6 @@ def _provenance(table: str, record_id: str, name: str, source_id: str, span: Any
             "char_start": span.start, "char_end": span.end, "quote": span.text, "note": note}
 
 
-def _record_id(table: str, values: dict[str, Any]) -> str:
-    return "/".join(str(values[k]) for k in TABLES[table].id_fields)
-
-
 def _resolve(ctx: _Context, mapping: Mapping, record: Record, name: str, quote: Quote) -> tuple[str, Any] | None:
     """Find one quote in its article; report a problem naming file, fact and quote if it is not there."""
     source_id = quote.source or mapping.source_id
@@ -141,7 +137,7 @@ def _fact(ctx: _Context, mapping: Mapping, record: Record) -> Fact | None:
                       characters=len(article.text))
     if len(ctx.problems) > problems_before:
         return None
-    record_id = _record_id(table.name, values)
+    record_id = table.record_id(values)
     fact = Fact(table.name, record_id, file, record.line, values, lines=record.lines)
     for name, items in spans.items():
         for source_id, span, note in items:

@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ofsted_dataset.errors import Problem
+from schemas.patterns import SOURCE_ID
 
 MAX_ARTICLE_BYTES = 5_000_000  # a news article is a few KB; anything this big is the wrong file
 _NUL = b"\x00"
-_SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_SOURCE_ID = re.compile(SOURCE_ID)
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from typing import Any
 from ofsted_dataset.build.yaml_loader import LineDict, YamlError, load_yaml
 from ofsted_dataset.errors import Problem
 from schemas.model import Field, Origin, Table
+from schemas.patterns import SHA256, SOURCE_ID
 from schemas.tables import TABLES
 
 # The tables a mapping may list records for, in the order they are applied.
@@ -297,7 +298,7 @@ def load_mapping(path: Path, data: bytes | None = None) -> tuple[Mapping | None,
     else:
         check.keys(source, SOURCE_KEYS, "source")
         file_name = source.get("file")
-        if not isinstance(file_name, str) or not re.match(r"^[a-z0-9][a-z0-9_-]*\.txt$", file_name):
+        if not isinstance(file_name, str) or not re.match(SOURCE_ID[:-1] + r"\.txt$", file_name):
             check.add(source.line_of("file"), "source.file",
                       f"expected the raw article's file name in raw/ (like 000_abc.txt), found {file_name!r}")
             file_name = ""
@@ -305,7 +306,7 @@ def load_mapping(path: Path, data: bytes | None = None) -> tuple[Mapping | None,
             check.add(source.line_of("file"), "source.file",
                       f"the mapping for raw/{file_name} must be named mappings/{Path(file_name).stem}.yaml")
         sha = source.get("sha256")
-        if not isinstance(sha, str) or not re.match(r"^[0-9a-f]{64}$", sha):
+        if not isinstance(sha, str) or not re.match(SHA256, sha):
             check.add(source.line_of("sha256"), "source.sha256",
                       f"expected the SHA-256 (64 hex digits) of the raw article as curated, found {sha!r}")
             sha = ""

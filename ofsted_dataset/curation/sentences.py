@@ -12,8 +12,11 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from ofsted_dataset.text import DOUBLE_QUOTES, SINGLE_QUOTES
+
+_QUOTE_MARK = f"[{re.escape(SINGLE_QUOTES + DOUBLE_QUOTES)}]"
 # The end of a sentence: . ! or ? (and a closing quote), then space, then what can start a sentence.
-_BOUNDARY = re.compile(r"[.!?][”\"’']?(?=\s+[“\"‘'(A-Z0-9])")
+_BOUNDARY = re.compile(rf"[.!?]{_QUOTE_MARK}?(?=\s+(?:{_QUOTE_MARK}|[(A-Z0-9]))")
 
 
 @dataclass(frozen=True)

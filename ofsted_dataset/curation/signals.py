@@ -2,6 +2,8 @@
 
 Shared by `draft` (which turns the signals into facts) and `lint` (which reports sentences with a
 signal that no quote covers), so that what lint calls a fact-like sentence is what draft would read.
+Typography is forgiven exactly as the build's quote matcher forgives it (`ofsted_dataset.text`), so a
+name or a quoted grade the build would accept in a quote is one these finders see.
 Each finder returns matches with offsets relative to the string searched, so callers can add a
 sentence's start offset and point into the raw article.
 """
@@ -12,30 +14,9 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from ofsted_dataset.build import crosschecks
 from ofsted_dataset.build.reference import JudgementAreas, LocalAuthority, Register
-
-_SINGLE = "'‘’`´"
-_DOUBLE = "\"“”"
-_DASH = "-‐‑‒–—―−"
-_QUOTE_CHARS = _SINGLE + _DOUBLE
-
-
-def flexible(phrase: str) -> str:
-    """A regex for `phrase` that forgives typography the way quotes do (apostrophes, dashes, spaces)."""
-    out = []
-    for word in phrase.split():
-        chars = []
-        for c in word:
-            if c in _SINGLE:
-                chars.append(f"[{_SINGLE}]")
-            elif c in _DOUBLE:
-                chars.append(f"[{_DOUBLE}]")
-            elif c in _DASH:
-                chars.append(f"[{_DASH}]")
-            else:
-                chars.append(re.escape(c))
-        out.append("".join(chars))
-    return r"\s+".join(out)
+from ofsted_dataset.text import DOUBLE_QUOTES, SINGLE_QUOTES, flexible, fold
 
 
 @dataclass(frozen=True)
@@ -52,29 +33,31 @@ class CouncilFinder:
     is never also read as "Gloucestershire" (the rule the `local_authority` cross-check applies)."""
 
     def __init__(self, register: Register) -> None:
-        self.by_name: dict[str, LocalAuthority] = {}
+        by_name: dict[str, LocalAuthority] = {}
         for la in register.authorities:
             for name in la.names:
-                self.by_name[name] = la
-        names = sorted(self.by_name, key=len, reverse=True)
-        self._pattern = re.compile(r"(?<!\w)(?:" + "|".join(f"({flexible(n)})" for n in names) + r")(?!\w)")
-        self._names = names
+                by_name[name] = la
+        names = sorted(by_name, key=len, reverse=True)
+        self._pattern = re.compile(r"(?<!\w)(?:" + "|".join(f"(?:{flexible(n)})" for n in names) + r")(?!\w)")
+        # A match folds to the name it matched (the pattern forgives only what `fold` folds); among names
+        # that fold alike, the first in the pattern is the one a match takes.
+        self._by_folded: dict[str, LocalAuthority] = {}
+        for name in names:
+            self._by_folded.setdefault(fold(name), by_name[name])
 
     def find(self, text: str) -> list[Match]:
-        found = []
-        for m in self._pattern.finditer(text):
-            name = self._names[m.lastindex - 1]
-            found.append(Match(m.start(), m.end(), m.group(0), self.by_name[name].name))
-        return found
+        return [Match(m.start(), m.end(), m.group(0), self._by_folded[fold(m.group(0))].name)
+                for m in self._pattern.finditer(text)]
 
 
 # A grade word is a grade *given* (not "good support", "adequate processes") when it is quoted
-# ('Good', "inadequate"), follows a rating verb closely, or comes before "rating".
+# ('Good', "inadequate", „inadequate“), follows a rating verb closely, or comes before "rating".
 _GRADE_WORD = re.compile(
     r"(?<!\w)(requires\s+improvement(?:\s+to\s+be\s+good)?|inadequate|outstanding|adequate|good)(?!\w)", re.IGNORECASE
 )
 _GRADES = {"requires improvement": "requires_improvement", "inadequate": "inadequate", "outstanding": "outstanding",
            "adequate": "adequate", "good": "good"}
+_QUOTE_MARKS = frozenset(SINGLE_QUOTES + DOUBLE_QUOTES)
 _RATING_BEFORE = re.compile(
     r"(?:\brated|\brating|\bjudged|\bbranded|\blabelled|\bgraded|\bjudge?ment|\bfound\s+to\s+be|\bconcludes?)"
     r"[^.;]{0,25}$", re.IGNORECASE)
@@ -82,6 +65,7 @@ _RATING_AFTER = re.compile(r"^\s+rating\b", re.IGNORECASE)
 
 
 def grade_of(word: str) -> str:
+    """The grade a grade word names: 'requires improvement to be good' is requires_improvement."""
     key = " ".join(word.lower().split())
     return "requires_improvement" if key.startswith("requires improvement") else _GRADES[key]
 
@@ -92,7 +76,7 @@ def grades_given(text: str) -> list[Match]:
     found = []
     for m in _GRADE_WORD.finditer(text):
         before, after = text[: m.start()], text[m.end():]
-        quoted = before[-1:] in _QUOTE_CHARS and before[-1:] != ""
+        quoted = before[-1:] in _QUOTE_MARKS
         if quoted or _RATING_BEFORE.search(before) or _RATING_AFTER.match(after):
             found.append(Match(m.start(), m.end(), m.group(0), grade_of(m.group(0))))
     return found
@@ -120,6 +104,8 @@ class AreaFinder:
 _MONEY = re.compile(r"£\s?(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s?(?:bn|billion|m|million|k|thousand)?(?![a-z])",
                     re.IGNORECASE)
 _RECOMMENDATIONS = re.compile(r"(?<!\w)recommendations(?!\w)", re.IGNORECASE)
+# Words for whole numbers, as the `count` cross-check accepts them ("twenty-one", "twenty one").
+_WORD_NUMBERS = {w: i for i in range(1, 100) for w in crosschecks.number_words(i)[1:]}
 
 
 def money(text: str) -> list[Match]:
@@ -129,11 +115,18 @@ def money(text: str) -> list[Match]:
 
 
 def recommendations_word(text: str) -> list[Match]:
+    """The word "recommendations": a sentence that uses it usually counts or lists them."""
     return [Match(m.start(), m.end(), m.group(0), "recommendations") for m in _RECOMMENDATIONS.finditer(text)]
 
 
+def number(word: str) -> int | None:
+    """A whole number written in digits or words below one hundred; None for any other word."""
+    word = word.lower()
+    return int(word) if word.isdigit() else _WORD_NUMBERS.get(word)
+
+
 class Signals:
-    """The finders built once from the reference data."""
+    """The finders, built once from the reference data (their patterns hold every name and wording)."""
 
     def __init__(self, register: Register, areas: JudgementAreas) -> None:
         self.register = register

@@ -8,7 +8,6 @@ The same comparison feeds the version number (versioning.py), the release's chan
 
 from __future__ import annotations
 
-import csv
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -16,11 +15,13 @@ from typing import Any
 
 import duckdb
 
+from ofsted_dataset.build.input_tables import read_input_table
 from ofsted_dataset.errors import PipelineError
 from ofsted_dataset.release.files import DUCKDB_LIMITS
+from schemas.model import record_id_sql
+from schemas.reference_tables import RETIRED_IDS
 
 LEVELS = ("patch", "minor", "major")
-RETIRED_IDS = Path("reference") / "retired_ids.csv"
 
 
 @dataclass(frozen=True)
@@ -159,11 +160,10 @@ def schema_changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[list[Schem
 
 def _retired(root: Path | None) -> dict[tuple[str, str], tuple[str | None, str | None]]:
     """Ids a curator has withdrawn or merged, with their replacement (reference/retired_ids.csv)."""
-    if root is None or not (root / RETIRED_IDS).exists():
+    if root is None:
         return {}
-    with (root / RETIRED_IDS).open(encoding="utf-8", newline="") as handle:
-        return {(row["table_name"], row["record_id"]): (row["replaced_by"] or None, row["reason"] or None)
-                for row in csv.DictReader(handle)}
+    return {(row["table_name"], row["record_id"]): (row["replaced_by"], row["reason"])
+            for row in read_input_table(root, RETIRED_IDS, missing_ok=True)}
 
 
 def _parquet(directory: Path, table: str) -> str:
@@ -174,7 +174,7 @@ def record_changes(old_dir: Path, new_dir: Path, table: str, keys: list[str], co
                    con: duckdb.DuckDBPyConnection) -> TableDiff:
     """Added, removed and changed records of one table, by primary key."""
     old, new = _parquet(old_dir, table), _parquet(new_dir, table)
-    record_id = "concat_ws('/', " + ", ".join(f"{{t}}.{k}::varchar" for k in keys) + ")"
+    record_id = record_id_sql(keys, "{t}")
     join = " and ".join(f"o.{k} = n.{k}" for k in keys)
     on_keys = ", ".join(keys)
     diff = TableDiff()
@@ -211,9 +211,9 @@ def compare(old_dir: Path | None, new_dir: Path, root: Path | None = None) -> Re
         for resource in new["resources"]:
             name, schema = resource["name"], resource["schema"]
             if name not in old_resources:  # a new resource: all its records are added
-                keys = ", ".join(f"{k}::varchar" for k in schema["primaryKey"])
+                record_id = record_id_sql(schema["primaryKey"], "t")
                 added = [r[0] for r in con.execute(
-                    f"select concat_ws('/', {keys}) from read_parquet('{_parquet(new_dir, name)}') order by 1"
+                    f"select {record_id} from read_parquet('{_parquet(new_dir, name)}') t order by 1"
                 ).fetchall()]
                 result.tables[name] = TableDiff(added=added, rows_after=len(added))
                 continue

@@ -21,7 +21,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from schemas.tables import TABLES
+from schemas.duckdb_ddl import create_table_sql
+from schemas.tables import JUDGEMENTS, TABLES
 
 PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 9, "use_dictionary": True, "write_statistics": True}
 DUCKDB_FILE = "ofsted.duckdb"
@@ -29,7 +30,6 @@ DUCKDB_FILE = "ofsted.duckdb"
 # DuckDB spills to disk instead of growing the process (its default is 80% of the machine's memory).
 DUCKDB_LIMITS = {"memory_limit": "256MB", "threads": 2}
 CHECKSUMS = "SHA256SUMS"
-_DUCKDB_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "boolean": "BOOLEAN", "date": "DATE"}
 # Views shipped in the DuckDB file, for the questions users ask most.
 DUCKDB_VIEWS = {
     "latest_overall_grade": """
@@ -40,7 +40,8 @@ DUCKDB_VIEWS = {
     "judgement_evidence": """
         select j.inspection_id, j.area, j.area_label, j.grade, p.source_id, p.char_start, p.char_end, p.quote, p.note
         from judgements j join provenance p
-          on p.table_name = 'judgements' and p.record_id = j.inspection_id || '/' || j.area and p.field = 'grade'""",
+          on p.table_name = 'judgements' and p.field = 'grade'
+         and p.record_id = """ + JUDGEMENTS.record_id_sql("j"),
 }
 
 
@@ -92,15 +93,6 @@ def write_json(path: Path, document: dict[str, Any]) -> None:
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def _ddl(name: str) -> str:
-    table = TABLES[name]
-    columns = [f'"{f.name}" {_DUCKDB_TYPES[f.type]}{" NOT NULL" if f.required else ""}' for f in table.fields]
-    columns.append(f"PRIMARY KEY ({', '.join(table.primary_key)})")
-    columns += [f"FOREIGN KEY ({', '.join(fk.fields)}) REFERENCES {fk.resource} ({', '.join(fk.reference_fields)})"
-                for fk in table.foreign_keys]
-    return f"CREATE TABLE {name} (\n  " + ",\n  ".join(columns) + "\n)"
-
-
 def write_duckdb(directory: Path) -> None:
     """One file with every table (keys and foreign keys enforced by DuckDB) and the views above."""
     path = directory / DUCKDB_FILE
@@ -108,7 +100,7 @@ def write_duckdb(directory: Path) -> None:
     con = duckdb.connect(str(path), config=DUCKDB_LIMITS)
     try:
         for name in TABLES:  # referenced tables come first in TABLES
-            con.execute(_ddl(name))
+            con.execute(create_table_sql(TABLES[name]))
             parquet = (directory / "data" / f"{name}.parquet").as_posix().replace("'", "''")
             con.execute(f"INSERT INTO {name} SELECT * FROM read_parquet('{parquet}')")
         for view, sql in DUCKDB_VIEWS.items():

@@ -16,8 +16,9 @@ from ofsted_dataset.build.reference import (
     LocalAuthority,
     Register,
 )
+from ofsted_dataset.errors import PipelineError
 from ofsted_dataset.text import fold
-from schemas.tables import GSS_CODE
+from schemas.patterns import GSS_CODE
 from schemas.vocabularies import AREAS
 from tests.helpers import PROJECT
 
@@ -128,8 +129,8 @@ def test_aliases_are_non_empty_and_trimmed(rows):
         assert all(a.strip() == a and a for a in aliases), row["name"]
 
 
-def test_regions_are_the_nine_english_regions(register):
-    counts = Counter(la.region for la in register.authorities)
+def test_regions_are_the_nine_english_regions(rows):
+    counts = Counter(row["region"] for row in rows)
     assert set(counts) <= REGIONS
     assert counts == {
         "London": 33,
@@ -177,7 +178,6 @@ def test_south_gloucestershire_row(register):
         name="South Gloucestershire",
         gss_code="E06000025",
         former_gss_codes=(),
-        region="South West",
         aliases=("South Gloucestershire Council", "South Glos"),
     )
     # longest first, so quotes match the fullest name
@@ -236,10 +236,17 @@ def test_judgement_areas_load_and_lookup():
     assert areas.area_of("adoption teams") is None
 
 
-def test_judgement_areas_refuse_unknown_area():
-    with pytest.raises(ValueError) as excinfo:
-        JudgementAreas({"x": "adoption", "y": "nonsense", "z": "other"})
-    assert str(excinfo.value) == "reference/judgement_areas.csv uses unknown areas: nonsense, other"
+def test_judgement_areas_refuse_unknown_area_and_framework(tmp_path):
+    (tmp_path / "reference").mkdir()
+    (tmp_path / AREAS_FILE).write_text("label,area,frameworks,note\nx,adoption,sif,\ny,nonsense,sif;ilax,\n",
+                                       encoding="utf-8")
+    with pytest.raises(PipelineError) as excinfo:
+        JudgementAreas.load(tmp_path)
+    assert excinfo.value.summary == "reference/judgement_areas.csv: 2 problem(s); fix the file and run again"
+    assert excinfo.value.details == [
+        "line 3 area: expected one of " + ", ".join(AREAS) + ", found 'nonsense'",
+        "line 3 frameworks: expected one of jar, slac, cpi, sif, ilacs, jtai, found 'ilax'",
+    ]
 
 
 def test_judgement_areas_load_from_a_given_path(tmp_path):

@@ -1,0 +1,133 @@
+"""The inspections a draft finds in an article, and which of them a phrase in a sentence is about.
+
+Facts arrive sentence by sentence and rarely repeat the inspection they belong to ("It found ...",
+"Inspectors rated leadership ..."), so every reader (dates, grades, recommendations) attaches what it
+finds to an inspection through one registry: the one a sentence mentions nearest before the phrase,
+else the council's current inspection. Keeping that rule in one place is what keeps a grade and a
+recommendation of the same sentence on the same inspection.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ofsted_dataset.curation.sentences import Sentence
+from ofsted_dataset.curation.signals import Match
+
+
+@dataclass(frozen=True)
+class Visit:
+    start: str  # YYYY or YYYY-MM
+    end: str | None
+    quotes: list[Sentence | str]  # sentences, or the words of the dateline that give the year
+    note: str | None  # how the date was read, when the quotes alone do not state it
+
+
+@dataclass
+class Judgement:
+    label: Match  # the area's wording, with offsets in the article
+    grade: str
+    quotes: list[Sentence]
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    text: Match  # the recommendation's words, with offsets in the article
+    urgent: bool
+    sentence: Sentence
+
+
+@dataclass(eq=False)  # identity: two inspections with equal fields are still two
+class Inspection:
+    la: str
+    kind: str
+    year: int | None  # the year that identifies it (historical ones), else the visit or article year
+    historical: bool
+    type_quotes: list[Sentence] = field(default_factory=list)
+    grade: str | None = None
+    grade_quotes: list[Sentence] = field(default_factory=list)
+    visit: Visit | None = None
+    published: tuple[str, Sentence] | None = None
+    count: tuple[int, Sentence] | None = None
+    judgements: dict[str, Judgement] = field(default_factory=dict)
+    recommendations: list[Recommendation] = field(default_factory=list)
+
+    def add_grade(self, grade: str, s: Sentence) -> None:
+        """The first grade read is the overall grade; later sentences giving the same grade back it up."""
+        if self.grade is None:
+            self.grade = grade
+        if self.grade == grade and s not in self.grade_quotes:
+            self.grade_quotes.append(s)
+
+    def add_judgement(self, label: Match, grade: str, s: Sentence) -> None:
+        """The first grade read for an area is its judgement; later sentences giving the same grade back it up."""
+        found = self.judgements.get(label.value)
+        if found is None:
+            self.judgements[label.value] = Judgement(label, grade, [s])
+        elif found.grade == grade and s not in found.quotes:
+            found.quotes.append(s)
+
+    def absorb(self, undated: Inspection) -> None:
+        """Take in what was read of an undated mention of this same (earlier) inspection."""
+        self.type_quotes += [q for q in undated.type_quotes if q not in self.type_quotes]
+        if self.grade is None:
+            self.grade = undated.grade
+        if self.grade == undated.grade:
+            self.grade_quotes += [q for q in undated.grade_quotes if q not in self.grade_quotes]
+        for area, judgement in undated.judgements.items():
+            self.judgements.setdefault(area, judgement)
+        self.recommendations += undated.recommendations
+
+
+@dataclass(frozen=True)
+class Mention:
+    inspection: Inspection
+    start: int  # offset in the sentence
+
+
+class Inspections:
+    """The inspections read so far, in the order first mentioned."""
+
+    def __init__(self) -> None:
+        self.found: list[Inspection] = []
+
+    def mentioned(self, la: str, kind: str, historical: bool, year: int | None, weak: bool) -> Inspection:
+        """The inspection a mention refers to, created if new. A weak mention ("the report") of a
+        council joins its current inspection of any kind; a historical one without a year is resolved
+        by `merge_undated` to the council's one dated earlier inspection."""
+        current = self.current(la)
+        if weak and not historical and current:
+            return current
+        for i in self.found:
+            if i.la == la and i.kind == kind and i.historical == historical and (not historical or i.year == year):
+                return i
+        inspection = Inspection(la, kind, year if historical else None, historical)
+        self.found.append(inspection)
+        return inspection
+
+    def current(self, la: str | None) -> Inspection | None:
+        """The council's latest-mentioned inspection that is not a past one: what "it" refers to."""
+        current = [i for i in self.found if i.la == la and not i.historical]
+        return current[-1] if current else None
+
+    def nearest(self, mentions: list[Mention], at: int, la: str | None) -> list[Inspection]:
+        """The inspections a phrase at offset `at` of a sentence is about: those mentioned last before it,
+        else first after it, else (no mention in the sentence) the current inspection of `la`."""
+        if not mentions:
+            context = self.current(la)
+            return [context] if context else []
+        before = [m for m in mentions if m.start <= at]
+        if before:
+            last = max(m.start for m in before)
+            return list(dict.fromkeys(m.inspection for m in before if m.start == last))
+        first = min(m.start for m in mentions)
+        return list(dict.fromkeys(m.inspection for m in mentions if m.start == first))
+
+    def merge_undated(self) -> None:
+        """An undated earlier inspection ("its previous inspection") is the council's one dated earlier
+        inspection when there is exactly one; with none or several it stays, for the curator to place."""
+        for undated in [i for i in self.found if i.historical and i.year is None]:
+            dated = [i for i in self.found if i.historical and i.la == undated.la and i.year is not None]
+            if len(dated) == 1:
+                dated[0].absorb(undated)
+                self.found.remove(undated)

@@ -1,0 +1,95 @@
+"""One pass over an article, sentence by sentence, keeping the context later sentences refer to.
+
+Most sentences do not name the council they are about; the reader carries it from the headline and
+from the last sentence that named exactly one, and lets "these areas" reach back to the councils of
+the sentence before. Every sentence is then offered to each kind of fact (mentions, grades, counts,
+recommendations, funding) with that context. The pass is deterministic: the same text, the same facts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ofsted_dataset.build.reference import JudgementAreas, Register
+from ofsted_dataset.curation.dates import Dateline, article_year, find_dateline
+from ofsted_dataset.curation.funding import Funding, read_funding
+from ofsted_dataset.curation.inspections import Inspections
+from ofsted_dataset.curation.judgements import read_grades
+from ofsted_dataset.curation.mentions import read_mentions
+from ofsted_dataset.curation.recommendations import read_count, read_recommendations
+from ofsted_dataset.curation.sentences import Sentence, split_sentences
+from ofsted_dataset.curation.signals import Signals
+
+_ANAPHORA = re.compile(r"\b(?:these|those)\s+(?:areas|councils|authorities|local\s+authorities)\b", re.IGNORECASE)
+
+
+@dataclass
+class Reading:
+    """An article and the facts read from it."""
+
+    text: str
+    signals: Signals
+    sentences: list[Sentence]
+    dateline: Dateline | None
+    first_naming: dict[str, Sentence]  # each council's first sentence: the quote for its name
+    main_la: str | None  # the council the article is about, until a sentence names another
+    inspections: Inspections = field(default_factory=Inspections)
+    funding: list[Funding] = field(default_factory=list)
+
+    def councils(self, text: str) -> list[str]:
+        """The councils `text` names, by register name, in order of first naming."""
+        return list(dict.fromkeys(m.value for m in self.signals.councils.find(text)))
+
+
+def read_article(text: str, register: Register, areas: JudgementAreas) -> Reading:
+    """Every fact the rules find in `text`, attached to the inspections they are about."""
+    signals = Signals(register, areas)
+    sentences = split_sentences(text)
+    first_naming: dict[str, Sentence] = {}
+    counts: dict[str, int] = {}
+    for s in sentences:
+        for m in signals.councils.find(s.text):
+            first_naming.setdefault(m.value, s)
+            counts[m.value] = counts.get(m.value, 0) + 1
+    reading = Reading(text, signals, sentences, find_dateline(sentences), first_naming,
+                      _main_council(signals, sentences, counts))
+    _read_sentences(reading)
+    reading.inspections.merge_undated()
+    return reading
+
+
+def _main_council(signals: Signals, sentences: list[Sentence], counts: dict[str, int]) -> str | None:
+    """The council of the headline, else the one named most often (the first of those named as often)."""
+    in_title = [m.value for m in signals.councils.find(sentences[0].text)] if sentences else []
+    if in_title:
+        return in_title[0]
+    order = list(counts)
+    return max(counts, key=lambda k: (counts[k], -order.index(k)), default=None)
+
+
+def _read_sentences(reading: Reading) -> None:
+    year = article_year(reading.text, reading.dateline)
+    context_la = reading.main_la
+    previous: Sentence | None = None
+    for s in reading.sentences[1:]:
+        councils, quote = _councils_of(reading, s, previous)
+        if len(councils) == 1:
+            context_la = councils[0]
+        las = councils or ([context_la] if context_la else [])
+        mentions = read_mentions(quote, las, reading.inspections, year, reading.dateline) if las else []
+        read_grades(quote, s.start - quote.start, mentions, context_la, reading.signals.areas, reading.inspections)
+        read_count(s, mentions, context_la, reading.inspections)
+        read_recommendations(s, mentions, context_la, reading.inspections)
+        reading.funding += read_funding(s, councils, context_la)
+        previous = s
+
+
+def _councils_of(reading: Reading, s: Sentence, previous: Sentence | None) -> tuple[list[str], Sentence]:
+    """The councils `s` is about, and the quote that names them: `s`, or `s` with the sentence before
+    when it names none but says "these areas" (the councils of that sentence)."""
+    councils = reading.councils(s.text)
+    if councils or not _ANAPHORA.search(s.text) or previous is None or previous.paragraph != s.paragraph:
+        return councils, s
+    joined = Sentence(previous.start, s.end, reading.text[previous.start:s.end], previous.line, s.paragraph)
+    return reading.councils(previous.text), joined
