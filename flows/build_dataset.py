@@ -8,6 +8,7 @@ article: a task run costs ~10 ms).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar, cast
 
 from prefect import flow, task, unmapped
 from prefect.artifacts import create_markdown_artifact
@@ -20,17 +21,19 @@ from ofsted_dataset.build.apply import ArticleFacts
 from ofsted_dataset.progress import Progress
 from ofsted_dataset.summary import RunSummary
 
+T = TypeVar("T")
+
 # Stage outputs are large in-memory objects passed straight to the next stage, and the per-article
 # work has its own content-keyed cache (ofsted_dataset/build/article_cache.py): Prefect's cache is not
 # used. File reads (raw/ may be on network storage) can fail transiently: those are retried. Data
 # errors raise PipelineError inside the checking stages, which have no retries.
-ingest = task(stages.ingest, name="ingest", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
-resolve_batch = task(stages.resolve_batch, name="resolve-mappings", cache_policy=NO_CACHE, retries=2,
-                     retry_delay_seconds=2)
-combine = task(stages.combine, name="apply-mappings", cache_policy=NO_CACHE)
-check_official = task(stages.check_official, name="official-checks", cache_policy=NO_CACHE)
-validate = task(stages.validate, name="validate", cache_policy=NO_CACHE)
-publish = task(stages.release, name="publish", cache_policy=NO_CACHE)
+ingest = task(name="ingest", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)(stages.ingest)
+resolve_batch = task(name="resolve-mappings", cache_policy=NO_CACHE, retries=2,
+                     retry_delay_seconds=2)(stages.resolve_batch)
+combine = task(name="apply-mappings", cache_policy=NO_CACHE)(stages.combine)
+check_official = task(name="official-checks", cache_policy=NO_CACHE)(stages.check_official)
+validate = task(name="validate", cache_policy=NO_CACHE)(stages.validate)
+publish = task(name="publish", cache_policy=NO_CACHE)(stages.release)
 
 
 # The stage objects hold every article and fact; Prefect must not walk them looking for futures
@@ -46,6 +49,12 @@ def _resolve(root: Path, batches: list[list[str]], ingested: stages.Ingested,
     return [future.result() for future in futures]
 
 
+def _unwalked(value: T) -> T:
+    """`value` wrapped so that Prefect does not walk it; typed as the value because Prefect unwraps it
+    before the task runs."""
+    return cast(T, quote(value))
+
+
 def _report(summary: RunSummary) -> None:
     create_markdown_artifact(key="build-summary", markdown=summary.markdown(), description=summary.outcome)
 
@@ -53,10 +62,10 @@ def _report(summary: RunSummary) -> None:
 TASKS = pipeline.Steps(
     ingest=ingest,
     resolve=_resolve,
-    combine=lambda root, ingested, batches: combine(root, quote(ingested), quote(batches)),
-    check_official=lambda root, applied: check_official(root, quote(applied)),
-    validate=lambda applied, ingested: validate(quote(applied), quote(ingested)),
-    publish=lambda root, applied, ingested: publish(root, quote(applied), quote(ingested)),
+    combine=lambda root, ingested, batches: combine(root, _unwalked(ingested), _unwalked(batches)),
+    check_official=lambda root, applied: check_official(root, _unwalked(applied)),
+    validate=lambda applied, ingested: validate(_unwalked(applied), _unwalked(ingested)),
+    publish=lambda root, applied, ingested: publish(root, _unwalked(applied), _unwalked(ingested)),
     report=_report,
 )
 

@@ -12,11 +12,13 @@ process starts its own temporary server (~20 s), as measured in shared notes.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from typing import Any
 
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 
-def task_runner_from_environment(environ: dict[str, str] | None = None) -> TaskRunner:
+def task_runner_from_environment(environ: Mapping[str, str] | None = None) -> TaskRunner[Any]:
     env = os.environ if environ is None else environ
     address = env.get("OFSTED_DASK_ADDRESS", "").strip()
     if not address:

@@ -46,11 +46,12 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    """Serve the scheduled build and the scheduled official snapshot in this process, until stopped."""
     root = args.root.resolve()
     _prefect_environment(root)
     from flows.deploy import serve
 
-    serve(root, args.cron)
+    serve(root, build_cron=args.cron)
     return 0
 
 
@@ -69,7 +70,7 @@ def _diff(args: argparse.Namespace) -> int:
     for folder in folders:
         if not (folder / "datapackage.json").is_file():
             raise PipelineError(f"release {folder.name} not found in {published}")
-    print(render_markdown(compare(*folders, args.root.resolve())))
+    print(render_markdown(compare(folders[0], folders[1], args.root.resolve())))
     return 0
 
 
@@ -111,20 +112,18 @@ def _draft(args: argparse.Namespace) -> int:
     return 0
 
 
+def _draft_score(args: argparse.Namespace) -> int:
+    from ofsted_dataset.curation.draft_score import report
+
+    print(report(args.root.resolve()))
+    return 0
+
+
 def _official_snapshot(args: argparse.Namespace) -> int:
-    import datetime as dt
+    """Refresh reference/official/ and say whether it changed; a person reviews the diff and commits."""
+    from ofsted_dataset.official.snapshot import snapshot
 
-    from ofsted_dataset.build.reference import Register
-    from ofsted_dataset.official.snapshot import snapshot, sources_from_env
-
-    root = args.root.resolve()
-    result = snapshot(root, sources_from_env(), dt.datetime.now(dt.UTC).date(), register=Register.load(root))
-    print(result.summary())
-    for problem in result.problems:
-        print(f"  could not read: {problem}")
-    if result.status == "updated":
-        print("reference/official/ was rewritten: review `git diff reference/official` and commit it; the next "
-              "build checks against it")
+    print("\n".join(snapshot(args.root.resolve()).lines()))
     return 0
 
 
@@ -160,11 +159,14 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--cron", default=None, help="cron schedule (default: OFSTED_BUILD_CRON or daily 06:00)")
     draft = commands.add_parser("draft", help="write a draft mapping for an article that has none")
     draft.add_argument("article", type=Path, help="raw/<source_id>.txt")
+    commands.add_parser("draft-score", help="draft every mapped article with its mapping hidden and print the "
+                        "drafts' precision and recall per fact type against the curated mappings")
     commands.add_parser("lint", help="sentences that look like facts but no mapping quote covers")
     commands.add_parser("official-snapshot",
                         help="download Ofsted's official statistics and refresh reference/official/ (review, commit)")
     args = parser.parse_args(argv)
-    handlers = {"build": _build, "query": _query, "diff": _diff, "verify": _verify, "draft": _draft, "lint": _lint,
+    handlers = {"build": _build, "query": _query, "diff": _diff, "verify": _verify, "draft": _draft,
+                "draft-score": _draft_score, "lint": _lint,
                 "serve": _serve, "official-snapshot": _official_snapshot}
     try:
         return handlers[args.command](args)

@@ -31,7 +31,7 @@ from ofsted_dataset.build.reference import JudgementAreas, Register
 from ofsted_dataset.build.validate import validate_tables
 from ofsted_dataset.errors import CurationError, Problem
 from ofsted_dataset.official.checks import check_against_official, conflicts
-from ofsted_dataset.official.snapshot import describe_extract, extract_path
+from ofsted_dataset.official.snapshot import METADATA_NAME, describe_extract, extract_path
 from ofsted_dataset.progress import Progress
 from ofsted_dataset.release.publish import PublishResult, current_version, publish
 from ofsted_dataset.summary import RunSummary
@@ -87,7 +87,8 @@ def input_fingerprint(root: Path, ingested: Ingested) -> str:
         digest.update(str(problem).encode())
     for path in sorted((root / "mappings").glob("*.yaml")):
         digest.update(path.name.encode() + hashlib.sha256(path.read_bytes()).digest())
-    for path in (extract_path(root), root / (RETIRED_IDS.location or "")):
+    extract = extract_path(root)
+    for path in (extract, extract.with_name(METADATA_NAME), root / (RETIRED_IDS.location or "")):
         digest.update(hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"absent")
     return digest.hexdigest()
 

@@ -35,8 +35,9 @@ OFFICIAL_OUTCOMES = Table(
               "GSS code of the council: as the file gives it, else looked up by name in the register (an "
               "abolished council by its former code). Empty when the name matches no council.",
               Origin.SOURCE, pattern=GSS_CODE, example="E10000013"),
-        Field("la_name", "string", "The council's name as the official file writes it.", Origin.SOURCE,
-              required=True, example="Gloucestershire"),
+        Field("la_name", "string", "The council's name as the official file writes it (for the person reviewing "
+              "a refreshed extract; the checks match on gss_code).", Origin.SOURCE, required=True,
+              example="Gloucestershire"),
         Field("framework", "string",
               "Inspection framework. Empty when outside the vocabulary (TLAC, or a full inspection before 2018 "
               "whose framework the file does not name).",

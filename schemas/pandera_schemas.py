@@ -14,8 +14,8 @@ import pandas as pd
 import pandera.pandas as pa
 
 from schemas.arrow import ARROW_TYPES
-from schemas.model import RECORD_ID_SEPARATOR, Origin, Table
-from schemas.tables import TABLES
+from schemas.model import RECORD_ID_SEPARATOR, Field, Origin, Table
+from schemas.tables import TABLES, precision_column
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class Context:
     texts: dict[str, str] | None  # source_id -> decoded raw article; None for a release without raw/
 
 
-def _column(f: object) -> pa.Column:
+def _column(f: Field) -> pa.Column:
     checks = []
     if f.enum:
         checks.append(pa.Check.isin(list(f.enum), error=f"one of {', '.join(f.enum)}"))
@@ -57,7 +57,7 @@ def _dates_rules(table: Table) -> list[pa.Check]:
     for f in table.fields:
         if f.type != "date":
             continue
-        precision = "visit_precision" if f.name in ("visit_start", "visit_end") else f"{f.name}_precision"
+        precision = precision_column(f.name)
 
         def first_of_period(df: pd.DataFrame, date: str = f.name, prec: str = precision) -> pd.Series:
             d = pd.to_datetime(df[date].astype(object))
@@ -67,9 +67,10 @@ def _dates_rules(table: Table) -> list[pa.Check]:
 
         checks.append(_row_check(f"{f.name} is the first day of its {precision}", first_of_period))
         if precision != "visit_precision":
-            checks.append(_row_check(
-                f"{f.name} and {precision} are null together",
-                lambda df, a=f.name, b=precision: df[a].isna() == df[b].isna()))
+            def null_together(df: pd.DataFrame, a: str = f.name, b: str = precision) -> pd.Series:
+                return df[a].isna() == df[b].isna()
+
+            checks.append(_row_check(f"{f.name} and {precision} are null together", null_together))
     return checks
 
 
@@ -102,8 +103,10 @@ def _cross_rules(table: Table, ctx: Context) -> list[pa.Check]:
         checks.append(_coverage(table, ctx))
     for fk in table.foreign_keys:
         column, target = fk.fields[0], frames[fk.resource][fk.reference_fields[0]]
-        checks.append(_row_check(f"{column} exists in {fk.resource}",
-                                 lambda df, c=column, t=target: _in(df[c], t)))
+        def exists(df: pd.DataFrame, c: str = column, t: pd.Series = target) -> pd.Series:
+            return _in(df[c], t)
+
+        checks.append(_row_check(f"{column} exists in {fk.resource}", exists))
     if table.name == "inspections":
         judged = frames["judgements"]
         overall = judged[judged["area"] == "overall_effectiveness"].set_index("inspection_id")["grade"]

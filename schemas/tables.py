@@ -23,6 +23,12 @@ from schemas.vocabularies import (
 _precision = tuple(PRECISIONS)
 
 
+def precision_column(date_field: str) -> str:
+    """The column that says how precisely a date column is known: `<date>_precision`, except the two
+    visit dates, which share `visit_precision` (a visit's days are known alike)."""
+    return "visit_precision" if date_field in ("visit_start", "visit_end") else f"{date_field}_precision"
+
+
 def _date(name: str, what: str) -> tuple[Field, Field]:
     """A date column and its precision column: the convention every dated fact follows."""
     return (

@@ -15,18 +15,18 @@ from typing import Any
 
 from ofsted_dataset.build import crosschecks
 from ofsted_dataset.build.ingest import Article
-from ofsted_dataset.build.mappings import CuratedDate, Mapping, Quote, Record
-from ofsted_dataset.build.quotes import QuoteNotFound, find_quote
+from ofsted_dataset.build.mapping_model import CuratedDate, Mapping, Quote, Record
+from ofsted_dataset.build.quotes import QuoteNotFound, Span, find_quote
 from ofsted_dataset.build.reference import JudgementAreas, Register
 from ofsted_dataset.errors import Problem
 from ofsted_dataset.periods import last_day, written
-from schemas.model import Origin
-from schemas.tables import TABLES
+from schemas.model import Field, Origin
+from schemas.tables import TABLES, precision_column
+from schemas.vocabularies import GRADES
 
 Rows = dict[str, list[dict[str, Any]]]
-
-_GRADE_FIELDS = {("inspections", "overall_grade"), ("judgements", "grade")}
-_NUMBER_FIELDS = {("inspections", "recommendations_count"), ("funding_commitments", "period_years")}
+# A quote found in an article: the article's source id, the span, and the evidence note it came with.
+_Found = tuple[str, Span, str | None]
 
 
 @dataclass
@@ -51,12 +51,13 @@ class _Context:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _provenance(table: str, record_id: str, name: str, source_id: str, span: Any, note: str | None) -> dict:
+def _provenance(table: str, record_id: str, name: str, source_id: str, span: Span,
+                note: str | None) -> dict[str, Any]:
     return {"table_name": table, "record_id": record_id, "field": name, "source_id": source_id,
             "char_start": span.start, "char_end": span.end, "quote": span.text, "note": note}
 
 
-def _resolve(ctx: _Context, mapping: Mapping, record: Record, name: str, quote: Quote) -> tuple[str, Any] | None:
+def _resolve(ctx: _Context, mapping: Mapping, record: Record, name: str, quote: Quote) -> tuple[str, Span] | None:
     """Find one quote in its article; report a problem naming file, fact and quote if it is not there."""
     source_id = quote.source or mapping.source_id
     where = f"{record.where}.{name}"
@@ -75,16 +76,18 @@ def _resolve(ctx: _Context, mapping: Mapping, record: Record, name: str, quote: 
         return None
 
 
-def _cross_check(ctx: _Context, table: str, name: str, value: Any, quotes: list[str], note: str | None) -> str | None:
-    if (table, name) in _GRADE_FIELDS:
+def _cross_check(ctx: _Context, f: Field, value: Any, quotes: list[str], note: str | None) -> str | None:
+    """Whether the quotes say what the value says. The check follows from the field's definition: a
+    grade vocabulary, a sum of money, a count, a date, or a council."""
+    if f.enum == tuple(GRADES):
         return crosschecks.check_grade(value, quotes)
-    if (table, name) in _NUMBER_FIELDS:
-        return crosschecks.check_number(value, quotes)
-    if name == "amount_gbp":
+    if f.name == "amount_gbp":
         return crosschecks.check_amount(value, quotes)
-    if isinstance(value, CuratedDate):
+    if f.type == "integer":
+        return crosschecks.check_number(value, quotes)
+    if f.type == "date":
         return crosschecks.check_date(value, quotes, note)
-    if name == "local_authority":
+    if f.name == "local_authority":
         la = ctx.register.find(value)
         if la is None:
             hint = ctx.register.suggestions(value)
@@ -99,38 +102,9 @@ def _fact(ctx: _Context, mapping: Mapping, record: Record) -> Fact | None:
     table = TABLES[record.table]
     file = f"mappings/{mapping.path.name}"
     problems_before = len(ctx.problems)
-    values: dict[str, Any] = {}
-    spans: dict[str, list[tuple[str, Any, str | None]]] = {}
-    for name, value in record.values.items():
-        f = table.field(name)
-        if f.origin is Origin.QUOTE:
-            resolved = _resolve(ctx, mapping, record, name, value)
-            if resolved:
-                values[name] = resolved[1].text
-                spans[name] = [(resolved[0], resolved[1], None)]
-            continue
-        values[name] = value
-        evidence = record.evidence.get(name)
-        if evidence is None:
-            continue
-        found = [_resolve(ctx, mapping, record, name, q) for q in evidence.quotes]
-        if any(r is None for r in found):
-            continue
-        spans[name] = [(source_id, span, evidence.note) for source_id, span in found]
-        message = _cross_check(ctx, table.name, name, value, [s.text for _, s in found], evidence.note)
-        if message:
-            ctx.problems.append(Problem(file, record.lines.get(name, record.line), f"{record.where}.{name}", message))
-    if record.table == "judgements" and "area_label" not in record.values:
-        ctx.problems.append(Problem(file, record.line, record.where,
-                                    "a judgement needs `area_label`, the article's wording of what was judged "
-                                    "(it decides the area); put an overall grade on the inspection instead"))
-    if record.table == "judgements" and "area_label" in values:
-        area = ctx.areas.area_of(values["area_label"])
-        if area is None:
-            ctx.problems.append(Problem(file, record.lines.get("area_label", record.line), f"{record.where}.area_label",
-                                        f"{values['area_label']!r} is not in reference/judgement_areas.csv: "
-                                        "add the wording there with the area it maps to"))
-        values["area"] = area
+    values, found = _resolved_values(ctx, mapping, record)
+    if record.table == "judgements":
+        _judgement_area(ctx, file, record, values)
     if record.table == "sources":
         article = ctx.articles[mapping.source_id]
         values.update(source_id=mapping.source_id, path=article.path, sha256=article.sha256,
@@ -138,11 +112,52 @@ def _fact(ctx: _Context, mapping: Mapping, record: Record) -> Fact | None:
     if len(ctx.problems) > problems_before:
         return None
     record_id = table.record_id(values)
-    fact = Fact(table.name, record_id, file, record.line, values, lines=record.lines)
-    for name, items in spans.items():
-        for source_id, span, note in items:
-            fact.provenance.append(_provenance(table.name, record_id, name, source_id, span, note))
-    return fact
+    provenance = [_provenance(table.name, record_id, name, source_id, span, note)
+                  for name, quotes in found.items() for source_id, span, note in quotes]
+    return Fact(table.name, record_id, file, record.line, values, provenance, lines=record.lines)
+
+
+def _resolved_values(ctx: _Context, mapping: Mapping, record: Record) -> tuple[dict[str, Any], dict[str, list[_Found]]]:
+    """The record's values, quoted ones as found in the article, and the quotes found for each field.
+    An evidenced value is cross-checked against its quotes once all of them are found."""
+    table = TABLES[record.table]
+    values: dict[str, Any] = {}
+    found: dict[str, list[_Found]] = {}
+    for name, value in record.values.items():
+        if table.field(name).origin is Origin.QUOTE:
+            resolved = _resolve(ctx, mapping, record, name, value)
+            if resolved:
+                values[name] = resolved[1].text
+                found[name] = [(*resolved, None)]
+            continue
+        values[name] = value
+        evidence = record.evidence.get(name)
+        if evidence is None:
+            continue
+        spans = [r for q in evidence.quotes if (r := _resolve(ctx, mapping, record, name, q)) is not None]
+        if len(spans) < len(evidence.quotes):
+            continue
+        found[name] = [(source_id, span, evidence.note) for source_id, span in spans]
+        message = _cross_check(ctx, table.field(name), value, [span.text for _, span in spans], evidence.note)
+        if message:
+            ctx.problems.append(Problem(f"mappings/{mapping.path.name}", record.lines.get(name, record.line),
+                                        f"{record.where}.{name}", message))
+    return values, found
+
+
+def _judgement_area(ctx: _Context, file: str, record: Record, values: dict[str, Any]) -> None:
+    """The area a judgement is about, from the article's wording of it (`area_label`)."""
+    if "area_label" not in record.values:
+        ctx.problems.append(Problem(file, record.line, record.where,
+                                    "a judgement needs `area_label`, the article's wording of what was judged "
+                                    "(it decides the area); put an overall grade on the inspection instead"))
+    if "area_label" in values:
+        area = ctx.areas.area_of(values["area_label"])
+        if area is None:
+            ctx.problems.append(Problem(file, record.lines.get("area_label", record.line), f"{record.where}.area_label",
+                                        f"{values['area_label']!r} is not in reference/judgement_areas.csv: "
+                                        "add the wording there with the area it maps to"))
+        values["area"] = area
 
 
 def _merge(ctx: _Context, facts: list[Fact]) -> dict[tuple[str, str], Fact]:
@@ -176,7 +191,7 @@ def _merge(ctx: _Context, facts: list[Fact]) -> dict[tuple[str, str], Fact]:
     return merged
 
 
-def _provenance_key(row: dict[str, Any]) -> tuple:
+def _provenance_key(row: dict[str, Any]) -> tuple[Any, ...]:
     return tuple(row[k] for k in TABLES["provenance"].primary_key)
 
 
@@ -221,12 +236,12 @@ def _flatten_dates(table: str, row: dict[str, Any]) -> None:
         if TABLES[table].field(name).type != "date":
             continue
         value = row.get(name)
-        precision_column = "visit_precision" if name in ("visit_start", "visit_end") else f"{name}_precision"
+        precision = precision_column(name)
         row[name] = value.value if value else None
         if value:
-            row[precision_column] = value.precision
+            row[precision] = value.precision
         else:
-            row.setdefault(precision_column, None)
+            row.setdefault(precision, None)
 
 
 def _derive(ctx: _Context, merged: dict[tuple[str, str], Fact]) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 from ofsted_dataset.atomic_files import write_text_atomically
 from ofsted_dataset.build.apply import ArticleFacts, Fact
 from ofsted_dataset.build.ingest import Article
-from ofsted_dataset.build.mappings import CuratedDate
+from ofsted_dataset.build.mapping_model import CuratedDate
 from ofsted_dataset.build.reference import AREAS_FILE, REGISTER_FILE
 from ofsted_dataset.code_version import code_version
 

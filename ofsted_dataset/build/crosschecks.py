@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ofsted_dataset.build.mappings import CuratedDate
-from ofsted_dataset.text import fold
+from ofsted_dataset.build.mapping_model import CuratedDate
+from ofsted_dataset.text import MONTHS, fold
 from schemas.vocabularies import GRADE_WORDS
 
 _MONEY = re.compile(
@@ -25,10 +25,6 @@ _UNITS = [
     "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
 ]
 _TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
-_MONTHS = [
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-]
 
 
 def money_amounts(text: str) -> list[int]:
@@ -89,7 +85,7 @@ def check_date(date: CuratedDate, quotes: list[str], note: str | None) -> str | 
     if not _mentions(str(date.value.year), quotes):
         missing.append(f"the year {date.value.year}")
     if date.precision in ("month", "day"):
-        month = _MONTHS[date.value.month - 1]
+        month = MONTHS[date.value.month - 1]
         exact = month == "May"  # the verb "may" is not the month
         if not (_mentions(month, quotes, not exact) or _mentions(month[:3], quotes, not exact)):
             missing.append(f"the month {month}")

@@ -14,6 +14,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from ofsted_dataset.errors import Problem
@@ -50,7 +51,7 @@ def list_raw(location: Path | str) -> list[RawFile]:
 
     fs, base = fsspec.core.url_to_fs(location)
     found = sorted(fs.glob(f"{base.rstrip('/')}/*.txt"))
-    return [RawFile(name.rsplit("/", 1)[-1], fs.size(name), lambda n=name: fs.cat_file(n)) for name in found]
+    return [RawFile(name.rsplit("/", 1)[-1], fs.size(name), partial(fs.cat_file, name)) for name in found]
 
 
 def _refusal(raw: RawFile) -> tuple[str | None, bytes | None]:

@@ -18,6 +18,9 @@ from ofsted_dataset.errors import PipelineError
 from schemas.model import Field, Table
 
 Row = dict[str, Any]
+# How a value of each type must be written in an input file, as the error messages say it.
+_WRITTEN = {"integer": "a whole number", "date": "a date written YYYY-MM-DD", "boolean": "true or false",
+            "string": "text"}
 
 
 def _typed(f: Field, text: str) -> Any:
@@ -28,7 +31,7 @@ def _typed(f: Field, text: str) -> Any:
         return dt.date.fromisoformat(text)
     if f.type == "boolean":
         if text not in ("true", "false"):
-            raise ValueError("true or false")
+            raise ValueError(text)
         return text == "true"
     return text
 
@@ -55,7 +58,7 @@ def _cell(f: Field, text: str, where: str, problems: list[str]) -> Any:
         try:
             values.append(_typed(f, item))
         except ValueError:
-            expected = expected or f"a {f.type}"
+            expected = expected or _WRITTEN[f.type]
         if expected:
             problems.append(f"{where} {f.name}: expected {expected}, found {item!r}")
     return tuple(values) if f.separator else (values[0] if values else None)
@@ -82,8 +85,8 @@ def read_input_table(root: Path, table: Table, *, missing_ok: bool = False) -> l
             if len(cells) != len(header):
                 problems.append(f"line {line}: expected {len(header)} cells, found {len(cells)}")
                 continue
-            row = {f.name: _cell(f, text, f"line {line}", problems) for f, text in zip(table.fields, cells, strict=True)}
-            rows.append({f.name: row[f.name] for f in table.fields if not f.informative})
+            values = [_cell(f, text, f"line {line}", problems) for f, text in zip(table.fields, cells, strict=True)]
+            rows.append({f.name: v for f, v in zip(table.fields, values, strict=True) if not f.informative})
     if problems:
         raise PipelineError(f"{table.location}: {len(problems)} problem(s); fix the file and run again",
                             problems)

@@ -25,17 +25,19 @@ def _describe(name: str, frame: pd.DataFrame, failures: pd.DataFrame) -> list[st
     curator can find the record."""
     key = list(TABLES[name].primary_key)
     lines: list[str] = []
-    for case in failures.itertuples(index=False):
+    cases = zip(failures["index"], failures["schema_context"], failures["column"], failures["check"],
+                failures["failure_case"], strict=True)
+    for index, context, column, check_name, failure in cases:
         row = ""
-        if pd.notna(case.index) and int(case.index) in frame.index:
-            values = frame.loc[int(case.index), key]
+        if pd.notna(index) and int(index) in frame.index:
+            values = frame.loc[int(index), key]
             row = " (" + ", ".join(f"{k}={v}" for k, v in zip(key, values, strict=True)) + ")"
-        check = _CHECK_WORDS.get(str(case.check), case.check)
-        if case.schema_context == "DataFrameSchema":
+        check = _CHECK_WORDS.get(str(check_name), check_name)
+        if context == "DataFrameSchema":
             line = f"{name}{row}: expected {check}"  # a rule over whole rows: one line per row
         else:
-            found = "null" if pd.isna(case.failure_case) else repr(case.failure_case)
-            line = f"{name}{row} column {case.column}: expected {check}: found {found}"
+            found = "null" if pd.isna(failure) else repr(failure)
+            line = f"{name}{row} column {column}: expected {check}: found {found}"
         if line not in lines:
             lines.append(line)
     return lines

@@ -13,7 +13,7 @@ whose messages (and anchor check) are the ones users see, so messages do not dep
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -31,7 +31,7 @@ class LineDict(dict):
         return self.key_lines.get(key, self.line)
 
 
-class _Constructing:
+class _Constructing(yaml.constructor.SafeConstructor):
     """Building LineDicts with key lines, refusing non-text and duplicate keys (both loaders)."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
@@ -51,6 +51,11 @@ class _Constructing:
             result[key] = self.construct_object(value_node, deep=True)
             result.key_lines[key] = key_node.start_mark.line + 1
         return result
+
+    # SafeConstructor's constructors, except that every mapping is built by the method above.
+    yaml_constructors: ClassVar[dict[str | None, Any]] = {
+        **yaml.constructor.SafeConstructor.yaml_constructors, "tag:yaml.org,2002:map": construct_mapping,
+    }
 
 
 class _Loader(_Constructing, yaml.SafeLoader):
@@ -79,7 +84,6 @@ _RESOLVERS = {
 }
 for _cls in (_Loader, _CLoader):
     _cls.yaml_implicit_resolvers = _RESOLVERS
-    _cls.add_constructor("tag:yaml.org,2002:map", _cls.construct_mapping)
 
 
 class YamlError(Exception):

@@ -14,14 +14,14 @@ from ofsted_dataset.curation.inspections import Inspection, Visit
 from ofsted_dataset.curation.sentences import Sentence
 from ofsted_dataset.text import MONTHS
 
-MONTH = "(" + "|".join(MONTHS) + ")"
+_MONTH = "(" + "|".join(MONTHS) + ")"
 _DATELINE = re.compile(
-    rf"(?:\b[A-Z][a-z]+day,\s+)?{MONTH}\s+(\d{{1,2}}),\s+(\d{{4}})|(\d{{1,2}})(?:st|nd|rd|th)?\s+{MONTH}\s+(\d{{4}})"
+    rf"(?:\b[A-Z][a-z]+day,\s+)?{_MONTH}\s+(\d{{1,2}}),\s+(\d{{4}})|(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}\s+(\d{{4}})"
 )
 _YEARS = re.compile(r"\b(19[89]\d|20\d\d)\b")
 # The year of a mention, soon after it: "an inspection in (March) 2010"; group 1 the month, 2 the year.
-YEAR_AFTER = re.compile(rf"^[^.;]{{0,40}}?\b(?:in|during|since|of)\s+\(?(?:in\s+)?(?:{MONTH}\s+)?(\d{{4}})\b")
-_MONTHS_ONLY = re.compile(rf"\b(?:in|during)\s+{MONTH}(?:\s+and\s+{MONTH})?(?!\s+\d)")
+YEAR_AFTER = re.compile(rf"^[^.;]{{0,40}}?\b(?:in|during|since|of)\s+\(?(?:in\s+)?(?:{_MONTH}\s+)?(\d{{4}})\b")
+_MONTHS_ONLY = re.compile(rf"\b(?:in|during)\s+{_MONTH}(?:\s+and\s+{_MONTH})?(?!\s+\d)")
 # "Rated ... in 2019" dates the report's publication, not the visit.
 _PUBLICATION_WORDS = ("rated", "rating")
 _LONGEST_DATELINE_LINE = 20  # words: past the headline block, a line is prose and a date in it is a fact's

@@ -1,8 +1,10 @@
-"""How much of a curated mapping a draft recovers: precision and recall per fact type.
+"""`ofsted-dataset draft-score`: how much of the curated mappings the drafter recovers.
 
-The draft is only useful if it finds what a curator would; this scores it against the curated seed
-mappings so the rules can be improved without quietly getting worse. Facts are compared on what
-identifies them, not on ids or quotes (a draft cannot guess the curator's slugs or trimming):
+A draft is only useful if it finds what a curator would. This drafts every mapped article of a
+project from its raw text alone (the drafter never reads mappings/, and the drafts are loaded from
+memory, never written there), compares each draft with the curated mapping and reports precision and
+recall per fact type, so the rules can be improved without quietly getting worse. Facts are compared
+on what identifies them, not on ids or quotes (a draft cannot guess the curator's slugs or trimming):
 
 - inspections: (local_authority, inspection_type), as a multiset;
 - judgements: (local_authority of the inspection, area, grade);
@@ -14,53 +16,71 @@ identifies them, not on ids or quotes (a draft cannot guess the curator's slugs 
 
 from __future__ import annotations
 
-import tempfile
 from collections import Counter
+from collections.abc import Hashable, Iterable
 from pathlib import Path
 
-from ofsted_dataset.build.mappings import Mapping, Record, load_mapping
+from ofsted_dataset.build.mapping_model import Mapping, Quote, Record
+from ofsted_dataset.build.mappings import load_mapping, load_mappings
 from ofsted_dataset.build.reference import JudgementAreas, Register
 from ofsted_dataset.curation.draft import draft_mapping
-from ofsted_dataset.text import fold
+from ofsted_dataset.errors import CurationError, PipelineError
+from ofsted_dataset.text import folded_key
 
-FACT_TYPES = ("inspections", "judgements", "overall_grades", "counts", "recommendations", "funding")
 MIN_OVERLAP = 0.5
+# Each fact type with how the table names it (what is compared, in brackets).
+FACT_TYPES = {
+    "inspections": "inspections (council, type)",
+    "judgements": "graded judgements (council, area, grade)",
+    "overall_grades": "overall grades (council, grade)",
+    "counts": "counts of recommendations",
+    "recommendations": f"recommendations and priority actions (word overlap ≥ {MIN_OVERLAP})",
+    "funding": "funding commitments (amount)",
+}
 
 # per fact type: (matched, drafted, curated)
 Tally = dict[str, tuple[int, int, int]]
 
 
 def _text(value: object) -> str:
-    return getattr(value, "text", value)  # a Quote, or plain text
+    return value.text if isinstance(value, Quote) else str(value)
 
 
-def _la(register: Register, name: str | None) -> str | None:
-    la = register.find(name) if name else None
+def _la(register: Register, name: object) -> str | None:
+    """The register name of a council as the mapping names it (an alias counts as its council)."""
+    if not isinstance(name, str):
+        return None
+    la = register.find(name)
     return la.name if la else name
 
 
-def _keys(mapping: Mapping, register: Register, areas: JudgementAreas) -> dict[str, list]:
-    def of(table: str) -> list[Record]:
-        return [r for r in mapping.records if r.table == table]
-
-    inspections = of("inspections")
+def _identities(mapping: Mapping, register: Register, areas: JudgementAreas) -> dict[str, list[Hashable]]:
+    """What identifies each fact of the mapping, per fact type other than recommendations."""
+    inspections = _of(mapping, "inspections")
     la_of = {r.values["inspection_id"]: _la(register, r.values.get("local_authority")) for r in inspections}
     return {
         "inspections": [(_la(register, r.values.get("local_authority")), r.values.get("inspection_type"))
                         for r in inspections],
         "judgements": [(la_of.get(r.values["inspection_id"]), areas.area_of(_text(r.values.get("area_label", ""))),
-                        r.values.get("grade")) for r in of("judgements")],
+                        r.values.get("grade")) for r in _of(mapping, "judgements")],
         "overall_grades": [(_la(register, r.values.get("local_authority")), r.values["overall_grade"])
                            for r in inspections if "overall_grade" in r.values],
         "counts": [(_la(register, r.values.get("local_authority")), r.values["recommendations_count"])
                    for r in inspections if "recommendations_count" in r.values],
-        "recommendations": [_text(r.values.get("text", "")) for r in of("recommendations")],
-        "funding": [r.values.get("amount_gbp") for r in of("funding_commitments")],
+        "funding": [r.values.get("amount_gbp") for r in _of(mapping, "funding_commitments")],
     }
 
 
+def _of(mapping: Mapping, table: str) -> list[Record]:
+    return [r for r in mapping.records if r.table == table]
+
+
+def _recommendations(mapping: Mapping) -> list[str]:
+    return [_text(r.values.get("text", "")) for r in _of(mapping, "recommendations")]
+
+
 def _words(text: str) -> set[str]:
-    return set(fold(text).casefold().replace("-", " ").split())
+    return set(folded_key(text).replace("-", " ").split())
 
 
 def _overlap(a: str, b: str) -> float:
@@ -82,15 +102,50 @@ def _matched_texts(drafted: list[str], curated: list[str]) -> int:
 
 def score_mapping(draft: Mapping, curated: Mapping, register: Register, areas: JudgementAreas) -> Tally:
     """(matched, drafted, curated) per fact type for one article."""
-    d, c = _keys(draft, register, areas), _keys(curated, register, areas)
+    d, c = _identities(draft, register, areas), _identities(curated, register, areas)
     tally: Tally = {}
     for kind in FACT_TYPES:
         if kind == "recommendations":
-            matched = _matched_texts(d[kind], c[kind])
+            drafted, curated_texts = _recommendations(draft), _recommendations(curated)
+            tally[kind] = (_matched_texts(drafted, curated_texts), len(drafted), len(curated_texts))
         else:
-            matched = sum((Counter(d[kind]) & Counter(c[kind])).values())
-        tally[kind] = (matched, len(d[kind]), len(c[kind]))
+            tally[kind] = (sum((Counter(d[kind]) & Counter(c[kind])).values()), len(d[kind]), len(c[kind]))
     return tally
+
+
+def load_draft(text: str, name: str) -> Mapping:
+    """Draft YAML text loaded with the mapping loader, as `mappings/<name>` would be, from memory."""
+    mapping, problems = load_mapping(Path(name), text.encode("utf-8"))
+    if mapping is None:
+        raise PipelineError(f"the draft of {name} does not load (a drafter bug)", [str(p) for p in problems])
+    return mapping
+
+
+def tally_project(root: Path) -> dict[str, Tally]:
+    """Per mapped article (by source id): its draft, from its raw text alone, scored against its mapping.
+    Mappings that do not load stop it, as they stop a build: there is nothing to score against."""
+    curated, problems = load_mappings(root / "mappings")
+    if problems:
+        raise CurationError(problems)
+    register, areas = Register.load(root), JudgementAreas.load(root)
+    tallies: dict[str, Tally] = {}
+    for mapping in curated:
+        raw = root / "raw" / mapping.file
+        if not raw.is_file():
+            raise PipelineError(f"raw/{mapping.file} is missing: mappings/{mapping.path.name} cannot be scored")
+        draft = load_draft(draft_mapping(raw, register, areas), mapping.path.name)
+        tallies[mapping.source_id] = score_mapping(draft, mapping, register, areas)
+    return tallies
+
+
+def total(tallies: Iterable[Tally]) -> Tally:
+    """The tallies of several articles added up per fact type."""
+    matched = dict.fromkeys(FACT_TYPES, (0, 0, 0))
+    for tally in tallies:
+        for kind, counts in tally.items():
+            m, d, c = matched[kind]
+            matched[kind] = (m + counts[0], d + counts[1], c + counts[2])
+    return matched
 
 
 def precision_recall(tally: Tally) -> dict[str, tuple[float, float]]:
@@ -99,34 +154,19 @@ def precision_recall(tally: Tally) -> dict[str, tuple[float, float]]:
             for kind, (m, n_draft, n_cur) in tally.items()}
 
 
-def load_draft(text: str, name: str) -> Mapping:
-    """Load draft YAML text with the mapping loader, as `mappings/<name>` would be loaded."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / name
-        path.write_text(text, encoding="utf-8")
-        mapping, problems = load_mapping(path)
-    if mapping is None:
-        raise ValueError(f"the draft of {name} does not load: " + "; ".join(str(p) for p in problems))
-    return mapping
+def _ratio(part: int, whole: int) -> str:
+    return f"{part / whole if whole else 1.0:.2f} ({part}/{whole})"
 
 
-def tally_seed_corpus(root: Path) -> dict[str, Tally]:
-    """Per article: draft it from its raw text alone and score against its curated mapping."""
-    register, areas = Register.load(root), JudgementAreas.load(root)
-    tallies: dict[str, Tally] = {}
-    for path in sorted((root / "mappings").glob("*.yaml")):
-        curated, problems = load_mapping(path)
-        if curated is None:
-            raise ValueError(f"{path} does not load: {problems}")
-        draft = load_draft(draft_mapping(root / "raw" / curated.file, register, areas), path.name)
-        tallies[curated.source_id] = score_mapping(draft, curated, register, areas)
-    return tallies
+def render_table(tally: Tally) -> str:
+    """A Markdown table of precision and recall with their counts, as the README shows it."""
+    lines = ["| fact type | precision | recall |", "|---|---|---|"]
+    lines += [f"| {FACT_TYPES[kind]} | {_ratio(m, d)} | {_ratio(m, c)} |" for kind, (m, d, c) in tally.items()]
+    return "\n".join(lines)
 
 
-def score_seed_corpus(root: Path) -> dict[str, tuple[float, float]]:
-    """(precision, recall) per fact type over every curated article under `root`."""
-    total: dict[str, list[int]] = {kind: [0, 0, 0] for kind in FACT_TYPES}
-    for tally in tally_seed_corpus(root).values():
-        for kind, counts in tally.items():
-            total[kind] = [a + b for a, b in zip(total[kind], counts, strict=True)]
-    return precision_recall({kind: (m, d, c) for kind, (m, d, c) in total.items()})
+def report(root: Path) -> str:
+    """What `ofsted-dataset draft-score` prints: how many articles were drafted, and the table."""
+    tallies = tally_project(root)
+    return (f"{len(tallies)} mapped article(s) drafted from their raw text alone and compared with their "
+            f"mappings:\n\n{render_table(total(tallies.values()))}")

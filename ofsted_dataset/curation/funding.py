@@ -12,8 +12,7 @@ from dataclasses import dataclass
 
 from ofsted_dataset.build import crosschecks
 from ofsted_dataset.curation.sentences import Sentence
-from ofsted_dataset.curation.signals import number
-from ofsted_dataset.curation.signals import money as sums_of_money
+from ofsted_dataset.curation.signals import money, number
 from ofsted_dataset.text import DOUBLE_QUOTES
 
 _FUNDING = re.compile(r"\b(?:invest\w*|fund\w*|budget|spend\w*|agreed|committed|announced|pledged|allocated)\b",
@@ -40,7 +39,7 @@ def read_funding(s: Sentence, councils: list[str], la: str | None) -> list[Fundi
     if who is None or _PRICE.search(s.text) or not _FUNDING.search(s.text):
         return []
     found = []
-    for m in sums_of_money(s.text):
+    for m in money(s.text):
         amounts = crosschecks.money_amounts(m.text)
         if amounts:
             found.append(Funding(who, amounts[0], _period(s.text), s, _purpose(s, m.end)))

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ofsted_dataset.build.ingest import read_articles
-from ofsted_dataset.build.mappings import Mapping, Quote, load_mappings
+from ofsted_dataset.build.mapping_model import Mapping, Quote
+from ofsted_dataset.build.mappings import load_mappings
 from ofsted_dataset.build.quotes import QuoteNotFound, find_quote
 from ofsted_dataset.build.reference import JudgementAreas, Register
 from ofsted_dataset.curation.sentences import split_sentences
@@ -74,6 +75,8 @@ def reasons(text: str, signals: Signals) -> list[str]:
 
 
 def lint_article(text: str, mapping: Mapping, signals: Signals) -> list[Finding]:
+    """One article's findings; a sentence counts as covered when any quote overlaps it, since a quote
+    trimmed to the words stating a fact still shows the curator read the sentence."""
     spans = _spans(text, _quotes(mapping))
     findings = []
     for s in split_sentences(text):

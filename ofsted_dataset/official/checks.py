@@ -3,7 +3,7 @@
 News reports are sometimes wrong: a council named in a list of "inadequate" ratings it did not get,
 a year that is the publication year in one article and the fieldwork year in another. This stage
 finds, for each inspection of the `inspections` table, the official inspection it reports (from
-the committed extract reference/official/outcomes.csv, see official_snapshot.py), and compares its
+the committed extract reference/official/outcomes.csv, see snapshot.py), and compares its
 publication date, overall grade and every judgement grade. The matching rule, with worked examples,
 is in docs/official-checks.md; the constants below are the ones it quotes.
 
@@ -13,7 +13,6 @@ thousands of inspections; choosing among candidates and comparing values is plai
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -26,6 +25,7 @@ import pyarrow.compute as pc
 
 from ofsted_dataset.build.arrow_tables import to_arrow
 from ofsted_dataset.build.reference import Register
+from ofsted_dataset.official.extract import read_extract
 from ofsted_dataset.periods import last_day, written
 
 # How far outside the news period an official date may fall and still identify the inspection (the
@@ -41,6 +41,7 @@ OFFICIAL_RECORD_STARTS = date(2009, 4, 1)
 
 NO_EXTRACT = "No official extract (reference/official/outcomes.csv) was available for this build."
 NO_DATE = "The news record gives no date to match an official inspection on."
+ABSENT = "The inspection is not in the official record (see its inspection_type row)."
 
 
 @dataclass(frozen=True)
@@ -98,16 +99,6 @@ def _checks(inspections: list[dict[str, Any]], judgements: list[dict[str, Any]])
         checks[j["inspection_id"]].append(
             Check("judgements", f"{j['inspection_id']}/{j['area']}", "grade", j["grade"]))
     return checks
-
-
-def _load_extract(path: Path) -> list[dict[str, Any]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    for n, row in enumerate(rows):
-        row["n"] = n
-        for key in ("inspection_date", "published_date"):
-            row[key] = date.fromisoformat(row[key]) if row[key] else None
-    return rows
 
 
 _CANDIDATES = """
@@ -177,9 +168,10 @@ def _describe(o: dict[str, Any]) -> str:
 
 
 def _recoded(o: dict[str, Any]) -> bool:
-    """The official inspection is from the time of the "adequate" grade."""
+    """The official inspection is from the time of the "adequate" grade: SLAC, CPI or TLAC (no framework
+    in the vocabulary), or published before the single inspection framework."""
     when = o["published_date"] or o["inspection_date"]
-    return o["framework"] in ("slac", "cpi", "") or (when is not None and when < RECODED_BEFORE)
+    return o["framework"] in ("slac", "cpi", None) or (when is not None and when < RECODED_BEFORE)
 
 
 def _compare_grade(check: Check, o: dict[str, Any], area: str) -> dict[str, Any]:
@@ -277,55 +269,66 @@ def check_against_official(tables: dict[str, pa.Table], extract_path: Path | Non
     inspections = tables["inspections"].to_pylist()
     judgements = tables["judgements"].to_pylist()
     checks = _checks(inspections, judgements)
-    rows: list[dict[str, Any]] = []
     if extract_path is None or not Path(extract_path).is_file():
-        rows = [c.row("not_checked", note=NO_EXTRACT) for cs in checks.values() for c in cs]
-        return to_arrow("official_checks", rows)
-    official = _load_extract(Path(extract_path))
+        return to_arrow("official_checks", [c.row("not_checked", note=NO_EXTRACT)
+                                            for cs in checks.values() for c in cs])
+    # n: the row's place in the extract, the last tie-breaker between candidates.
+    official = [{**row, "n": n} for n, row in enumerate(read_extract(Path(extract_path)))]
     candidates = _candidates(inspections, official, register)
     former = {la.gss_code: set(la.former_gss_codes) for la in register.authorities}
     areas_of: dict[str, dict[str, str]] = defaultdict(dict)
     for j in judgements:
         areas_of[j["inspection_id"]][j["area"]] = j["grade"]
+    rows: list[dict[str, Any]] = []
     for inspection in inspections:
-        iid = inspection["inspection_id"]
-        mine = checks[iid]
+        mine = checks[inspection["inspection_id"]]
         if inspection["published_date"] is None and inspection["visit_start"] is None:
             rows += [c.row("not_checked", note=NO_DATE) for c in mine]
-            continue
-        found = [official[n] for n in candidates.get(iid, [])]
-        if not found:
+        elif found := [official[n] for n in candidates.get(inspection["inspection_id"], [])]:
+            rows += _matched(inspection, mine, areas_of[inspection["inspection_id"]], found)
+        else:
             codes = {inspection["la_code"], *former.get(inspection["la_code"], set())}
-            note = _absent_note(inspection, official, codes)
-            rows.append(mine[0].row("not_in_official_record", note=note))
-            in_force = _in_force(inspection, official, codes)
-            for check in mine[1:]:
-                overall = check.field == "overall_grade" or check.record_id.endswith("/overall_effectiveness")
-                if overall and in_force is not None:
-                    row = _compare_grade(check, in_force, "overall_effectiveness")
-                    row["note"] = (f"No official inspection fits the news dates, so the claim is checked against "
-                                   f"the overall grade in force then: {_describe(in_force)}."
-                                   + (f" {row['note']}" if row["note"] else ""))
-                    rows.append(row)
-                else:
-                    rows.append(check.row("not_in_official_record", note="The inspection is not in the official "
-                                          "record (see its inspection_type row)."))
-            continue
-        o = _choose(inspection, areas_of[iid], found)
-        others = [x for x in found if x is not o]
-        note = None
-        if others:
-            note = (f"{len(found)} official inspections fit the news dates; checked against the one agreeing with "
-                    "most news values. Also: " + "; ".join(_describe(x) for x in others) + ".")
-        rows.append(mine[0].row("confirmed", o["official_type"], _source(o), note))
-        for check in mine[1:]:
-            if check.field == "published_date":
-                rows.append(_compare_published(check, inspection, o))
-            elif check.field == "overall_grade":
-                rows.append(_compare_grade(check, o, "overall_effectiveness"))
-            else:
-                rows.append(_compare_grade(check, o, check.record_id.rsplit("/", 1)[1]))
+            rows += _unmatched(inspection, mine, official, codes)
     return to_arrow("official_checks", rows)
+
+
+def _matched(inspection: dict[str, Any], mine: list[Check], areas: dict[str, str],
+             found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of an inspection the official record holds: the chosen candidate, field by field."""
+    o = _choose(inspection, areas, found)
+    others = [x for x in found if x is not o]
+    note: str | None = None
+    if others:
+        note = (f"{len(found)} official inspections fit the news dates; checked against the one agreeing with "
+                "most news values. Also: " + "; ".join(_describe(x) for x in others) + ".")
+    rows = [mine[0].row("confirmed", o["official_type"], _source(o), note)]
+    for check in mine[1:]:
+        if check.field == "published_date":
+            rows.append(_compare_published(check, inspection, o))
+        elif check.field == "overall_grade":
+            rows.append(_compare_grade(check, o, "overall_effectiveness"))
+        else:
+            rows.append(_compare_grade(check, o, check.record_id.rsplit("/", 1)[1]))
+    return rows
+
+
+def _unmatched(inspection: dict[str, Any], mine: list[Check], official: list[dict[str, Any]],
+               codes: set[str]) -> list[dict[str, Any]]:
+    """The rows of an inspection no official one fits: absent, except an overall grade, which is a
+    claim about the grade in force then (see `_in_force`)."""
+    rows = [mine[0].row("not_in_official_record", note=_absent_note(inspection, official, codes))]
+    in_force = _in_force(inspection, official, codes)
+    for check in mine[1:]:
+        overall = check.field == "overall_grade" or check.record_id.endswith("/overall_effectiveness")
+        if overall and in_force is not None:
+            row = _compare_grade(check, in_force, "overall_effectiveness")
+            row["note"] = (f"No official inspection fits the news dates, so the claim is checked against "
+                           f"the overall grade in force then: {_describe(in_force)}."
+                           + (f" {row['note']}" if row["note"] else ""))
+            rows.append(row)
+        else:
+            rows.append(check.row("not_in_official_record", note=ABSENT))
+    return rows
 
 
 def _compare_published(check: Check, inspection: dict[str, Any], o: dict[str, Any]) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 added, removed and changed per table by key, with the old and new value of every changed field.
 
 The set work is DuckDB's (anti-joins and joins over the Parquet files), not Python loops over rows.
-The same comparison feeds the version number (versioning.py), the release's changelog and
+The same comparison feeds the version number (publish.py), the release's changelog and
 `ofsted-dataset diff`.
 """
 
@@ -17,7 +17,8 @@ import duckdb
 
 from ofsted_dataset.build.input_tables import read_input_table
 from ofsted_dataset.errors import PipelineError
-from ofsted_dataset.release.files import DUCKDB_LIMITS
+from ofsted_dataset.release.duckdb_access import connect_bounded, count, read_parquet_sql
+from ofsted_dataset.release.files import parquet_file
 from schemas.model import record_id_sql
 from schemas.reference_tables import RETIRED_IDS
 
@@ -117,45 +118,64 @@ def _constraint_level(old: dict[str, Any], new: dict[str, Any]) -> str | None:
 
 def schema_changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[list[SchemaChange], list[str]]:
     """Schema changes with their level, and descriptive-metadata changes (always patch)."""
-    changes: list[SchemaChange] = []
-    metadata: list[str] = []
     old_resources = {r["name"]: r for r in old["resources"]}
     new_resources = {r["name"]: r for r in new["resources"]}
-    for name in old_resources.keys() - new_resources.keys():
-        changes.append(SchemaChange(name, None, "resource removed", "major"))
-    for name in new_resources.keys() - old_resources.keys():
-        changes.append(SchemaChange(name, None, "resource added", "minor"))
+    # In the descriptors' order, as the tables' sections follow: a changelog must not depend on set order.
+    changes = [SchemaChange(name, None, "resource removed", "major") for name in old_resources
+               if name not in new_resources]
+    changes += [SchemaChange(name, None, "resource added", "minor") for name in new_resources
+                if name not in old_resources]
+    metadata: list[str] = []
     for name in sorted(old_resources.keys() & new_resources.keys()):
-        before, after = old_resources[name]["schema"], new_resources[name]["schema"]
-        fields_before = {f["name"]: f for f in before["fields"]}
-        fields_after = {f["name"]: f for f in after["fields"]}
-        for f in sorted(fields_before.keys() - fields_after.keys()):
-            changes.append(SchemaChange(name, f, "field removed", "major"))
-        for f in sorted(fields_after.keys() - fields_before.keys()):
-            changes.append(SchemaChange(name, f, "field added", "major"))
-        common = [f for f in fields_before if f in fields_after]
-        if common != [f for f in fields_after if f in fields_before]:
-            changes.append(SchemaChange(name, None, "fields re-ordered", "major"))
-        for f in common:
-            a, b = fields_before[f], fields_after[f]
-            if a["type"] != b["type"] or a.get("format") != b.get("format"):
-                changes.append(SchemaChange(name, f, f"type {a['type']} -> {b['type']}", "major"))
-            level = _constraint_level(a.get("constraints", {}), b.get("constraints", {}))
-            if level:
-                changes.append(SchemaChange(name, f, f"constraints {a.get('constraints', {})} -> "
-                                                     f"{b.get('constraints', {})}", level))
-            if (a.get("description"), a.get("example")) != (b.get("description"), b.get("example")):
-                metadata.append(f"{name}.{f}: description")
-        for key in ("primaryKey", "foreignKeys"):
-            if before.get(key) != after.get(key):
-                changes.append(SchemaChange(name, None, f"{key} {before.get(key)} -> {after.get(key)}", "major"))
-        for key in ("title", "description"):
-            if old_resources[name].get(key) != new_resources[name].get(key):
-                metadata.append(f"{name}: {key}")
-    for key in sorted((set(old) | set(new)) - {"resources", "version", "created"}):
-        if old.get(key) != new.get(key):
-            metadata.append(f"package: {key}")
+        resource_changes, resource_metadata = _resource_changes(name, old_resources[name], new_resources[name])
+        changes += resource_changes
+        metadata += resource_metadata
+    metadata += [f"package: {key}" for key in sorted((set(old) | set(new)) - {"resources", "version", "created"})
+                 if old.get(key) != new.get(key)]
     return changes, metadata
+
+
+def _resource_changes(name: str, old: dict[str, Any], new: dict[str, Any]) -> tuple[list[SchemaChange], list[str]]:
+    """The changes to one resource both releases have: its fields, keys, title and description."""
+    before, after = old["schema"], new["schema"]
+    fields_before = {f["name"]: f for f in before["fields"]}
+    fields_after = {f["name"]: f for f in after["fields"]}
+    changes = _field_list_changes(name, list(fields_before), list(fields_after))
+    metadata: list[str] = []
+    for f in (f for f in fields_before if f in fields_after):
+        changes += _field_changes(name, f, fields_before[f], fields_after[f])
+        if _description(fields_before[f]) != _description(fields_after[f]):
+            metadata.append(f"{name}.{f}: description")
+    changes += [SchemaChange(name, None, f"{key} {before.get(key)} -> {after.get(key)}", "major")
+                for key in ("primaryKey", "foreignKeys") if before.get(key) != after.get(key)]
+    metadata += [f"{name}: {key}" for key in ("title", "description") if old.get(key) != new.get(key)]
+    return changes, metadata
+
+
+def _field_list_changes(name: str, before: list[str], after: list[str]) -> list[SchemaChange]:
+    """Fields removed, added or moved: each breaks a reader that reads columns by name or position."""
+    changes = [SchemaChange(name, f, "field removed", "major") for f in sorted(set(before) - set(after))]
+    changes += [SchemaChange(name, f, "field added", "major") for f in sorted(set(after) - set(before))]
+    if [f for f in before if f in after] != [f for f in after if f in before]:
+        changes.append(SchemaChange(name, None, "fields re-ordered", "major"))
+    return changes
+
+
+def _field_changes(name: str, field: str, old: dict[str, Any], new: dict[str, Any]) -> list[SchemaChange]:
+    """A field both releases have: its type or format (major), and its constraints (tightened or loosened)."""
+    changes = []
+    if old["type"] != new["type"] or old.get("format") != new.get("format"):
+        changes.append(SchemaChange(name, field, f"type {old['type']} -> {new['type']}", "major"))
+    constraints_before, constraints_after = old.get("constraints", {}), new.get("constraints", {})
+    level = _constraint_level(constraints_before, constraints_after)
+    if level:
+        changes.append(SchemaChange(name, field, f"constraints {constraints_before} -> {constraints_after}", level))
+    return changes
+
+
+def _description(field: dict[str, Any]) -> tuple[Any, Any]:
+    """What a field tells a reader without constraining a value: a change to it is only a patch."""
+    return field.get("description"), field.get("example")
 
 
 def _retired(root: Path | None) -> dict[tuple[str, str], tuple[str | None, str | None]]:
@@ -166,35 +186,43 @@ def _retired(root: Path | None) -> dict[tuple[str, str], tuple[str | None, str |
             for row in read_input_table(root, RETIRED_IDS, missing_ok=True)}
 
 
-def _parquet(directory: Path, table: str) -> str:
-    return (directory / "data" / f"{table}.parquet").as_posix().replace("'", "''")
+def _read(directory: Path, table: str) -> str:
+    """A table of a release folder, as a DuckDB table expression over its Parquet file."""
+    return read_parquet_sql(parquet_file(directory, table))
 
 
 def record_changes(old_dir: Path, new_dir: Path, table: str, keys: list[str], columns: list[str],
                    con: duckdb.DuckDBPyConnection) -> TableDiff:
     """Added, removed and changed records of one table, by primary key."""
-    old, new = _parquet(old_dir, table), _parquet(new_dir, table)
+    old, new = _read(old_dir, table), _read(new_dir, table)
     record_id = record_id_sql(keys, "{t}")
     join = " and ".join(f"o.{k} = n.{k}" for k in keys)
     on_keys = ", ".join(keys)
     diff = TableDiff()
-    diff.rows_before = con.execute(f"select count(*) from read_parquet('{old}')").fetchone()[0]
-    diff.rows_after = con.execute(f"select count(*) from read_parquet('{new}')").fetchone()[0]
+    diff.rows_before = count(con, f"select count(*) from {old}")
+    diff.rows_after = count(con, f"select count(*) from {new}")
     diff.added = [r[0] for r in con.execute(
-        f"select {record_id.format(t='n')} from read_parquet('{new}') n "
-        f"anti join read_parquet('{old}') o using ({on_keys}) order by 1").fetchall()]
+        f"select {record_id.format(t='n')} from {new} n "
+        f"anti join {old} o using ({on_keys}) order by 1").fetchall()]
     diff.removed = [Removed(r[0], None, None) for r in con.execute(
-        f"select {record_id.format(t='o')} from read_parquet('{old}') o "
-        f"anti join read_parquet('{new}') n using ({on_keys}) order by 1").fetchall()]
+        f"select {record_id.format(t='o')} from {old} o "
+        f"anti join {new} n using ({on_keys}) order by 1").fetchall()]
     values = [c for c in columns if c not in keys]
     if values:
         selects = " union all ".join(
             f"select {record_id.format(t='o')} as record_id, '{c}' as field, o.{c}::varchar as old, "
-            f"n.{c}::varchar as new from read_parquet('{old}') o join read_parquet('{new}') n on {join} "
+            f"n.{c}::varchar as new from {old} o join {new} n on {join} "
             f"where o.{c} is distinct from n.{c}"
             for c in values)
         diff.changed = [ValueChange(*r) for r in con.execute(f"{selects} order by record_id, field").fetchall()]
     return diff
+
+
+def _all_added(directory: Path, table: str, keys: list[str], con: duckdb.DuckDBPyConnection) -> TableDiff:
+    """A table the old release lacks (or a first release): every record of it is added."""
+    added = [r[0] for r in con.execute(
+        f"select {record_id_sql(keys, 't')} from {_read(directory, table)} t order by 1").fetchall()]
+    return TableDiff(added=added, rows_after=len(added))
 
 
 def compare(old_dir: Path | None, new_dir: Path, root: Path | None = None) -> ReleaseDiff:
@@ -206,25 +234,19 @@ def compare(old_dir: Path | None, new_dir: Path, root: Path | None = None) -> Re
     result.schema, result.metadata = schema_changes(old, new)
     retired = _retired(root)
     old_resources = {r["name"]: r["schema"] for r in old["resources"]}
-    con = duckdb.connect(config=DUCKDB_LIMITS)
+    con = connect_bounded()
     try:
         for resource in new["resources"]:
             name, schema = resource["name"], resource["schema"]
-            if name not in old_resources:  # a new resource: all its records are added
-                record_id = record_id_sql(schema["primaryKey"], "t")
-                added = [r[0] for r in con.execute(
-                    f"select {record_id} from read_parquet('{_parquet(new_dir, name)}') t order by 1"
-                ).fetchall()]
-                result.tables[name] = TableDiff(added=added, rows_after=len(added))
-                continue
-            if old_resources[name].get("primaryKey") != schema.get("primaryKey"):
-                continue
-            old_fields = {f["name"] for f in old_resources[name]["fields"]}
-            columns = [f["name"] for f in schema["fields"] if f["name"] in old_fields]
-            diff = record_changes(old_dir, new_dir, name, schema["primaryKey"], columns, con)
-            diff.removed = [Removed(r.record_id, *retired.get((name, r.record_id), (None, None)))
-                            for r in diff.removed]
-            result.tables[name] = diff
+            if old_dir is None or name not in old_resources:  # a new resource: all its records are added
+                result.tables[name] = _all_added(new_dir, name, schema["primaryKey"], con)
+            elif old_resources[name].get("primaryKey") == schema.get("primaryKey"):  # else no key to match by
+                old_fields = {f["name"] for f in old_resources[name]["fields"]}
+                columns = [f["name"] for f in schema["fields"] if f["name"] in old_fields]
+                diff = record_changes(old_dir, new_dir, name, schema["primaryKey"], columns, con)
+                diff.removed = [Removed(r.record_id, *retired.get((name, r.record_id), (None, None)))
+                                for r in diff.removed]
+                result.tables[name] = diff
     finally:
         con.close()
     return result

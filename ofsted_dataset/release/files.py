@@ -15,23 +15,21 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from ofsted_dataset.release.duckdb_access import connect_bounded, read_parquet_sql
 from schemas.duckdb_ddl import create_table_sql
 from schemas.tables import JUDGEMENTS, TABLES
 
-PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 9, "use_dictionary": True, "write_statistics": True}
+PARQUET_OPTIONS: dict[str, Any] = {"compression": "zstd", "compression_level": 9, "use_dictionary": True,
+                                   "write_statistics": True}
 DUCKDB_FILE = "ofsted.duckdb"
-# The pipeline's DuckDB work (building the database file, diffs, verification) is bounded: past this
-# DuckDB spills to disk instead of growing the process (its default is 80% of the machine's memory).
-DUCKDB_LIMITS = {"memory_limit": "256MB", "threads": 2}
 CHECKSUMS = "SHA256SUMS"
 # Views shipped in the DuckDB file, for the questions users ask most.
-DUCKDB_VIEWS = {
+DUCKDB_VIEWS: dict[str, str] = {
     "latest_overall_grade": """
         select local_authority, la_code, inspection_id, overall_grade, published_date, published_date_precision
         from inspections where overall_grade is not null
@@ -57,6 +55,12 @@ def archive_name(version: str) -> str:
     return f"ofsted-dataset-{version}.zip"
 
 
+def parquet_file(directory: Path, table: str) -> Path:
+    """Where a release keeps a table's Parquet file: the one layout the writer, the database file, the
+    diff, the verifier and the query views all read."""
+    return directory / "data" / f"{table}.parquet"
+
+
 # A spreadsheet turns a cell starting with one of these into a formula (CSV injection). In the CSV
 # such a text value is written with a leading apostrophe, which spreadsheets show as text and hide;
 # the Parquet files keep the exact value. (OWASP's recommended convention.)
@@ -80,7 +84,7 @@ def write_data_files(tables: dict[str, pa.Table], directory: Path) -> dict[str, 
     data = directory / "data"
     data.mkdir(parents=True, exist_ok=True)
     for name, table in tables.items():
-        pq.write_table(table, data / f"{name}.parquet", **PARQUET_OPTIONS)
+        pq.write_table(table, parquet_file(directory, name), **PARQUET_OPTIONS)
         pacsv.write_csv(spreadsheet_safe(table), data / f"{name}.csv",
                         write_options=pacsv.WriteOptions(include_header=True, quoting_style="needed"))
     return {
@@ -97,12 +101,11 @@ def write_duckdb(directory: Path) -> None:
     """One file with every table (keys and foreign keys enforced by DuckDB) and the views above."""
     path = directory / DUCKDB_FILE
     path.unlink(missing_ok=True)
-    con = duckdb.connect(str(path), config=DUCKDB_LIMITS)
+    con = connect_bounded(path)
     try:
         for name in TABLES:  # referenced tables come first in TABLES
             con.execute(create_table_sql(TABLES[name]))
-            parquet = (directory / "data" / f"{name}.parquet").as_posix().replace("'", "''")
-            con.execute(f"INSERT INTO {name} SELECT * FROM read_parquet('{parquet}')")
+            con.execute(f"INSERT INTO {name} SELECT * FROM {read_parquet_sql(parquet_file(directory, name))}")
         for view, sql in DUCKDB_VIEWS.items():
             con.execute(f"CREATE VIEW {view} AS {sql}")
         con.execute("CHECKPOINT")
@@ -110,7 +113,8 @@ def write_duckdb(directory: Path) -> None:
         con.close()
 
 
-def _is_archive(path: Path) -> bool:
+def is_archive(path: Path) -> bool:
+    """The zip and its checksum file: outside SHA256SUMS, since the zip carries SHA256SUMS itself."""
     return path.name.endswith((".zip", ".zip.sha256"))
 
 
@@ -118,7 +122,7 @@ def write_checksums(directory: Path) -> None:
     """SHA256SUMS of every file of the release but itself and the archive (which contains it)."""
     lines = [f"{sha256_file(p)}  {p.relative_to(directory).as_posix()}"
              for p in sorted(directory.rglob("*"))
-             if p.is_file() and p.name != CHECKSUMS and not _is_archive(p)]
+             if p.is_file() and p.name != CHECKSUMS and not is_archive(p)]
     (directory / CHECKSUMS).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -126,7 +130,7 @@ def write_archive(directory: Path, version: str) -> Path:
     """One zip of the whole release (SHA256SUMS included), with fixed timestamps and order, plus its
     own checksum beside it."""
     path = directory / archive_name(version)
-    members = sorted(p for p in directory.rglob("*") if p.is_file() and not _is_archive(p))
+    members = sorted(p for p in directory.rglob("*") if p.is_file() and not is_archive(p))
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         for member in members:
             name = f"{version}/{member.relative_to(directory).as_posix()}"

@@ -14,7 +14,6 @@ import base64
 import datetime as dt
 import hashlib
 import json
-import re
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from ofsted_dataset.periods import written
+from ofsted_dataset.release.markdown import render_markdown
 
 PAGE = "index.html"
 
@@ -82,110 +82,11 @@ document.querySelectorAll(".legend button[data-grade]").forEach(function (button
 });
 """
 
-
-# --- a small, safe Markdown subset -------------------------------------------------------------------
-
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_BULLET = re.compile(r"^\s*[-*]\s+(.*)$")
-_NUMBERED = re.compile(r"^\s*\d+[.)]\s+(.*)$")
-_TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
-_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
-
-
-def _inline(text: str) -> str:
-    """Escape a line of text, turning `code` spans into <code>; no other inline markup, so nothing in the
-    source can become a tag, an attribute or a link."""
-    parts = text.split("`")
-    if len(parts) % 2 == 0:  # an unmatched backtick stays literal
-        tail = parts.pop()
-        parts[-1] += "`" + tail
-    return "".join(f"<code>{escape(part)}</code>" if i % 2 else escape(part) for i, part in enumerate(parts))
-
-
-def _cells(row: str) -> list[str]:
-    """Cells of a pipe-table row; `\\|` is a literal pipe inside a cell (as the data dictionary writes it)."""
-    row = row.strip()
-    row = row.removeprefix("|")
-    if row.endswith("|") and not row.endswith("\\|"):
-        row = row[:-1]
-    return [cell.strip().replace("\\|", "|") for cell in _UNESCAPED_PIPE.split(row)]
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
-
-
-def render_markdown(text: str, heading_offset: int = 0, id_prefix: str = "") -> str:
-    """HTML for the Markdown this project writes (CHANGES.md, data-dictionary.md): ATX headings,
-    paragraphs, bullet and numbered lists, pipe tables, fenced code and `code` spans. Every character of
-    the source is escaped; raw HTML in the source is shown as text, never interpreted.
-
-    `heading_offset` pushes headings down (a `#` inside a page section becomes an h3 with offset 2) and
-    `id_prefix` keeps heading ids unique when two documents share a heading ("official_checks").
-    """
-    lines = text.splitlines()
-    out: list[str] = []
-    used_ids: set[str] = set()
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if not line.strip():
-            i += 1
-        elif line.lstrip().startswith("```"):
-            i += 1
-            code: list[str] = []
-            while i < len(lines) and not lines[i].lstrip().startswith("```"):
-                code.append(lines[i])
-                i += 1
-            i += 1  # the closing fence (or the end of the text)
-            out.append("<pre><code>" + escape("\n".join(code)) + "</code></pre>")
-        elif match := _HEADING.match(line):
-            level = min(len(match.group(1)) + heading_offset, 6)
-            anchor = base = id_prefix + _slug(match.group(2))
-            n = 1
-            while anchor in used_ids:
-                n += 1
-                anchor = f"{base}-{n}"
-            used_ids.add(anchor)
-            out.append(f'<h{level} id="{escape(anchor)}">{_inline(match.group(2))}</h{level}>')
-            i += 1
-        elif line.lstrip().startswith("|") and i + 1 < len(lines) and _TABLE_SEPARATOR.match(lines[i + 1]):
-            header = _cells(line)
-            i += 2
-            rows = []
-            while i < len(lines) and lines[i].lstrip().startswith("|"):
-                rows.append(_cells(lines[i]))
-                i += 1
-            html = ["<table>", "<thead><tr>" + "".join(f"<th>{_inline(c)}</th>" for c in header) + "</tr></thead>",
-                    "<tbody>"]
-            for row in rows:
-                padded = (row + [""] * len(header))[: len(header)]
-                html.append("<tr>" + "".join(f"<td>{_inline(c)}</td>" for c in padded) + "</tr>")
-            out.append("\n".join([*html, "</tbody>", "</table>"]))
-        elif _BULLET.match(line) or _NUMBERED.match(line):
-            pattern, tag = (_BULLET, "ul") if _BULLET.match(line) else (_NUMBERED, "ol")
-            items: list[str] = []
-            while i < len(lines) and lines[i].strip():
-                if item := pattern.match(lines[i]):
-                    items.append(item.group(1))
-                elif lines[i].startswith((" ", "\t")) and items:  # a wrapped item continues
-                    items[-1] += " " + lines[i].strip()
-                else:
-                    break
-                i += 1
-            out.append(f"<{tag}>\n" + "\n".join(f"<li>{_inline(item)}</li>" for item in items) + f"\n</{tag}>")
-        else:
-            paragraph = []
-            while (i < len(lines) and lines[i].strip() and not _HEADING.match(lines[i])
-                   and not _BULLET.match(lines[i]) and not _NUMBERED.match(lines[i])
-                   and not lines[i].lstrip().startswith(("```", "|"))):
-                paragraph.append(lines[i].strip())
-                i += 1
-            if not paragraph:  # a lone "|" line that is not a table: show it as text
-                paragraph.append(lines[i].strip())
-                i += 1
-            out.append(f"<p>{_inline(' '.join(paragraph))}</p>")
-    return "\n".join(out)
+# How to read the chart, above it.
+_CHART_KEY = ("<p>One row per local authority, one circle per graded inspection "
+              "(<code>inspections.overall_grade</code> not null), at its publication date, else the start of its "
+              "visit. A date known only to the month or year is drawn at the first day of that period. Hover a "
+              "circle for the inspection.</p>")
 
 
 # --- the chart ---------------------------------------------------------------------------------------
@@ -237,6 +138,18 @@ def _shown_date(mark: Mark) -> str:
     return written(mark.date, mark.precision)
 
 
+@dataclass(frozen=True)
+class _Axis:
+    """Where a year falls across the plot: one rule for the grid lines, their labels and the marks."""
+
+    left: int  # the plot's left edge, past the longest council name
+    first: int
+    span: int  # years from the first to the axis's end
+
+    def x(self, year: float) -> str:
+        return f"{self.left + (year - self.first) / self.span * _PLOT_WIDTH:.1f}"
+
+
 def render_chart(marks: list[Mark], grades: list[str]) -> str:
     """An SVG time line: one row per council, one circle per graded inspection at its date, coloured by
     grade. Coordinates are formatted to one decimal so the same marks always give the same bytes."""
@@ -245,14 +158,10 @@ def render_chart(marks: list[Mark], grades: list[str]) -> str:
     last = max(m.date.year for m in marks) + 1  # the axis ends at 1 January after the last mark's year
     span = last - first
     step = 1 if span <= 15 else 2 if span <= 30 else 5
-    left = round(max(len(c) for c in councils) * _CHAR_WIDTH) + 16
-    width = left + _PLOT_WIDTH + _RIGHT
+    axis = _Axis(round(max(len(c) for c in councils) * _CHAR_WIDTH) + 16, first, span)
+    width = axis.left + _PLOT_WIDTH + _RIGHT
     plot_bottom = _TOP + len(councils) * _ROW_HEIGHT
     height = plot_bottom + _AXIS_HEIGHT
-
-    def x(year: float) -> str:
-        return f"{left + (year - first) / span * _PLOT_WIDTH:.1f}"
-
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" aria-labelledby="chart-title chart-desc">',
@@ -260,35 +169,46 @@ def render_chart(marks: list[Mark], grades: list[str]) -> str:
         f'<desc id="chart-desc">{len(marks)} graded inspection(s) of {len(councils)} local authorit'
         f'{"y" if len(councils) == 1 else "ies"}, {first} to {last - 1}; each circle is one inspection, '
         'placed at its publication date, else the start of its visit.</desc>',
-        '<g class="axis" stroke="#ccc">',
+        *_grid(axis, list(range(first, last + 1, step)), plot_bottom),
     ]
-    for year in range(first, last + 1, step):
-        parts.append(f'<line x1="{x(year)}" y1="{_TOP}" x2="{x(year)}" y2="{plot_bottom}"/>')
-    parts.append("</g>")
-    parts.append('<g class="axis-labels" fill="#333" text-anchor="middle">')
-    for year in range(first, last + 1, step):
-        parts.append(f'<text x="{x(year)}" y="{plot_bottom + 18}">{year}</text>')
-    parts.append("</g>")
     for row, council in enumerate(councils):
-        y = _TOP + row * _ROW_HEIGHT + _ROW_HEIGHT / 2
-        parts.append(f'<g class="council" data-local-authority="{escape(council)}">')
-        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + _PLOT_WIDTH}" y2="{y:.1f}" stroke="#eee"/>')
-        parts.append(f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end" fill="#1b1b1b">{escape(council)}</text>')
-        seen: dict[dt.date, int] = {}
-        for mark in (m for m in marks if m.local_authority == council):
-            stacked = seen.get(mark.date, 0)
-            seen[mark.date] = stacked + 1
-            # marks sharing a date alternate above and below the row line: all stay visible
-            offset = (stacked + 1) // 2 * _STACK_STEP * (1 if stacked % 2 else -1)
-            tooltip = (f"{council}: {_label(mark.grade)} ({mark.inspection_id}), "
-                       f"{mark.date_kind} {_shown_date(mark)}")
-            parts.append(
-                f'<circle class="mark" data-inspection-id="{escape(mark.inspection_id)}" '
-                f'data-grade="{escape(mark.grade)}" cx="{x(_year_fraction(mark.date))}" cy="{y + offset:.1f}" '
-                f'r="{_MARK_RADIUS}" fill="{GRADE_COLOURS.get(mark.grade, _FALLBACK_COLOUR)}" stroke="#333">'
-                f"<title>{escape(tooltip)}</title></circle>")
-        parts.append("</g>")
+        parts += _council_row(axis, _TOP + row * _ROW_HEIGHT + _ROW_HEIGHT / 2, council,
+                              [m for m in marks if m.local_authority == council])
     parts.append("</svg>")
+    return "\n".join(_legend(grades) + parts)
+
+
+def _grid(axis: _Axis, years: list[int], plot_bottom: int) -> list[str]:
+    """A vertical line and a label per year shown, so a mark can be read against its year."""
+    lines = [f'<line x1="{axis.x(year)}" y1="{_TOP}" x2="{axis.x(year)}" y2="{plot_bottom}"/>' for year in years]
+    labels = [f'<text x="{axis.x(year)}" y="{plot_bottom + 18}">{year}</text>' for year in years]
+    return ['<g class="axis" stroke="#ccc">', *lines, "</g>",
+            '<g class="axis-labels" fill="#333" text-anchor="middle">', *labels, "</g>"]
+
+
+def _council_row(axis: _Axis, y: float, council: str, marks: list[Mark]) -> list[str]:
+    """One council's row: its name, its line and a circle per graded inspection."""
+    parts = [f'<g class="council" data-local-authority="{escape(council)}">',
+             f'<line x1="{axis.left}" y1="{y:.1f}" x2="{axis.left + _PLOT_WIDTH}" y2="{y:.1f}" stroke="#eee"/>',
+             f'<text x="{axis.left - 8}" y="{y + 4:.1f}" text-anchor="end" fill="#1b1b1b">{escape(council)}</text>']
+    seen: dict[dt.date, int] = {}
+    for mark in marks:
+        stacked = seen.get(mark.date, 0)
+        seen[mark.date] = stacked + 1
+        # marks sharing a date alternate above and below the row line: all stay visible
+        offset = (stacked + 1) // 2 * _STACK_STEP * (1 if stacked % 2 else -1)
+        tooltip = f"{council}: {_label(mark.grade)} ({mark.inspection_id}), {mark.date_kind} {_shown_date(mark)}"
+        parts.append(
+            f'<circle class="mark" data-inspection-id="{escape(mark.inspection_id)}" '
+            f'data-grade="{escape(mark.grade)}" cx="{axis.x(_year_fraction(mark.date))}" cy="{y + offset:.1f}" '
+            f'r="{_MARK_RADIUS}" fill="{GRADE_COLOURS.get(mark.grade, _FALLBACK_COLOUR)}" stroke="#333">'
+            f"<title>{escape(tooltip)}</title></circle>")
+    parts.append("</g>")
+    return parts
+
+
+def _legend(grades: list[str]) -> list[str]:
+    """A button per grade, which the page's script turns into a filter; without the script, a key."""
     legend = ['<ul class="legend" aria-label="Grades (click to show or hide)">']
     for grade in grades:
         colour = GRADE_COLOURS.get(grade, _FALLBACK_COLOUR)
@@ -297,7 +217,7 @@ def render_chart(marks: list[Mark], grades: list[str]) -> str:
                       f'<circle cx="6" cy="6" r="5" fill="{colour}" stroke="#333"/></svg>'
                       f'{escape(_label(grade))}</button></li>')
     legend.append("</ul>")
-    return "\n".join(legend + parts)
+    return legend
 
 
 # --- the page ----------------------------------------------------------------------------------------
@@ -335,9 +255,34 @@ def render_release_page(release_dir: Path) -> str:
     descriptor = json.loads((release_dir / "datapackage.json").read_text(encoding="utf-8"))
     version, created = descriptor["version"], descriptor["created"]
     title = descriptor.get("title", descriptor["name"])
+    chart = _chart(release_dir, descriptor)
+    changes = release_dir / "CHANGES.md"
+    changelog = (render_markdown(changes.read_text(encoding="utf-8"), heading_offset=2, id_prefix="changes-")
+                 if changes.is_file() else "<p>No CHANGES.md in this release.</p>")
+    dictionary = render_markdown((release_dir / "data-dictionary.md").read_text(encoding="utf-8"),
+                                 heading_offset=2, id_prefix="dictionary-")
+    return "\n".join([
+        *_head(title, version),
+        "<body>",
+        *_header(descriptor, title, version, created),
+        "<main>",
+        *_section("tables", "Tables", _row_counts(release_dir, descriptor)),
+        *_section("grades", "Overall grades over time", _CHART_KEY, chart),
+        *_section("changes", "Changes", changelog),
+        *_section("dictionary", "Data dictionary", dictionary),
+        "</main>",
+        f"<script>{_JS}</script>",
+        "</body>",
+        "</html>",
+        "",
+    ])
+
+
+def _chart(release_dir: Path, descriptor: dict[str, Any]) -> str:
+    """The chart, and the graded inspections it cannot place, named rather than silently left out."""
     marks, undated = graded_inspections(release_dir)
     known = _grades(descriptor)
-    grades = known + sorted({m.grade for m in marks} - set(known))
+    grades = known + sorted({m.grade for m in marks} - set(known))  # a grade the release does not declare
     if marks:
         chart = f'<div class="chart">\n{render_chart(marks, grades)}\n</div>'
     else:
@@ -345,16 +290,14 @@ def render_release_page(release_dir: Path) -> str:
     if undated:
         chart += ("\n<p>Graded but not drawn, for want of any date: "
                   + ", ".join(f"<code>{escape(i)}</code>" for i in undated) + ".</p>")
-    changes = release_dir / "CHANGES.md"
-    changelog = (render_markdown(changes.read_text(encoding="utf-8"), heading_offset=2, id_prefix="changes-")
-                 if changes.is_file() else "<p>No CHANGES.md in this release.</p>")
-    dictionary = render_markdown((release_dir / "data-dictionary.md").read_text(encoding="utf-8"),
-                                 heading_offset=2, id_prefix="dictionary-")
-    licences = ", ".join(escape(lic.get("title") or lic["name"]) for lic in descriptor.get("licenses", []))
+    return chart
+
+
+def _head(title: str, version: str) -> list[str]:
     # Only this page's own style and script may run; nothing may be fetched (img-src for the empty favicon).
     csp = (f"default-src 'none'; style-src {_csp_hash(_CSS)}; script-src {_csp_hash(_JS)}; "
            "img-src data:; base-uri 'none'; form-action 'none'")
-    return "\n".join([
+    return [
         "<!DOCTYPE html>",
         '<html lang="en">',
         "<head>",
@@ -365,7 +308,12 @@ def render_release_page(release_dir: Path) -> str:
         f"<title>{escape(title)} {escape(version)}</title>",
         f"<style>{_CSS}</style>",
         "</head>",
-        "<body>",
+    ]
+
+
+def _header(descriptor: dict[str, Any], title: str, version: str, created: str) -> list[str]:
+    licences = ", ".join(escape(lic.get("title") or lic["name"]) for lic in descriptor.get("licenses", []))
+    return [
         "<header>",
         f"<h1>{escape(title)}</h1>",
         f'<p class="meta">Version <strong id="version">{escape(version)}</strong>, created '
@@ -375,32 +323,12 @@ def render_release_page(release_dir: Path) -> str:
         '<nav><a href="#tables">Tables</a><a href="#grades">Grades over time</a><a href="#changes">Changes</a>'
         '<a href="#dictionary">Data dictionary</a><a href="datapackage.json">datapackage.json</a></nav>',
         "</header>",
-        "<main>",
-        '<section id="tables">',
-        "<h2>Tables</h2>",
-        _row_counts(release_dir, descriptor),
-        "</section>",
-        '<section id="grades">',
-        "<h2>Overall grades over time</h2>",
-        "<p>One row per local authority, one circle per graded inspection (<code>inspections.overall_grade</code> "
-        "not null), at its publication date, else the start of its visit. A date known only to the month or "
-        "year is drawn at the first day of that period. Hover a circle for the inspection.</p>",
-        chart,
-        "</section>",
-        '<section id="changes">',
-        "<h2>Changes</h2>",
-        changelog,
-        "</section>",
-        '<section id="dictionary">',
-        "<h2>Data dictionary</h2>",
-        dictionary,
-        "</section>",
-        "</main>",
-        f"<script>{_JS}</script>",
-        "</body>",
-        "</html>",
-        "",
-    ])
+    ]
+
+
+def _section(anchor: str, heading: str, *content: str) -> list[str]:
+    """A section the header's navigation links to, by `anchor`."""
+    return [f'<section id="{anchor}">', f"<h2>{heading}</h2>", *content, "</section>"]
 
 
 def write_release_page(release_dir: Path) -> None:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from ofsted_dataset.errors import PipelineError
-from ofsted_dataset.release.publish import current_version
+from ofsted_dataset.release.duckdb_access import read_parquet_sql
+from ofsted_dataset.release.files import parquet_file
+from ofsted_dataset.release.publish import current_version, versions
 from schemas.tables import TABLES
 
 
@@ -16,14 +21,15 @@ def connect(published: Path, version: str | None = None) -> duckdb.DuckDBPyConne
     version = version or current_version(published)
     if version is None:
         raise PipelineError(f"no release in {published}: run `make run` first")
-    data = published / version / "data"
-    if not data.is_dir():
-        known = sorted(p.name for p in published.iterdir() if p.is_dir() and p.name[0].isdigit())
-        raise PipelineError(f"release {version} not found in {published}", [f"releases: {', '.join(known) or 'none'}"])
+    release = published / version
+    if not (release / "data").is_dir() or not (release / "datapackage.json").is_file():
+        raise PipelineError(f"release {version} not found in {published}",
+                            [f"releases: {', '.join(versions(published)) or 'none'}"])
+    # The release's own tables, not today's: an older release lacks a table added since.
+    descriptor = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
     con = duckdb.connect()
-    for name in TABLES:
-        path = (data / f"{name}.parquet").as_posix().replace("'", "''")
-        con.execute(f"create view {name} as select * from read_parquet('{path}')")
+    for name in (resource["name"] for resource in descriptor["resources"]):
+        con.execute(f"create view {name} as select * from {read_parquet_sql(parquet_file(release, name))}")
     return con
 
 
@@ -38,8 +44,8 @@ def connect_url(url: str) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.register_filesystem(fs)
     for name in TABLES:
-        path = f"{protocol}://{base.strip('/')}/data/{name}.parquet".replace("'", "''")
-        con.execute(f"create view {name} as select * from read_parquet('{path}')")
+        path = f"{protocol}://{base.strip('/')}/data/{name}.parquet"
+        con.execute(f"create view {name} as select * from {read_parquet_sql(path)}")
     return con
 
 
@@ -55,7 +61,7 @@ def run_query(sql: str, published: Path, version: str | None = None, url: str | 
     return format_table(relation.columns, relation.fetchall())
 
 
-def format_table(columns: list[str], rows: list[tuple]) -> str:
+def format_table(columns: list[str], rows: Sequence[tuple[Any, ...]]) -> str:
     """Aligned plain-text columns, NULL for nulls, long values cut at 80 characters."""
     def show(value: object) -> str:
         text = "NULL" if value is None else str(value)

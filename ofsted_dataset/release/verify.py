@@ -11,7 +11,6 @@ import json
 import zipfile
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
@@ -19,7 +18,15 @@ from frictionless import Package
 
 from ofsted_dataset.build.validate import validate_tables
 from ofsted_dataset.errors import PipelineError, ValidationError
-from ofsted_dataset.release.files import CHECKSUMS, DUCKDB_FILE, DUCKDB_LIMITS, sha256_file, spreadsheet_safe
+from ofsted_dataset.release.duckdb_access import connect_bounded, count, read_parquet_sql
+from ofsted_dataset.release.files import (
+    CHECKSUMS,
+    DUCKDB_FILE,
+    is_archive,
+    parquet_file,
+    sha256_file,
+    spreadsheet_safe,
+)
 from schemas.arrow import ARROW_TYPES
 from schemas.datapackage import table_schema
 from schemas.tables import TABLES
@@ -42,7 +49,7 @@ def _checksums(directory: Path) -> tuple[dict[str, str], list[str]]:
             problems.append(f"{name}: checksum does not match {CHECKSUMS}")
     for file in sorted(directory.rglob("*")):
         name = file.relative_to(directory).as_posix()
-        if file.is_file() and name not in listed and name != CHECKSUMS and ".zip" not in file.name:
+        if file.is_file() and name not in listed and name != CHECKSUMS and not is_archive(file):
             problems.append(f"{name}: not listed in {CHECKSUMS}")
     return listed, problems
 
@@ -92,7 +99,7 @@ def _release_schemas(directory: Path) -> dict[str, tuple[pa.Schema, bool]]:
     (an older release is checked against its own contract), and whether that contract is the one in
     schemas/tables.py (only then do this code's pandera rules apply)."""
     descriptor = json.loads((directory / "datapackage.json").read_text(encoding="utf-8"))
-    result = {}
+    result: dict[str, tuple[pa.Schema, bool]] = {}
     for resource in descriptor["resources"]:
         fields = resource["schema"]["fields"]
         schema = pa.schema([pa.field(f["name"], ARROW_TYPES[f["type"]],
@@ -103,21 +110,16 @@ def _release_schemas(directory: Path) -> dict[str, tuple[pa.Schema, bool]]:
 
 
 def _tables(directory: Path, texts: dict[str, str] | None, expected: dict[str, pa.Table] | None = None) -> list[str]:
-    problems = []
-    tables = {}
+    """Every table's files against the release's contract, against each other and against `expected`;
+    then pandera over all of them, which validates the tables together (keys across tables)."""
+    problems: list[str] = []
+    tables: dict[str, pa.Table] = {}
     schemas = _release_schemas(directory)
     for name, (schema, _) in schemas.items():
-        parquet, csv = directory / "data" / f"{name}.parquet", directory / "data" / f"{name}.csv"
-        if not parquet.is_file() or not csv.is_file():
-            continue  # already reported by the checksum and descriptor checks
-        table = pq.read_table(parquet)
-        if table.schema.remove_metadata() != schema:
-            problems.append(f"data/{name}.parquet: columns or types differ from datapackage.json")
+        table, found = _read_table(directory, name, schema)
+        problems += found
+        if table is None:
             continue
-        from_csv = pacsv.read_csv(csv, convert_options=pacsv.ConvertOptions(
-            column_types=schema, strings_can_be_null=True, quoted_strings_can_be_null=False))
-        if not from_csv.equals(spreadsheet_safe(table).cast(from_csv.schema)):
-            problems.append(f"data/{name}.csv: rows differ from data/{name}.parquet")
         if expected is None:
             tables[name] = table  # kept for pandera, which validates the tables together
         elif not table.equals(expected[name].cast(table.schema)):
@@ -128,20 +130,49 @@ def _tables(directory: Path, texts: dict[str, str] | None, expected: dict[str, p
             validate_tables(tables, texts)
         except ValidationError as exc:
             problems += [f"data/: {detail}" for detail in exc.details]
+    return problems + _database(directory, {name: schema for name, (schema, _) in schemas.items()})
+
+
+def _read_table(directory: Path, name: str, schema: pa.Schema) -> tuple[pa.Table | None, list[str]]:
+    """One table's Parquet file, with what is wrong with it or its CSV twin; no table when its rows
+    cannot be checked further (a file missing, or columns that are not the contract's)."""
+    parquet, csv = parquet_file(directory, name), directory / "data" / f"{name}.csv"
+    if not parquet.is_file() or not csv.is_file():
+        return None, []  # already reported by the checksum and descriptor checks
+    if not _has_contract_columns(parquet, schema):
+        return None, [f"data/{name}.parquet: columns or types differ from datapackage.json"]
+    table = pq.read_table(parquet)
+    from_csv = pacsv.read_csv(csv, convert_options=pacsv.ConvertOptions(
+        column_types=schema, strings_can_be_null=True, quoted_strings_can_be_null=False))
+    if not from_csv.equals(spreadsheet_safe(table).cast(from_csv.schema)):
+        return table, [f"data/{name}.csv: rows differ from data/{name}.parquet"]
+    return table, []
+
+
+def _has_contract_columns(parquet: Path, schema: pa.Schema) -> bool:
+    """Whether the file's columns and types are the release contract's (read from its footer alone)."""
+    return pq.read_schema(parquet).remove_metadata() == schema
+
+
+def _database(directory: Path, schemas: dict[str, pa.Schema]) -> list[str]:
+    """The DuckDB file's tables against the Parquet files, by content: its bytes are not reproducible."""
     database = directory / DUCKDB_FILE
-    if database.exists():
-        con = duckdb.connect(str(database), read_only=True, config=DUCKDB_LIMITS)
-        try:
-            for name in schemas:
-                parquet = (directory / "data" / f"{name}.parquet").as_posix().replace("'", "''")
-                differing = con.execute(
-                    f"select count(*) from ((select * from {name} except all select * from read_parquet('{parquet}')) "
-                    f"union all (select * from read_parquet('{parquet}') except all select * from {name}))"
-                ).fetchone()[0]
-                if differing:
-                    problems.append(f"{DUCKDB_FILE}: table {name} differs from data/{name}.parquet ({differing} rows)")
-        finally:
-            con.close()
+    if not database.exists():
+        return []
+    problems = []
+    con = connect_bounded(database, read_only=True)
+    try:
+        for name, schema in schemas.items():
+            path = parquet_file(directory, name)
+            if not path.is_file() or not _has_contract_columns(path, schema):
+                continue  # already reported; DuckDB cannot compare such a file with a table
+            parquet = read_parquet_sql(path)
+            differing = count(con, f"select count(*) from ((select * from {name} except all select * from {parquet}) "
+                                   f"union all (select * from {parquet} except all select * from {name}))")
+            if differing:
+                problems.append(f"{DUCKDB_FILE}: table {name} differs from data/{name}.parquet ({differing} rows)")
+    finally:
+        con.close()
     return problems
 
 

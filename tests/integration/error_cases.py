@@ -1,13 +1,16 @@
 """The error catalogue: every kind of bad input, how it is made, and what the user is told.
 
-`tests/test_error_catalogue.py` runs each case through the real stages on a copy of the project that
-holds a release, and checks the exact message and that published/ is byte-identical afterwards.
+`tests/integration/test_error_catalogue.py` runs each case through the real stages on a copy of the
+project that holds a release, and checks the exact message and that published/ is byte-identical
+afterwards.
 docs/error-catalogue.md is rendered from this list (a test keeps it in sync).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +46,17 @@ def new_article(root: Path, text: str, mapping: str, name: str = "005_new") -> N
     raw.write_bytes(text.encode("utf-8"))
     sha = hashlib.sha256(raw.read_bytes()).hexdigest()
     (root / "mappings" / f"{name}.yaml").write_text(mapping.replace("{sha}", sha), encoding="utf-8")
+
+
+def hostile_target(root: Path) -> Path:
+    """The file the YAML-tag case's payload would create if a loader ran it: beside the project copy, in
+    the test's own temporary folder (never a fixed path another run or user shares)."""
+    return root.parent / "ofsted-pwned"
+
+
+def _yaml_tag_running_code(root: Path) -> None:
+    command = json.dumps(f"touch {shlex.quote(str(hostile_target(root)))}")
+    _replace(root, M004, "  title:", f"  publisher: !!python/object/apply:os.system [{command}]\n  title:")
 
 
 def _huge(root: Path) -> None:
@@ -213,9 +227,7 @@ CASES: list[Case] = [
          ['1 curation problem(s) in 1 file(s); nothing was published.',
           '  - mappings/004_99f45e7fed0112e3.yaml:9: sources[0].evidence.published_date: `source` must be the '
           "id of another article (a raw file stem), found '../../etc/passwd'"]),
-    Case("yaml_code_execution", "a YAML tag that would run code",
-         lambda r: _replace(r, M004, "  title:",
-                            "  publisher: !!python/object/apply:os.system [\"touch /tmp/ofsted-pwned\"]\n  title:"),
+    Case("yaml_code_execution", "a YAML tag that would run code", _yaml_tag_running_code,
          ['1 curation problem(s) in 1 file(s); nothing was published.',
           '  - mappings/004_99f45e7fed0112e3.yaml:6: not valid YAML: could not determine a constructor for the '
           "tag 'tag:yaml.org,2002:python/object/apply:os.system'"]),
@@ -231,11 +243,11 @@ CASES: list[Case] = [
 HEADER = """# Error catalogue
 
 Every kind of bad input the pipeline is known to meet, what the person who made it is told, and the
-test that proves it. Each case is run by `tests/test_error_catalogue.py` through the real stages on a
-copy of the project holding a release: the message must be exactly this, and `published/` must be
-byte-identical before and after. The CLI prints the same lines on stderr (`error: ` before the first)
-and exits with status 1. Generated from `tests/error_cases.py` (`python -m tests.error_cases >
-docs/error-catalogue.md`); a test keeps it in sync.
+test that proves it. Each case is run by `tests/integration/test_error_catalogue.py` through the real
+stages on a copy of the project holding a release: the message must be exactly this, and `published/`
+must be byte-identical before and after. The CLI prints the same lines on stderr (`error: ` before the
+first) and exits with status 1. Generated from `tests/integration/error_cases.py`
+(`python -m tests.integration.error_cases > docs/error-catalogue.md`); a test keeps it in sync.
 
 Conventions the catalogue relies on:
 
@@ -253,7 +265,7 @@ Conventions the catalogue relies on:
   keep the exact value (`test_csv_text_that_looks_like_a_formula_is_escaped_and_parquet_keeps_it`).
 - **A raw article with no mapping** is not an error: the run reports it as waiting for curation and
   publishes the mapped ones (`test_raw_article_without_mapping_is_waiting_not_an_error` in
-  tests/test_apply.py).
+  tests/unit/build/test_apply.py).
 
 | case (test) | bad input | what the user sees |
 |---|---|---|

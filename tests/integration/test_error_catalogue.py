@@ -8,12 +8,13 @@ from pathlib import Path
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
+import yaml
 
 from ofsted_dataset import pipeline
 from ofsted_dataset.errors import PipelineError
 from ofsted_dataset.release.verify import verify_release
 from tests.helpers import NEW_MAPPING, PROJECT, copy_project, tree_digest
-from tests.integration.error_cases import CASES, Case, new_article, render_catalogue
+from tests.integration.error_cases import CASES, Case, hostile_target, new_article, render_catalogue
 
 
 def run_build(root: Path) -> list[str]:
@@ -32,13 +33,24 @@ def released(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_catalogue(released: Path, case: Case):
-    pwned = Path("/tmp/ofsted-pwned")
-    pwned.unlink(missing_ok=True)
+    pwned = hostile_target(released)  # in this test's own tmp folder: nothing there yet
+    assert not pwned.exists()
     before = tree_digest(released / "published")
     case.make(released)
     assert run_build(released) == case.message
     assert tree_digest(released / "published") == before
     assert not pwned.exists()
+
+
+def test_the_yaml_tag_payload_runs_if_a_loader_lets_it(released: Path):
+    """test_catalogue[yaml_code_execution] proves something only if its payload is live: an unsafe loader
+    given the same mapping does create the file the catalogue test checks is never created."""
+    case = next(c for c in CASES if c.name == "yaml_code_execution")
+    case.make(released)
+    pwned = hostile_target(released)
+    assert pwned.parent == released.parent and not pwned.exists()
+    yaml.unsafe_load((released / "mappings" / "004_99f45e7fed0112e3.yaml").read_text(encoding="utf-8"))
+    assert pwned.is_file()
 
 
 def test_catalogue_document_is_in_sync():

@@ -3,12 +3,15 @@ reproducible bytes and an atomic publish — each proven on real releases built 
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -202,31 +205,80 @@ from tests.helpers import publish
 publish(Path(sys.argv[1]))
 """
 
+OLD, NEW = "1.0.0", "1.0.1"
+
+
+@dataclass(frozen=True)
+class AfterKill:
+    """What a publish killed at one failpoint must leave (publish.py gives the order of the steps)."""
+
+    folders: list[str]  # release folders under published/
+    leftovers: list[str]  # hidden entries of published/ other than .lock, for the next run to clean up
+    latest: str  # published/LATEST
+    current: str  # the published/current symlink's target
+    datapackage: str  # the version the top-level datapackage.json describes
+    changelog: str  # the newest release CHANGELOG.md lists
+
+
+KILL_POINTS = {
+    # written to staged/build only: published/ and the pointers untouched
+    "staged": AfterKill([OLD], [], OLD, OLD, OLD, OLD),
+    # copied to published/.tmp-<new>, before and after verifying it: no release folder yet
+    "copied": AfterKill([OLD], [f".tmp-{NEW}"], OLD, OLD, OLD, OLD),
+    "verified": AfterKill([OLD], [f".tmp-{NEW}"], OLD, OLD, OLD, OLD),
+    # renamed into place: the new folder is complete, no pointer moved yet
+    "renamed": AfterKill([OLD, NEW], [], OLD, OLD, OLD, OLD),
+    # the pointers are replaced one by one: LATEST, datapackage.json, CHANGELOG.md, then `current`
+    "pointer:LATEST": AfterKill([OLD, NEW], [], NEW, OLD, OLD, OLD),
+    "pointer:datapackage.json": AfterKill([OLD, NEW], [], NEW, OLD, NEW, OLD),
+    "pointer:CHANGELOG.md": AfterKill([OLD, NEW], [], NEW, OLD, NEW, NEW),
+}
+
+
+def _state(root: Path) -> AfterKill:
+    published = root / "published"
+    changelog = (root / "CHANGELOG.md").read_text(encoding="utf-8")
+    return AfterKill(
+        folders=sorted(p.name for p in published.iterdir()
+                       if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")),
+        leftovers=sorted(p.name for p in published.iterdir() if p.name.startswith(".") and p.name != ".lock"),
+        latest=(published / "LATEST").read_text(encoding="utf-8"),
+        current=os.readlink(published / "current"),
+        datapackage=json.loads((root / "datapackage.json").read_text(encoding="utf-8"))["version"],
+        changelog=re.search(r"^## (\S+) ", changelog, re.MULTILINE).group(1),
+    )
+
 
 @pytest.mark.slow
-@pytest.mark.parametrize("point", ["staged", "copied", "verified", "renamed", "pointer:LATEST",
-                                   "pointer:datapackage.json", "pointer:CHANGELOG.md"])
-def test_killed_publish_leaves_old_or_new_release_and_next_run_recovers(released, point):
+@pytest.mark.parametrize("point", list(KILL_POINTS))
+def test_killed_publish_leaves_the_state_of_its_step_and_next_run_recovers(released, point):
+    old_release = tree_digest(released / "published" / OLD)
     edit(released / M002, "theme: front_door", "theme: leadership_and_management")
     killed = subprocess.run([sys.executable, "-c", BUILD_SCRIPT, str(released)], cwd=PROJECT, check=False,
                             env={**os.environ, FAILPOINT_ENV: point}, capture_output=True, text=True)
     assert killed.returncode == -9, killed.stderr
-    published = released / "published"
-    # Right after the kill: every release folder is complete, and the pointers name one of them.
-    folders = [p.name for p in published.iterdir() if p.is_dir() and not p.is_symlink() and p.name[0] != "."]
-    assert sorted(folders) in (
-        ["1.0.0"], ["1.0.0", "1.0.1"])
-    for version in ("1.0.0", "1.0.1"):
-        if (published / version).exists():
-            assert verify_release(published / version) == []
-    assert (published / "LATEST").read_text(encoding="utf-8").strip() in ("1.0.0", "1.0.1")
-    assert verify_release(published / "current") == []
-    # The next run cleans up and ends with the new release, complete and pointed at.
-    publish(released)
-    assert [p.name for p in published.iterdir() if p.name.startswith(".") and p.name != ".lock"] == []
-    assert (published / "LATEST").read_text(encoding="utf-8") == "1.0.1\n"
-    assert os.readlink(published / "current") == "1.0.1"
-    assert json.loads((released / "datapackage.json").read_text(encoding="utf-8"))["version"] == "1.0.1"
-    assert verify_release(published / "1.0.1") == []
+    published, staged = released / "published", released / "staged" / "build"
+    # Right after the kill: exactly the state of the step it was killed at.
+    expected = KILL_POINTS[point]
+    assert _state(released) == dataclasses.replace(expected, latest=expected.latest + "\n")
     assert not list(released.glob(".*.tmp"))
+    assert tree_digest(published / OLD) == old_release
+    for leftover in expected.leftovers:  # a complete copy of the staged build, not yet a release
+        assert tree_digest(published / leftover) == tree_digest(staged)
+    if NEW in expected.folders:  # the renamed folder is the staged build, complete and valid
+        assert tree_digest(published / NEW) == tree_digest(staged)
+        assert verify_release(published / NEW) == []
+    assert verify_release(published / "current") == []
+    # The next run cleans up and ends with the new release, complete and pointed at: it publishes it, or,
+    # killed after the rename, finds it already there and only finishes the pointers.
+    result = publish(released)
+    renamed = NEW in expected.folders
+    assert (result.version, result.previous) == ((None, NEW) if renamed else (NEW, OLD))
+    assert _state(released) == AfterKill([OLD, NEW], [], NEW + "\n", NEW, NEW, NEW)
+    assert not list(released.glob(".*.tmp"))
+    assert tree_digest(published / OLD) == old_release
+    assert verify_release(published / NEW) == []
+    assert changes(released, NEW)["tables"]["recommendations"]["changed"] == [
+        {"record_id": "south-gloucestershire-2021-focused-visit-2", "field": "theme",
+         "old": "front_door", "new": "leadership_and_management"}]
     shutil.rmtree(released / "staged")

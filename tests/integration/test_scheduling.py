@@ -1,21 +1,42 @@
-"""Scheduled runs: the deployment and its cron schedule, the task runner chosen by configuration,
-and the summary that is both printed and published as an artifact."""
+"""Scheduled runs: the build and the official snapshot deployments with their cron schedules, served
+together; the task runner chosen by configuration; and the summary that is both printed and published
+as an artifact."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect_dask import DaskTaskRunner
 
-from flows.deploy import DEFAULT_CRON, DEPLOYMENT_NAME, deployment
+import flows.deploy
+from flows.deploy import (
+    DEFAULT_CRON,
+    DEFAULT_SNAPSHOT_CRON,
+    DEPLOYMENT_NAME,
+    SNAPSHOT_DEPLOYMENT_NAME,
+    deployment,
+    deployments,
+    snapshot_deployment,
+)
 from flows.task_runners import task_runner_from_environment
+from ofsted_dataset import cli
 from ofsted_dataset.release.publish import PublishResult
 from ofsted_dataset.summary import RunSummary
+from tests.helpers import copy_project, tree_digest
 
 
-def test_deployment_is_registered_with_a_daily_schedule(tmp_path: Path, monkeypatch):
+@pytest.fixture(autouse=True)
+def _no_cron_in_environment(monkeypatch):
     monkeypatch.delenv("OFSTED_BUILD_CRON", raising=False)
+    monkeypatch.delenv("OFSTED_SNAPSHOT_CRON", raising=False)
+
+
+def test_deployment_is_registered_with_a_daily_schedule(tmp_path: Path):
     d = deployment(tmp_path)
     assert d.name == DEPLOYMENT_NAME == "scheduled-build"
     assert d.schedules[0].schedule.cron == DEFAULT_CRON == "0 6 * * *"
@@ -27,6 +48,61 @@ def test_schedule_is_configurable(tmp_path: Path, monkeypatch):
     monkeypatch.setenv("OFSTED_BUILD_CRON", "30 2 * * 1-5")
     assert deployment(tmp_path).schedules[0].schedule.cron == "30 2 * * 1-5"
     assert deployment(tmp_path, "0 * * * *").schedules[0].schedule.cron == "0 * * * *"
+
+
+def test_snapshot_deployment_is_registered_with_a_weekly_schedule(tmp_path: Path):
+    d = snapshot_deployment(tmp_path)
+    assert d.name == SNAPSHOT_DEPLOYMENT_NAME == "scheduled-snapshot"
+    assert d.schedules[0].schedule.cron == DEFAULT_SNAPSHOT_CRON == "0 5 * * 1"
+    assert d.parameters == {"root": str(tmp_path)}
+    assert d.flow_name == "official-snapshot"
+    assert d.description == "Download Ofsted's official statistics into reference/official/ for a person to review " \
+                            "and commit"
+
+
+def test_snapshot_schedule_is_configurable(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("OFSTED_SNAPSHOT_CRON", "0 4 1 * *")
+    assert snapshot_deployment(tmp_path).schedules[0].schedule.cron == "0 4 1 * *"
+    assert snapshot_deployment(tmp_path, "15 3 * * 0").schedules[0].schedule.cron == "15 3 * * 0"
+
+
+def test_serve_runs_both_deployments_in_one_process(tmp_path: Path, monkeypatch):
+    served = []
+    monkeypatch.setattr(flows.deploy, "serve_deployments", lambda *ds: served.append(ds))
+    monkeypatch.setattr(cli, "_prefect_environment", lambda root: None)
+    monkeypatch.setenv("OFSTED_SNAPSHOT_CRON", "0 4 * * 2")
+    assert cli.main(["--root", str(tmp_path), "serve", "--cron", "0 * * * *"]) == 0
+    assert [[(d.flow_name, d.name, d.schedules[0].schedule.cron, d.parameters) for d in ds] for ds in served] == [[
+        ("build-dataset", "scheduled-build", "0 * * * *", {"root": str(tmp_path)}),
+        ("official-snapshot", "scheduled-snapshot", "0 4 * * 2", {"root": str(tmp_path)}),
+    ]]
+    assert [d.name for d in deployments(tmp_path)] == ["scheduled-build", "scheduled-snapshot"]
+
+
+RUN_SNAPSHOT_FLOW = "import sys; from flows.official_snapshot import official_snapshot; " \
+                    "print(\"\\n\".join(official_snapshot(sys.argv[1]).lines()))"
+
+
+@pytest.mark.slow
+def test_the_snapshot_flow_runs_the_snapshot_and_changes_nothing_it_cannot_fetch(tmp_path: Path):
+    """The real flow (embedded server): a source it cannot fetch and nothing staged leave the committed
+    extract as it was, and the account says so."""
+    root = copy_project(tmp_path / "project")
+    before = tree_digest(root / "reference")
+    missing = tmp_path / "missing.ods"
+    # A fresh Prefect database is migrated first: on a busy machine that outlasts the default 20 s wait.
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+           "DO_NOT_TRACK": "1", "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
+           "OFSTED_OFFICIAL_SOURCES": f"x.ods={missing.as_uri()}"}
+    env.pop("PREFECT_API_URL", None)
+    run = subprocess.run([sys.executable, "-c", RUN_SNAPSHOT_FLOW, str(root)], capture_output=True, text=True,
+                         env=env, timeout=300, check=False)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == [
+        "Official record: no spreadsheet staged; reference/official/ kept as it was; 785 inspection(s) in the extract",
+        f"Sources: x.ods: failed (FileNotFoundError: [Errno 2] No such file or directory: '{missing}')",
+    ]
+    assert tree_digest(root / "reference") == before
 
 
 def test_task_runner_is_chosen_by_configuration():

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 
 from ofsted_dataset import pipeline
+from ofsted_dataset.build.apply import _framework
+from ofsted_dataset.build.mapping_model import CuratedDate
 from ofsted_dataset.errors import CurationError
 from tests.helpers import edit
 
@@ -204,3 +207,78 @@ def test_check_stage_raises_a_curation_error_listing_every_problem(project):
         pipeline.run(project, until="validate")
     assert caught.value.summary == "2 curation problem(s) in 2 file(s); nothing was published."
     assert len(caught.value.details) == 2
+
+
+# --- inspections.framework, derived when a mapping does not state it (schemas/tables.py gives the rule:
+# full inspections and monitoring visits from Nov 2013 to Dec 2017 are sif; full inspections, focused and
+# monitoring visits from Jan 2018 are ilacs; jtai always; earlier, or too imprecise to tell, null) ---------
+
+def framework_of(kind: str, visit_start: CuratedDate | None = None, published: CuratedDate | None = None) -> str | None:
+    row = {"inspection_type": kind, "visit_start": visit_start, "published_date": published}
+    return _framework(row)
+
+
+def day(y: int, m: int, d: int) -> CuratedDate:
+    return CuratedDate(dt.date(y, m, d), "day")
+
+
+@pytest.mark.parametrize(("kind", "date", "expected"), [
+    # the SIF began on 1 November 2013
+    ("full_inspection", day(2013, 10, 31), None),
+    ("full_inspection", day(2013, 11, 1), "sif"),
+    ("monitoring_visit", day(2013, 10, 31), None),
+    ("monitoring_visit", day(2013, 11, 1), "sif"),
+    ("focused_visit", day(2013, 11, 1), None),  # no focused visits under the SIF
+    # ... and ended on 31 December 2017; the ILACS began on 1 January 2018
+    ("full_inspection", day(2017, 12, 31), "sif"),
+    ("full_inspection", day(2018, 1, 1), "ilacs"),
+    ("monitoring_visit", day(2017, 12, 31), "sif"),
+    ("monitoring_visit", day(2018, 1, 1), "ilacs"),
+    ("focused_visit", day(2017, 12, 31), None),
+    ("focused_visit", day(2018, 1, 1), "ilacs"),
+    # a year either side of each boundary
+    ("full_inspection", day(2012, 11, 1), None),
+    ("full_inspection", day(2014, 10, 31), "sif"),
+    ("full_inspection", day(2019, 1, 1), "ilacs"),
+    # a joint targeted area inspection is a jtai whatever its date, or with none
+    ("joint_targeted_area_inspection", day(2013, 10, 31), "jtai"),
+    ("joint_targeted_area_inspection", day(2018, 1, 1), "jtai"),
+    ("joint_targeted_area_inspection", None, "jtai"),
+    # no date, no framework
+    ("full_inspection", None, None),
+])
+def test_framework_on_each_side_of_its_boundaries(kind, date, expected):
+    assert framework_of(kind, visit_start=date) == expected
+    assert framework_of(kind, published=date) == expected  # the published date when the visit is unknown
+
+
+@pytest.mark.parametrize(("date", "expected"), [
+    (CuratedDate(dt.date(2013, 10, 1), "month"), None),
+    (CuratedDate(dt.date(2013, 11, 1), "month"), "sif"),
+    (CuratedDate(dt.date(2017, 12, 1), "month"), "sif"),
+    (CuratedDate(dt.date(2018, 1, 1), "month"), "ilacs"),
+    (CuratedDate(dt.date(2012, 1, 1), "year"), None),
+    (CuratedDate(dt.date(2013, 1, 1), "year"), None),  # 2013 holds both sides of the SIF's start: can't tell
+    (CuratedDate(dt.date(2014, 1, 1), "year"), "sif"),
+    (CuratedDate(dt.date(2017, 1, 1), "year"), "sif"),
+    (CuratedDate(dt.date(2018, 1, 1), "year"), "ilacs"),
+])
+def test_framework_of_a_month_or_a_year(date, expected):
+    assert framework_of("full_inspection", visit_start=date) == expected
+
+
+def test_framework_is_read_from_the_visit_before_the_publication():
+    assert framework_of("full_inspection", visit_start=day(2017, 12, 31), published=day(2018, 2, 1)) == "sif"
+    assert framework_of("full_inspection", visit_start=day(2013, 10, 31), published=day(2013, 12, 1)) is None
+
+
+def test_framework_a_mapping_states_is_kept(project):
+    """003 states slac for the 2010 inspection; without it the rule gives null (before the SIF)."""
+    def framework(root: Path) -> str | None:
+        rows = pipeline.run(root, until="apply").applied.tables["inspections"].to_pylist()
+        return {r["inspection_id"]: r["framework"] for r in rows}["gloucestershire-2010-full-inspection"]
+
+    assert framework(project) == "slac"
+    edit(project / M003, "    framework: slac\n", "")
+    edit(project / M003, '      framework: "a joint Ofsted and Care Quality Commission inspection in 2010"\n', "")
+    assert framework(project) is None

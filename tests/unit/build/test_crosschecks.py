@@ -13,7 +13,7 @@ from ofsted_dataset.build.crosschecks import (
     money_amounts,
     number_words,
 )
-from ofsted_dataset.build.mappings import parse_date
+from ofsted_dataset.build.mapping_model import parse_date
 
 # --- money_amounts --------------------------------------------------------------------------------
 

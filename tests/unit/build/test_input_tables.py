@@ -46,8 +46,8 @@ def test_every_bad_value_is_named_with_its_line_and_column(tmp_path):
     assert caught.value.summary == "reference/sample.csv: 5 problem(s); fix the file and run again"
     assert caught.value.details == [
         "line 2 code: expected a value, found an empty cell",
-        "line 2 count: expected a integer, found 'x'",
-        "line 2 day: expected a date, found '2017-13-01'",
+        "line 2 count: expected a whole number, found 'x'",
+        "line 2 day: expected a date written YYYY-MM-DD, found '2017-13-01'",
         "line 2 kinds: expected one of a, b, found 'c'",
         "line 3: expected 4 cells, found 2",
     ]

@@ -8,15 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ofsted_dataset.build.mappings import (
-    CuratedDate,
-    Evidence,
-    Mapping,
-    Quote,
-    load_mapping,
-    load_mappings,
-    parse_date,
-)
+from ofsted_dataset.build.mapping_model import CuratedDate, Evidence, Mapping, Quote, parse_date
+from ofsted_dataset.build.mappings import load_mapping, load_mappings
 from ofsted_dataset.build.yaml_loader import LineDict, YamlError, load_yaml
 from ofsted_dataset.errors import Problem
 from tests.helpers import PROJECT

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from pathlib import Path
 
 from ofsted_dataset.build.ingest import read_articles
 from ofsted_dataset.build.mappings import load_mappings
 from ofsted_dataset.build.reference import JudgementAreas, Register
-from ofsted_dataset.curation.lint import Finding, lint, lint_article
+from ofsted_dataset.curation.lint import Finding, lint, lint_article, reasons
 from ofsted_dataset.curation.signals import Signals
-from tests.helpers import PROJECT, edit
+from tests.helpers import NEW_ARTICLE, NEW_MAPPING, PROJECT, edit
 
 M002 = "mappings/002_3dafbde2ba55b338.yaml"
 BROMILEY_SENTENCE = (
@@ -65,3 +66,19 @@ def test_every_seed_waiver_silences_a_sentence():
         unwaived = lint_article(articles[mapping.source_id].text, dataclasses.replace(mapping, waivers=[]), signals)
         for waiver in mapping.waivers:
             assert any(" ".join(waiver.quote.split()) in " ".join(f.sentence.split()) for f in unwaived), waiver
+
+
+def test_a_grade_in_any_quote_marks_is_a_signal():
+    signals = Signals(Register.load(PROJECT), JudgementAreas.load(PROJECT))
+    assert reasons("Inspectors called the services „inadequate“ and fostering «good».", signals) == [
+        "grade word 'inadequate'", "grade word 'good'"]
+
+
+def test_an_uncovered_grade_in_low_quote_marks_is_reported(project: Path):
+    """Lint once missed „inadequate“: the sentence gave a grade, but no signal it knew of."""
+    sentence = "A year later its fostering service was called „inadequate“."
+    raw = project / "raw" / "005_leeds.txt"
+    raw.write_text(NEW_ARTICLE + "\n" + sentence + "\n", encoding="utf-8")
+    sha = hashlib.sha256(raw.read_bytes()).hexdigest()
+    (project / "mappings" / "005_leeds.yaml").write_text(NEW_MAPPING.format(sha=sha), encoding="utf-8")
+    assert lint(project) == [Finding("005_leeds", 5, len(NEW_ARTICLE) + 1, sentence, "grade word 'inadequate'")]

@@ -12,8 +12,9 @@ import re
 import pytest
 
 from schemas.model import Origin, Table
+from schemas.official_extract import OFFICIAL_OUTCOMES
 from schemas.reference_tables import REFERENCE_TABLES
-from schemas.tables import TABLES
+from schemas.tables import TABLES, precision_column
 from tests.helpers import PROJECT
 
 PACKAGE_SOURCE = "\n".join(p.read_text(encoding="utf-8") for p in sorted((PROJECT / "ofsted_dataset").rglob("*.py")))
@@ -22,19 +23,23 @@ PACKAGE_SOURCE = "\n".join(p.read_text(encoding="utf-8") for p in sorted((PROJEC
 def _used(name: str) -> bool:
     """The name is read or written by the package: as a key ("name"), an attribute (.name) or a field of
     a class or call (name: / name=). A date's precision column is filled by one rule for every date
-    (apply.py writes f"{date}_precision"), so it counts as used when that rule is there."""
-    if name.endswith("_precision") and 'f"{name}_precision"' in PACKAGE_SOURCE:
-        return True
+    (schemas.tables.precision_column, which apply.py calls for every date it writes)."""
+    dates = [f.name for t in TABLES.values() for f in t.fields if f.type == "date" and precision_column(f.name) == name]
+    if dates:
+        return "precision_column(" in PACKAGE_SOURCE
     return re.search(rf"""["']{name}["']|\.{name}\b|\b{name}\s*[:=]""", PACKAGE_SOURCE) is not None
 
 
+INPUT_TABLES = [*REFERENCE_TABLES.values(), OFFICIAL_OUTCOMES]
+
+
 def test_every_reference_file_is_defined():
-    files = sorted(p.relative_to(PROJECT).as_posix() for p in (PROJECT / "reference").glob("*.csv"))
-    defined = sorted(t.location for t in REFERENCE_TABLES.values() if t.location)
+    files = sorted(p.relative_to(PROJECT).as_posix() for p in (PROJECT / "reference").rglob("*.csv"))
+    defined = sorted(t.location for t in INPUT_TABLES if t.location)
     assert set(files) <= set(defined)
 
 
-@pytest.mark.parametrize("table", REFERENCE_TABLES.values(), ids=lambda t: t.name)
+@pytest.mark.parametrize("table", INPUT_TABLES, ids=lambda t: t.name)
 def test_every_input_field_is_read_or_marked_informative(table: Table):
     unused = [f.name for f in table.fields if not f.informative and not _used(f.name)]
     assert unused == []

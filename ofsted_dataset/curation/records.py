@@ -1,0 +1,126 @@
+"""The facts read from an article as mapping records: ids, values, and a quote for every value.
+
+The records are what the curator reviews, so each value carries the sentence it came from as its
+evidence, and ids follow the project's conventions (council, year, kind) so that most survive review
+unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ofsted_dataset.curation.dates import Dateline
+from ofsted_dataset.curation.inspections import Inspection, Visit
+from ofsted_dataset.curation.quoting import Quoter, QuoteValue
+from ofsted_dataset.curation.reading import Reading
+from ofsted_dataset.curation.recommendations import theme_of
+from ofsted_dataset.curation.sentences import Sentence
+from ofsted_dataset.text import slug
+
+Record = dict[str, Any]
+
+
+def records(reading: Reading) -> dict[str, list[Record]]:
+    """Every table's records, in the order their facts were first read."""
+    quoter = Quoter(reading.text)
+    ids = _inspection_ids(reading.inspections.found, reading.dateline)
+    inspections, judgements, recommendations = [], [], []
+    for i in reading.inspections.found:
+        inspections.append(_inspection(i, ids[i], _la_quote(reading, i), quoter))
+        judgements += _judgements(i, ids[i], quoter)
+        recommendations += _recommendations(i, ids[i], quoter)
+    return {"inspections": inspections, "judgements": judgements, "recommendations": recommendations,
+            "funding_commitments": _funding(reading, ids, quoter)}
+
+
+def _unique(base: str, taken: set[str]) -> str:
+    ident, n = base, 2
+    while ident in taken:
+        ident, n = f"{base}-{n}", n + 1
+    taken.add(ident)
+    return ident
+
+
+def _inspection_ids(inspections: list[Inspection], dateline: Dateline | None) -> dict[Inspection, str]:
+    """<council>-<year>-<kind>: the year that identifies the inspection, else its visit's, else the
+    article's; "earlier" for a past inspection of unknown year."""
+    taken: set[str] = set()
+    ids = {}
+    for i in inspections:
+        year = i.year or (int(i.visit.start[:4]) if i.visit else None) or (dateline.year if dateline else None)
+        stamp = "earlier" if i.historical and i.year is None else str(year) if year else "undated"
+        ids[i] = _unique(f"{slug(i.la)}-{stamp}-{i.kind.replace('_', '-')}", taken)
+    return ids
+
+
+def _la_quote(reading: Reading, i: Inspection) -> Sentence:
+    """The first sentence about the inspection that names its council, else the council's first naming."""
+    named = [q for q in i.type_quotes if i.la in reading.councils(q.text)]
+    return named[0] if named else reading.first_naming[i.la]
+
+
+def _inspection(i: Inspection, ident: str, la_quote: Sentence, quoter: Quoter) -> Record:
+    record: Record = {"inspection_id": ident, "local_authority": i.la, "inspection_type": i.kind}
+    evidence: dict[str, Any] = {"local_authority": quoter.quote(la_quote),
+                                "inspection_type": quoter.quotes(i.type_quotes[:2])}
+    if i.visit:
+        _visit(record, evidence, i.visit, quoter)
+    if i.published:
+        record["published_date"] = i.published[0]
+        evidence["published_date"] = quoter.quote(i.published[1])
+    if i.grade:
+        record["overall_grade"] = i.grade
+        evidence["overall_grade"] = quoter.quotes(i.grade_quotes[:2])
+    if i.count:
+        record["recommendations_count"] = i.count[0]
+        evidence["recommendations_count"] = quoter.quote(i.count[1])
+    record["evidence"] = evidence
+    return record
+
+
+def _visit(record: Record, evidence: dict[str, Any], visit: Visit, quoter: Quoter) -> None:
+    record["visit_start"] = visit.start
+    said: QuoteValue | list[QuoteValue] | dict[str, Any]
+    if visit.note:
+        said = {"quotes": [quoter.quote(q) for q in visit.quotes], "note": visit.note}
+    else:
+        said = quoter.quotes(visit.quotes)
+    evidence["visit_start"] = said
+    if visit.end:
+        record["visit_end"] = visit.end
+        evidence["visit_end"] = said
+
+
+def _judgements(i: Inspection, ident: str, quoter: Quoter) -> list[Record]:
+    return [{"inspection_id": ident, "area_label": quoter.quote(j.label), "grade": j.grade,
+             "evidence": {"grade": quoter.quotes(j.quotes[:2])}} for j in i.judgements.values()]
+
+
+def _recommendations(i: Inspection, ident: str, quoter: Quoter) -> list[Record]:
+    return [{"recommendation_id": f"{ident}-{n}", "inspection_id": ident, "text": quoter.quote(r.text),
+             "theme": theme_of(r.text.text), "urgent": r.urgent,
+             "evidence": {"theme": quoter.quote(r.text), "urgent": quoter.quote(r.sentence)}}
+            for n, r in enumerate(i.recommendations, start=1)]
+
+
+def _funding(reading: Reading, inspection_ids: dict[Inspection, str], quoter: Quoter) -> list[Record]:
+    taken: set[str] = set()
+    found = []
+    for f in reading.funding:
+        size = f"{f.amount / 1_000_000:g}m" if f.amount >= 1_000_000 else str(f.amount)
+        year = reading.dateline.year if reading.dateline else "undated"
+        record: Record = {"commitment_id": _unique(f"{slug(f.la)}-{year}-{slug(size)}", taken),
+                          "local_authority": f.la, "amount_gbp": f.amount}
+        named = f.sentence if f.la in reading.councils(f.sentence.text) else reading.first_naming[f.la]
+        evidence = {"local_authority": quoter.quote(named), "amount_gbp": quoter.quote(f.sentence)}
+        if f.period:
+            record["period_years"] = f.period
+            evidence["period_years"] = quoter.quote(f.sentence)
+        record["purpose"] = quoter.quote(f.purpose or f.sentence)
+        current = reading.inspections.current(f.la)
+        if current:
+            record["inspection_id"] = inspection_ids[current]
+        record["evidence"] = evidence
+        found.append(record)
+    return found
+

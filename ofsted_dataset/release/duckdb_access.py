@@ -1,0 +1,45 @@
+"""DuckDB as the release modules use it: one bounded connection, one way to put a path in SQL.
+
+Building the database file, comparing releases and verifying one all run inside the pipeline's own
+process, so they share the same memory bound; and every Parquet file they read is named in SQL the same
+way, so a folder with a quote in its name cannot end a string literal.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Final
+
+import duckdb
+
+# The type DuckDB's `connect` accepts for its configuration.
+DuckDBConfig = dict[str, str | bool | int | float | list[str]]
+
+# The pipeline's DuckDB work (building the database file, diffs, verification) is bounded: past this
+# DuckDB spills to disk instead of growing the process (its default is 80% of the machine's memory).
+DUCKDB_LIMITS: Final[DuckDBConfig] = {"memory_limit": "256MB", "threads": 2}
+
+
+def connect_bounded(database: Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection under DUCKDB_LIMITS: to the database file `database`, or in memory when None."""
+    return duckdb.connect(":memory:" if database is None else str(database), read_only=read_only,
+                          config=DUCKDB_LIMITS)
+
+
+def sql_text(value: str) -> str:
+    """`value` as a SQL string literal; a path may hold a quote, which must not end the literal."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def read_parquet_sql(location: Path | str) -> str:
+    """The table function reading one Parquet file, local (a path) or remote (a URL)."""
+    return f"read_parquet({sql_text(location.as_posix() if isinstance(location, Path) else location)})"
+
+
+def count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    """The number a `select count(*) ...` gives. Such an aggregate always returns one row, so none at all
+    means the statement was not one: a programming error, said as such rather than as a TypeError."""
+    row = con.execute(sql).fetchone()
+    if row is None:
+        raise ValueError(f"expected one row from: {sql}")
+    return int(row[0])

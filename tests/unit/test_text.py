@@ -1,0 +1,31 @@
+"""Tests for ofsted_dataset.text: the one set of typographic equivalences every tool shares."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ofsted_dataset.text import MONTHS, flexible, fold, folded_key, slug
+
+
+@pytest.mark.parametrize("typed", ["children‘s services", "children’s services", "children‛s services",
+                                   "children′s services", "children`s  services", "children's\u00a0services"])
+def test_every_apostrophe_and_space_folds_to_one_form(typed):
+    assert fold(typed) == "children's services"
+
+
+def test_quotes_dashes_and_case():
+    assert fold("„Inadequate“ — “good” – «outstanding»") == '"Inadequate" - "good" - "outstanding"'
+    assert folded_key("  South\u2010Glos  COUNCIL ") == "south-glos council"
+
+
+def test_flexible_finds_any_typography_of_a_phrase_at_its_raw_offsets():
+    text = "Ofsted rated Bath & North East Somerset’s services ‘good’."
+    match = re.search(flexible("Somerset's services 'good'"), text)
+    assert match is not None and (match.start(), match.group(0)) == (31, "Somerset’s services ‘good’")
+
+
+def test_slug_and_months():
+    assert slug("South Gloucestershire — 2016 SIF") == "south-gloucestershire-2016-sif"
+    assert (len(MONTHS), MONTHS[0], MONTHS[-1]) == (12, "January", "December")
