@@ -107,9 +107,15 @@ def _load_python(text: str) -> Any:
 
 def load_yaml(text: str) -> Any:
     """Parse one YAML document; raise YamlError with the line of the problem."""
-    if _ANCHOR.search(text):
-        return _load_python(text)
     try:
-        return yaml.load(text, Loader=_CLoader)
-    except yaml.YAMLError:
-        return _load_python(text)  # the same document again, for the message users see
+        if _ANCHOR.search(text):
+            return _load_python(text)
+        try:
+            return yaml.load(text, Loader=_CLoader)
+        except yaml.YAMLError:
+            return _load_python(text)  # the same document again, for the message users see
+    except ValueError:
+        # Python refuses to read an integer of more than 4,300 digits (int_max_str_digits); no field
+        # holds such a number, so it is a pasted or mangled value, not something to read.
+        raise YamlError(None, "not valid YAML: a number of more than 4,300 digits; no field holds such a "
+                              "number (is a value missing its quotes?)") from None

@@ -27,7 +27,7 @@ from ofsted_dataset.release.files import (
     sha256_file,
     spreadsheet_safe,
 )
-from schemas.arrow import ARROW_TYPES
+from schemas.arrow import descriptor_arrow_schema
 from schemas.datapackage import table_schema
 from schemas.tables import TABLES
 
@@ -102,8 +102,7 @@ def _release_schemas(directory: Path) -> dict[str, tuple[pa.Schema, bool]]:
     result: dict[str, tuple[pa.Schema, bool]] = {}
     for resource in descriptor["resources"]:
         fields = resource["schema"]["fields"]
-        schema = pa.schema([pa.field(f["name"], ARROW_TYPES[f["type"]],
-                                     nullable=not f.get("constraints", {}).get("required", False)) for f in fields])
+        schema = descriptor_arrow_schema(fields)
         current = resource["name"] in TABLES and resource["schema"] == table_schema(TABLES[resource["name"]])
         result[resource["name"]] = (schema, current)
     return result

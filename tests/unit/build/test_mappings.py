@@ -545,3 +545,13 @@ def test_load_yaml_refuses_alias():
 def test_load_yaml_refuses_a_lone_anchor():
     with pytest.raises(YamlError):
         load_yaml("a: &x 1\nb: 2\n")
+
+
+def test_a_number_too_long_for_python_is_a_curation_problem_not_a_crash(tmp_path):
+    path = tmp_path / "a01.yaml"
+    path.write_text("notes: " + "9" * 5000 + "\n", encoding="utf-8")
+    mapping, problems = load_mapping(path)
+    assert mapping is None
+    assert [str(p) for p in problems] == [
+        "mappings/a01.yaml: not valid YAML: a number of more than 4,300 digits; no field holds such a number "
+        "(is a value missing its quotes?)"]

@@ -39,11 +39,10 @@ _DIGITS = {"year": 4, "month": 7, "day": 10}
 
 def _placed_at(row: dict[str, Any]) -> tuple[str, dt.date, str] | None:
     """Where the page must draw a graded inspection: (which date, the date, written to its precision)."""
-    if row["published_date"] is not None:
-        return "published", row["published_date"], row["published_date"].isoformat()[:_DIGITS[
-            row["published_date_precision"]]]
-    if row["visit_start"] is not None:
-        return "visit started", row["visit_start"], row["visit_start"].isoformat()[:_DIGITS[row["visit_precision"]]]
+    for kind, date, precision in (("published", "published_date", "published_date_precision"),
+                                  ("visit started", "visit_start", "visit_precision")):
+        if row[date] is not None:
+            return kind, row[date], row[date].isoformat()[:_DIGITS[row[precision]]]
     return None
 
 
