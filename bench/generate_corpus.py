@@ -44,7 +44,7 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
-# Same equivalences as ofsted_dataset.build.quotes.fold: what the pipeline treats as one character.
+# Same equivalences as ofsted_dataset.facts.quotes.fold: what the pipeline treats as one character.
 _FOLD = str.maketrans({**dict.fromkeys("'‘’‚‛′`´", "'"), **dict.fromkeys("\"“”„‟″«»", '"'),
                        **dict.fromkeys("-‐‑‒–—―−", "-")})
 

@@ -17,14 +17,14 @@ from prefect.futures import as_completed
 from prefect.utilities.annotations import quote
 
 from ofsted_dataset import pipeline, stages
-from ofsted_dataset.build.apply import ArticleFacts
+from ofsted_dataset.facts.apply import ArticleFacts
 from ofsted_dataset.progress import Progress
 from ofsted_dataset.summary import RunSummary
 
 T = TypeVar("T")
 
 # Stage outputs are large in-memory objects passed straight to the next stage, and the per-article
-# work has its own content-keyed cache (ofsted_dataset/build/article_cache.py): Prefect's cache is not
+# work has its own content-keyed cache (ofsted_dataset/facts/article_cache.py): Prefect's cache is not
 # used. File reads (raw/ may be on network storage) can fail transiently: those are retried. Data
 # errors raise PipelineError inside the checking stages, which have no retries.
 ingest = task(name="ingest", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)(stages.ingest)

@@ -29,6 +29,10 @@ def _prefect_environment(root: Path) -> None:
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "DO_NOT_TRACK": "1",
         "PREFECT_UI_ENABLED": "false",
+        # The temporary server's first start migrates a new database (~20 s here, far more on a loaded
+        # 2-core machine); Prefect's default wait gave "Timed out while attempting to connect to
+        # ephemeral Prefect API server" under load.
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
     }
     for key, value in defaults.items():
         os.environ.setdefault(key, value)
@@ -75,9 +79,9 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from ofsted_dataset.build.ingest import read_articles
+    from ofsted_dataset.facts.ingest import read_articles
+    from ofsted_dataset.rebuild import reproduce
     from ofsted_dataset.release.publish import current_version
-    from ofsted_dataset.release.reproduce import reproduce
     from ofsted_dataset.release.verify import raise_if_invalid
 
     root = args.root.resolve()

@@ -1,7 +1,7 @@
 """The one composition of a build: which stage runs after which, what a run reports, when it stops.
 
 `run` is the only place the stages are chained. The Prefect flow (flows/build_dataset.py) calls it
-with `Steps` whose functions are Prefect tasks; `verify --rebuild` (release/reproduce.py) and the tests
+with `Steps` whose functions are Prefect tasks; `verify --rebuild` (rebuild.py) and the tests
 call it with the plain functions, stopping where they need to (`until`). So every way of building —
 scheduled, by hand, rebuilt for verification, under test — runs the same code in the same order.
 
@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Literal
 
 from ofsted_dataset import stages
-from ofsted_dataset.build.apply import ArticleFacts
 from ofsted_dataset.errors import PipelineError
+from ofsted_dataset.facts.apply import ArticleFacts
 from ofsted_dataset.progress import Progress
 from ofsted_dataset.release.publish import PublishResult
 from ofsted_dataset.summary import RunSummary

@@ -21,15 +21,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ofsted_dataset.atomic_files import write_text_atomically
-from ofsted_dataset.build import article_cache
-from ofsted_dataset.build.apply import ArticleFacts, resolve_mapping
-from ofsted_dataset.build.apply import combine as combine_facts
-from ofsted_dataset.build.arrow_tables import to_arrow_tables
-from ofsted_dataset.build.ingest import Article, read_articles
-from ofsted_dataset.build.mappings import load_mapping
-from ofsted_dataset.build.reference import JudgementAreas, Register
-from ofsted_dataset.build.validate import validate_tables
 from ofsted_dataset.errors import CurationError, Problem
+from ofsted_dataset.facts import article_cache
+from ofsted_dataset.facts.apply import ArticleFacts, resolve_mapping
+from ofsted_dataset.facts.apply import combine as combine_facts
+from ofsted_dataset.facts.arrow_tables import to_arrow_tables
+from ofsted_dataset.facts.ingest import Article, read_articles
+from ofsted_dataset.facts.mappings import load_mapping
+from ofsted_dataset.facts.reference import JudgementAreas, Register
+from ofsted_dataset.facts.validate import validate_tables
 from ofsted_dataset.official.checks import check_against_official, conflicts
 from ofsted_dataset.official.snapshot import METADATA_NAME, describe_extract, extract_path
 from ofsted_dataset.progress import Progress

@@ -1,6 +1,6 @@
 """The reference tables the project keeps under reference/ and the pipeline reads, defined once.
 
-Like the published tables, each is a `Table`: the reader (ofsted_dataset/build/input_tables.py)
+Like the published tables, each is a `Table`: the reader (ofsted_dataset/facts/input_tables.py)
 checks a file's header and every value against its definition, so a typo in the register or in the
 judgement-area table stops the build with its line, instead of quietly matching nothing.
 """

@@ -36,12 +36,12 @@ class Mutation:
 
 
 MUTATIONS = (
-    Mutation("SIF start a year later (apply._framework)", "ofsted_dataset/build/apply.py",
+    Mutation("SIF start a year later (apply._framework)", "ofsted_dataset/facts/apply.py",
              "if start >= dt.date(2013, 11, 1) and kind in", "if start >= dt.date(2014, 11, 1) and kind in",
-             ("tests/unit/build/test_apply.py",)),
-    Mutation("SIF start a year earlier (apply._framework)", "ofsted_dataset/build/apply.py",
+             ("tests/unit/facts/test_apply.py",)),
+    Mutation("SIF start a year earlier (apply._framework)", "ofsted_dataset/facts/apply.py",
              "if start >= dt.date(2013, 11, 1) and kind in", "if start >= dt.date(2012, 11, 1) and kind in",
-             ("tests/unit/build/test_apply.py",)),
+             ("tests/unit/facts/test_apply.py",)),
     Mutation("last_day of a month one day late (periods.last_day)", "ofsted_dataset/periods.py",
              "return following - dt.timedelta(days=1)", "return following",
              ("tests/unit/test_periods.py",)),

@@ -20,11 +20,11 @@ from collections import Counter
 from collections.abc import Hashable, Iterable
 from pathlib import Path
 
-from ofsted_dataset.build.mapping_model import Mapping, Quote, Record
-from ofsted_dataset.build.mappings import load_mapping, load_mappings
-from ofsted_dataset.build.reference import JudgementAreas, Register
 from ofsted_dataset.curation.draft import draft_mapping
 from ofsted_dataset.errors import CurationError, PipelineError
+from ofsted_dataset.facts.mapping_model import Mapping, Quote, Record
+from ofsted_dataset.facts.mappings import load_mapping, load_mappings
+from ofsted_dataset.facts.reference import JudgementAreas, Register
 from ofsted_dataset.text import folded_key
 
 MIN_OVERLAP = 0.5

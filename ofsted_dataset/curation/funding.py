@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ofsted_dataset.build import crosschecks
 from ofsted_dataset.curation.sentences import Sentence
 from ofsted_dataset.curation.signals import money, number
+from ofsted_dataset.facts import crosschecks
 from ofsted_dataset.text import DOUBLE_QUOTES
 
 _FUNDING = re.compile(r"\b(?:invest\w*|fund\w*|budget|spend\w*|agreed|committed|announced|pledged|allocated)\b",

@@ -12,14 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ofsted_dataset.build.ingest import read_articles
-from ofsted_dataset.build.mapping_model import Mapping, Quote
-from ofsted_dataset.build.mappings import load_mappings
-from ofsted_dataset.build.quotes import QuoteNotFound, find_quote
-from ofsted_dataset.build.reference import JudgementAreas, Register
 from ofsted_dataset.curation.sentences import split_sentences
 from ofsted_dataset.curation.signals import Signals, grades_given, money, recommendations_word
 from ofsted_dataset.errors import CurationError
+from ofsted_dataset.facts.ingest import read_articles
+from ofsted_dataset.facts.mapping_model import Mapping, Quote
+from ofsted_dataset.facts.mappings import load_mappings
+from ofsted_dataset.facts.quotes import QuoteNotFound, find_quote
+from ofsted_dataset.facts.reference import JudgementAreas, Register
 
 
 @dataclass(frozen=True, order=True)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ofsted_dataset.build.quotes import QuoteNotFound, find_quote
 from ofsted_dataset.curation.sentences import Sentence
 from ofsted_dataset.curation.signals import Match
+from ofsted_dataset.facts.quotes import QuoteNotFound, find_quote
 
 # A place in the article: a sentence, a match, a span of offsets, or words (their first occurrence).
 Place = Sentence | Match | tuple[int, int] | str

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ofsted_dataset.build.reference import JudgementAreas, Register
 from ofsted_dataset.curation.dates import Dateline, article_year, find_dateline
 from ofsted_dataset.curation.funding import Funding, read_funding
 from ofsted_dataset.curation.inspections import Inspections
@@ -20,6 +19,7 @@ from ofsted_dataset.curation.mentions import read_mentions
 from ofsted_dataset.curation.recommendations import read_count, read_recommendations
 from ofsted_dataset.curation.sentences import Sentence, split_sentences
 from ofsted_dataset.curation.signals import Signals
+from ofsted_dataset.facts.reference import JudgementAreas, Register
 
 _ANAPHORA = re.compile(r"\b(?:these|those)\s+(?:areas|councils|authorities|local\s+authorities)\b", re.IGNORECASE)
 

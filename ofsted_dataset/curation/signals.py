@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from ofsted_dataset.build import crosschecks
-from ofsted_dataset.build.reference import JudgementAreas, LocalAuthority, Register
+from ofsted_dataset.facts import crosschecks
+from ofsted_dataset.facts.reference import JudgementAreas, LocalAuthority, Register
 from ofsted_dataset.text import DOUBLE_QUOTES, SINGLE_QUOTES, flexible, fold
 
 

@@ -23,8 +23,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ofsted_dataset.build.arrow_tables import to_arrow
-from ofsted_dataset.build.reference import Register
+from ofsted_dataset.facts.arrow_tables import to_arrow
+from ofsted_dataset.facts.reference import Register
 from ofsted_dataset.official.extract import read_extract
 from ofsted_dataset.periods import last_day, written
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ofsted_dataset.build.reference import Register
+from ofsted_dataset.facts.reference import Register
 from ofsted_dataset.text import folded_key
 
 # Councils abolished in a reorganisation, by the name the official files give them, with their GSS

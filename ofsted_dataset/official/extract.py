@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ofsted_dataset.build.input_tables import read_input_table
+from ofsted_dataset.facts.input_tables import read_input_table
 from schemas.model import Field
 from schemas.official_extract import OFFICIAL_OUTCOMES
 

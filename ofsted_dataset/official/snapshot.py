@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ofsted_dataset.atomic_files import write_text_atomically
-from ofsted_dataset.build.reference import Register
+from ofsted_dataset.facts.reference import Register
 from ofsted_dataset.official.councils import CouncilCodes
 from ofsted_dataset.official.download import fetch, sha256
 from ofsted_dataset.official.extract import csv_text

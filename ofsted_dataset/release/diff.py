@@ -15,8 +15,8 @@ from typing import Any
 
 import duckdb
 
-from ofsted_dataset.build.input_tables import read_input_table
 from ofsted_dataset.errors import PipelineError
+from ofsted_dataset.facts.input_tables import read_input_table
 from ofsted_dataset.release.duckdb_access import connect_bounded, count, read_parquet_sql
 from ofsted_dataset.release.files import parquet_file
 from schemas.model import record_id_sql

@@ -16,8 +16,8 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 from frictionless import Package
 
-from ofsted_dataset.build.validate import validate_tables
 from ofsted_dataset.errors import PipelineError, ValidationError
+from ofsted_dataset.facts.validate import validate_tables
 from ofsted_dataset.release.duckdb_access import connect_bounded, count, read_parquet_sql
 from ofsted_dataset.release.files import (
     CHECKSUMS,

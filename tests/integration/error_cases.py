@@ -265,7 +265,7 @@ Conventions the catalogue relies on:
   keep the exact value (`test_csv_text_that_looks_like_a_formula_is_escaped_and_parquet_keeps_it`).
 - **A raw article with no mapping** is not an error: the run reports it as waiting for curation and
   publishes the mapped ones (`test_raw_article_without_mapping_is_waiting_not_an_error` in
-  tests/unit/build/test_apply.py).
+  tests/unit/facts/test_apply.py).
 
 | case (test) | bad input | what the user sees |
 |---|---|---|

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ofsted_dataset import pipeline, stages
-from ofsted_dataset.build import article_cache
+from ofsted_dataset.facts import article_cache
 from tests.helpers import edit
 
 M002 = "mappings/002_3dafbde2ba55b338.yaml"

@@ -19,8 +19,8 @@ import pytest
 
 from ofsted_dataset.cli import main
 from ofsted_dataset.errors import PipelineError
+from ofsted_dataset.rebuild import reproduce
 from ofsted_dataset.release.publish import FAILPOINT_ENV
-from ofsted_dataset.release.reproduce import reproduce
 from ofsted_dataset.release.verify import verify_release
 from schemas.arrow import ARROW_SCHEMAS, arrow_schema
 from schemas.model import Field, Origin, Table

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from ofsted_dataset import pipeline
-from ofsted_dataset.build.mappings import load_mapping
-from ofsted_dataset.build.reference import JudgementAreas, Register
 from ofsted_dataset.cli import main
 from ofsted_dataset.curation.draft import REVIEW, draft_for_cli, draft_mapping
 from ofsted_dataset.curation.draft_score import load_draft, precision_recall, tally_project, total
 from ofsted_dataset.errors import PipelineError
+from ofsted_dataset.facts.mappings import load_mapping
+from ofsted_dataset.facts.reference import JudgementAreas, Register
 from tests.helpers import PROJECT, copy_project, tree_digest
 
 SEEDS = sorted(p.stem for p in (PROJECT / "mappings").glob("*.yaml"))

@@ -6,11 +6,11 @@ import dataclasses
 import hashlib
 from pathlib import Path
 
-from ofsted_dataset.build.ingest import read_articles
-from ofsted_dataset.build.mappings import load_mappings
-from ofsted_dataset.build.reference import JudgementAreas, Register
 from ofsted_dataset.curation.lint import Finding, lint, lint_article, reasons
 from ofsted_dataset.curation.signals import Signals
+from ofsted_dataset.facts.ingest import read_articles
+from ofsted_dataset.facts.mappings import load_mappings
+from ofsted_dataset.facts.reference import JudgementAreas, Register
 from tests.helpers import NEW_ARTICLE, NEW_MAPPING, PROJECT, edit
 
 M002 = "mappings/002_3dafbde2ba55b338.yaml"

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from ofsted_dataset.build.reference import Register
 from ofsted_dataset.curation.sentences import split_sentences
 from ofsted_dataset.curation.signals import CouncilFinder, grades_given
+from ofsted_dataset.facts.reference import Register
 from tests.helpers import PROJECT
 
 

@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape
 
 import pytest
 
-from ofsted_dataset.build.reference import Register
+from ofsted_dataset.facts.reference import Register
 from ofsted_dataset.official.councils import CouncilCodes
 from ofsted_dataset.official.snapshot import snapshot
 from tests.helpers import PROJECT

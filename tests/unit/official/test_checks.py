@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from ofsted_dataset.build.arrow_tables import to_arrow
+from ofsted_dataset.facts.arrow_tables import to_arrow
 from ofsted_dataset.official.checks import ABSENT, NO_EXTRACT, check_against_official
 from ofsted_dataset.official.extract import csv_text
 from ofsted_dataset.official.records import OfficialInspection

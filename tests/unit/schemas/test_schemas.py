@@ -14,8 +14,8 @@ import pyarrow.parquet as pq
 import pytest
 from frictionless import Package
 
-from ofsted_dataset.build.validate import validate_tables
 from ofsted_dataset.errors import ValidationError
+from ofsted_dataset.facts.validate import validate_tables
 from ofsted_dataset.release.publish import _top_level_descriptor
 from schemas.datapackage import package_descriptor, table_schema
 from schemas.dictionary import render_dictionary
@@ -249,7 +249,7 @@ def test_provenance_must_point_at_an_existing_record(seed_build):
 def test_every_committed_release_verifies_against_its_own_contract(version):
     """Each release is checked against its own datapackage.json, not today's schemas (1.0.0 predates
     official_checks: a bug once made verify look for the newer table in it)."""
-    from ofsted_dataset.build.ingest import read_articles
+    from ofsted_dataset.facts.ingest import read_articles
     from ofsted_dataset.release.verify import verify_release
 
     texts = {k: a.text for k, a in read_articles(PROJECT / "raw")[0].items()}

@@ -24,8 +24,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ofsted_dataset.build.mapping_checker import Checker, required_fields
-from ofsted_dataset.build.mapping_model import (
+from ofsted_dataset.errors import Problem
+from ofsted_dataset.facts.mapping_checker import Checker, required_fields
+from ofsted_dataset.facts.mapping_model import (
     RECORD_TABLES,
     SOURCE_KEYS,
     TOP_LEVEL_KEYS,
@@ -35,8 +36,7 @@ from ofsted_dataset.build.mapping_model import (
     Waiver,
     mapping_fields,
 )
-from ofsted_dataset.build.yaml_loader import LineDict, YamlError, load_yaml
-from ofsted_dataset.errors import Problem
+from ofsted_dataset.facts.yaml_loader import LineDict, YamlError, load_yaml
 from schemas.patterns import SHA256, SOURCE_ID
 from schemas.tables import TABLES
 

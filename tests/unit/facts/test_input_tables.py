@@ -1,4 +1,4 @@
-"""Tests for ofsted_dataset.build.input_tables: an input file is held to its definition in schemas/."""
+"""Tests for ofsted_dataset.facts.input_tables: an input file is held to its definition in schemas/."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ofsted_dataset.build.input_tables import read_input_table
 from ofsted_dataset.errors import PipelineError
+from ofsted_dataset.facts.input_tables import read_input_table
 from schemas.model import Field, Origin, Table
 from schemas.reference_tables import REFERENCE_TABLES
 from tests.helpers import PROJECT

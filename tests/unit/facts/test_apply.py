@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from ofsted_dataset import pipeline
-from ofsted_dataset.build.apply import _framework
-from ofsted_dataset.build.mapping_model import CuratedDate
 from ofsted_dataset.errors import CurationError
+from ofsted_dataset.facts.apply import _framework
+from ofsted_dataset.facts.mapping_model import CuratedDate
 from tests.helpers import edit
 
 M000 = "mappings/000_09d284dea3b9a717.yaml"

@@ -8,7 +8,8 @@ from collections import Counter
 
 import pytest
 
-from ofsted_dataset.build.reference import (
+from ofsted_dataset.errors import PipelineError
+from ofsted_dataset.facts.reference import (
     AREAS_FILE,
     REFERENCE_DIR,
     REGISTER_FILE,
@@ -16,7 +17,6 @@ from ofsted_dataset.build.reference import (
     LocalAuthority,
     Register,
 )
-from ofsted_dataset.errors import PipelineError
 from ofsted_dataset.text import fold
 from schemas.patterns import GSS_CODE
 from schemas.vocabularies import AREAS

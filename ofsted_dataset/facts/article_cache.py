@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from ofsted_dataset.atomic_files import write_text_atomically
-from ofsted_dataset.build.apply import ArticleFacts, Fact
-from ofsted_dataset.build.ingest import Article
-from ofsted_dataset.build.mapping_model import CuratedDate
-from ofsted_dataset.build.reference import AREAS_FILE, REGISTER_FILE
 from ofsted_dataset.code_version import code_version
+from ofsted_dataset.facts.apply import ArticleFacts, Fact
+from ofsted_dataset.facts.ingest import Article
+from ofsted_dataset.facts.mapping_model import CuratedDate
+from ofsted_dataset.facts.reference import AREAS_FILE, REGISTER_FILE
 
 CACHE_DIR = Path("staged") / "cache" / "articles"
 

@@ -1,4 +1,4 @@
-"""Tests for ofsted_dataset.build.mappings (shape and vocabulary of curated mappings) and the safe YAML loader."""
+"""Tests for ofsted_dataset.facts.mappings (shape and vocabulary of curated mappings) and the safe YAML loader."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from ofsted_dataset.build.mapping_model import CuratedDate, Evidence, Mapping, Quote, parse_date
-from ofsted_dataset.build.mappings import load_mapping, load_mappings
-from ofsted_dataset.build.yaml_loader import LineDict, YamlError, load_yaml
 from ofsted_dataset.errors import Problem
+from ofsted_dataset.facts.mapping_model import CuratedDate, Evidence, Mapping, Quote, parse_date
+from ofsted_dataset.facts.mappings import load_mapping, load_mappings
+from ofsted_dataset.facts.yaml_loader import LineDict, YamlError, load_yaml
 from tests.helpers import PROJECT
 
 SHA = "0123456789abcdef" * 4

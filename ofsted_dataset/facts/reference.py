@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ofsted_dataset.build.input_tables import read_input_table
 from ofsted_dataset.errors import PipelineError
+from ofsted_dataset.facts.input_tables import read_input_table
 from ofsted_dataset.text import folded_key
 from schemas.model import Table
 from schemas.reference_tables import JUDGEMENT_AREAS, LOCAL_AUTHORITIES

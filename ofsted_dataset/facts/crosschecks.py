@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ofsted_dataset.build.mapping_model import CuratedDate
+from ofsted_dataset.facts.mapping_model import CuratedDate
 from ofsted_dataset.text import MONTHS, fold
 from schemas.vocabularies import GRADE_WORDS
 

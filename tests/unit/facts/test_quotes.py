@@ -1,4 +1,4 @@
-"""Tests for ofsted_dataset.build.quotes: locating a curator's quote in an article as an exact raw span."""
+"""Tests for ofsted_dataset.facts.quotes: locating a curator's quote in an article as an exact raw span."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from ofsted_dataset.build.quotes import QuoteNotFound, Span, find_all, find_quote
+from ofsted_dataset.facts.quotes import QuoteNotFound, Span, find_all, find_quote
 from ofsted_dataset.text import fold
 
 # --- exact matches ---------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ import difflib
 import re
 from typing import Any
 
-from ofsted_dataset.build.mapping_model import (
+from ofsted_dataset.errors import Problem
+from ofsted_dataset.facts.mapping_model import (
     EVIDENCE_KEYS,
     QUOTE_KEYS,
     Evidence,
@@ -15,8 +16,7 @@ from ofsted_dataset.build.mapping_model import (
     Record,
     parse_date,
 )
-from ofsted_dataset.build.yaml_loader import LineDict
-from ofsted_dataset.errors import Problem
+from ofsted_dataset.facts.yaml_loader import LineDict
 from schemas.model import Field, Origin, Table
 from schemas.patterns import SOURCE_ID
 

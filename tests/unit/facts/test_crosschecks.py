@@ -1,10 +1,10 @@
-"""Tests for ofsted_dataset.build.crosschecks: a curated value must be stated by its own quotes."""
+"""Tests for ofsted_dataset.facts.crosschecks: a curated value must be stated by its own quotes."""
 
 from __future__ import annotations
 
 import pytest
 
-from ofsted_dataset.build.crosschecks import (
+from ofsted_dataset.facts.crosschecks import (
     check_amount,
     check_date,
     check_grade,
@@ -13,7 +13,7 @@ from ofsted_dataset.build.crosschecks import (
     money_amounts,
     number_words,
 )
-from ofsted_dataset.build.mapping_model import parse_date
+from ofsted_dataset.facts.mapping_model import parse_date
 
 # --- money_amounts --------------------------------------------------------------------------------
 

@@ -1,10 +1,11 @@
 """Rebuild the current release from the inputs in the repository and compare it byte for byte.
 
-The build is the pipeline's own (`pipeline.run`, up to validation); the release date is the one
+It sits beside the pipeline, not in release/, because it depends on both: the build is the pipeline's
+own (`pipeline.run`, up to validation), then the release writers run. The release date is the one
 recorded when the release was made (its datapackage.json `created`), so a rebuild from a clean clone
 must give the very same Parquet, CSV, datapackage.json and data dictionary. The release page is
 rebuilt too (from the release's own changelog). The DuckDB file and the zip that carries it are
-verified by content instead (see files.py).
+verified by content instead (see release/files.py).
 """
 
 from __future__ import annotations

@@ -13,12 +13,12 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
-from ofsted_dataset.build import crosschecks
-from ofsted_dataset.build.ingest import Article
-from ofsted_dataset.build.mapping_model import CuratedDate, Mapping, Quote, Record
-from ofsted_dataset.build.quotes import QuoteNotFound, Span, find_quote
-from ofsted_dataset.build.reference import JudgementAreas, Register
 from ofsted_dataset.errors import Problem
+from ofsted_dataset.facts import crosschecks
+from ofsted_dataset.facts.ingest import Article
+from ofsted_dataset.facts.mapping_model import CuratedDate, Mapping, Quote, Record
+from ofsted_dataset.facts.quotes import QuoteNotFound, Span, find_quote
+from ofsted_dataset.facts.reference import JudgementAreas, Register
 from ofsted_dataset.periods import last_day, written
 from schemas.model import Field, Origin
 from schemas.tables import TABLES, precision_column
