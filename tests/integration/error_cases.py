@@ -237,6 +237,11 @@ CASES: list[Case] = [
          ['1 curation problem(s) in 1 file(s); nothing was published.',
           '  - mappings/004_99f45e7fed0112e3.yaml:11: not valid YAML: anchors and aliases (&name, *name) are '
           'not allowed in mappings']),
+    Case("yaml_huge_number", "a number of 5,000 digits (a mangled paste), more than Python will read",
+         lambda r: _replace(r, M004, "inspections:", "notes: " + "9" * 5000 + "\ninspections:"),
+         ['1 curation problem(s) in 1 file(s); nothing was published.',
+          '  - mappings/004_99f45e7fed0112e3.yaml: not valid YAML: a number of more than 4,300 digits; no field '
+          'holds such a number (is a value missing its quotes?)']),
 ]
 
 
