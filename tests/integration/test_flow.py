@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from ofsted_dataset.release.publish import next_version
 from tests.helpers import PROJECT, copy_project, edit, tree_digest
 
 pytestmark = pytest.mark.slow
@@ -135,13 +136,15 @@ def test_a_missing_quote_stops_the_run_and_publishes_nothing(tmp_path, prefect_h
 
 def test_a_corrected_value_makes_a_patch_release(tmp_path, prefect_home):
     root = copy_project(tmp_path / "project", with_release=True)
+    current = (PROJECT / "published" / "LATEST").read_text(encoding="utf-8").strip()
+    patch = next_version(current, "patch")
     edit(root / "mappings" / "002_3dafbde2ba55b338.yaml", "theme: front_door", "theme: leadership_and_management")
     result = run_cli(root, prefect_home, "build")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == (
-        "Release 1.1.1 written to published/1.1.1 (patch, previous 1.1.0): recommendations: 1 changed. "
+        f"Release {patch} written to published/{patch} (patch, previous {current}): recommendations: 1 changed. "
         "2 news value(s) conflict with Ofsted's official record (see CHANGES.md).")
-    assert tree_digest(root / "published" / "1.1.0") == tree_digest(PROJECT / "published" / "1.1.0")
+    assert tree_digest(root / "published" / current) == tree_digest(PROJECT / "published" / current)
 
 
 def test_dask_runner_gives_byte_identical_output(tmp_path, prefect_home):
