@@ -24,9 +24,10 @@ import pyarrow.parquet as pq
 import yaml
 
 from schemas.arrow import ARROW_SCHEMAS
+from schemas.vocabularies import FACT_TABLE_NAMES
 
-FACT_TABLES = ("sources", "inspections", "judgements", "recommendations", "funding_commitments", "provenance")
-RECORD_TABLES = FACT_TABLES[1:5]
+FACT_TABLES = (*FACT_TABLE_NAMES, "provenance")
+RECORD_TABLES = FACT_TABLE_NAMES[1:]
 
 
 def _text(value: Any) -> Any:

@@ -79,7 +79,7 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from ofsted_dataset.facts.ingest import read_articles
+    from ofsted_dataset import stages
     from ofsted_dataset.rebuild import reproduce
     from ofsted_dataset.release.publish import current_version
     from ofsted_dataset.release.verify import raise_if_invalid
@@ -93,7 +93,7 @@ def _verify(args: argparse.Namespace) -> int:
         raise PipelineError(f"release {target} not found (neither a folder nor a version in {root / 'published'})")
     texts = None
     if (root / "raw").is_dir() and folder.parent == root / "published":
-        texts = {k: a.text for k, a in read_articles(root / "raw")[0].items()}
+        texts = stages.ingest(root).texts  # the articles as the build reads them
     raise_if_invalid(folder, texts)
     checked = ("checksums, archive, datapackage.json (Frictionless), pandera schemas where the release's contract "
                "is this code's, CSV = Parquet, DuckDB = Parquet")

@@ -129,11 +129,12 @@ def resolve_batch(root: Path, names: list[str], ingested: Ingested, progress: Pr
     result when nothing it rests on changed (article_cache.py)."""
     register, areas = Register.load(root), JudgementAreas.load(root)
     mapped = {p.stem for p in (root / "mappings").glob("*.yaml")} & set(ingested.articles)
+    environment = article_cache.environment_version(root)
     results = []
     for name in names:
         path = root / "mappings" / name
         data = path.read_bytes()
-        key = article_cache.entry_key(root, data, ingested.articles.get(path.stem))
+        key = article_cache.entry_key(environment, data, ingested.articles.get(path.stem))
         result = article_cache.load(root, path.stem, key, ingested.articles, mapped)
         if result is None:
             mapping, problems = load_mapping(path, data)

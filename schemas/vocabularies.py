@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 PRECISIONS: dict[str, str] = {
     "day": "the exact day is known",
     "month": "only the month is known; the date is the first day of that month",
@@ -34,6 +36,10 @@ INSPECTION_TYPES: dict[str, str] = {
     "monitoring_visit": "An ungraded visit to a council judged inadequate, checking its progress",
     "joint_targeted_area_inspection": "A joint targeted area inspection (JTAI) by Ofsted, CQC, HMICFRS and HMIP",
 }
+
+# The first day of the frameworks whose start decides a record's framework or how a grade reads: SIF
+# (and its grade "requires improvement", which replaced "adequate") and ILACS.
+FRAMEWORK_STARTS: dict[str, dt.date] = {"sif": dt.date(2013, 11, 1), "ilacs": dt.date(2018, 1, 1)}
 
 FRAMEWORKS: dict[str, str] = {
     "jar": "Joint area review (2005-2009)",

@@ -36,11 +36,11 @@ class Mutation:
 
 
 MUTATIONS = (
-    Mutation("SIF start a year later (apply._framework)", "ofsted_dataset/facts/apply.py",
-             "if start >= dt.date(2013, 11, 1) and kind in", "if start >= dt.date(2014, 11, 1) and kind in",
+    Mutation("SIF start a year later (vocabularies.FRAMEWORK_STARTS)", "schemas/vocabularies.py",
+             '"sif": dt.date(2013, 11, 1)', '"sif": dt.date(2014, 11, 1)',
              ("tests/unit/facts/test_apply.py",)),
-    Mutation("SIF start a year earlier (apply._framework)", "ofsted_dataset/facts/apply.py",
-             "if start >= dt.date(2013, 11, 1) and kind in", "if start >= dt.date(2012, 11, 1) and kind in",
+    Mutation("SIF start a year earlier (vocabularies.FRAMEWORK_STARTS)", "schemas/vocabularies.py",
+             '"sif": dt.date(2013, 11, 1)', '"sif": dt.date(2012, 11, 1)',
              ("tests/unit/facts/test_apply.py",)),
     Mutation("last_day of a month one day late (periods.last_day)", "ofsted_dataset/periods.py",
              "return following - dt.timedelta(days=1)", "return following",

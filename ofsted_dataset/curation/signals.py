@@ -101,8 +101,6 @@ class AreaFinder:
         return found
 
 
-_MONEY = re.compile(r"£\s?(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s?(?:bn|billion|m|million|k|thousand)?(?![a-z])",
-                    re.IGNORECASE)
 _RECOMMENDATIONS = re.compile(r"(?<!\w)recommendations(?!\w)", re.IGNORECASE)
 # Words for whole numbers, as the `count` cross-check accepts them ("twenty-one", "twenty one").
 _WORD_NUMBERS = {w: i for i in range(1, 100) for w in crosschecks.number_words(i)[1:]}
@@ -111,7 +109,7 @@ _WORD_NUMBERS = {w: i for i in range(1, 100) for w in crosschecks.number_words(i
 def money(text: str) -> list[Match]:
     """Sums of money as written ('£9.2m'); crosschecks.money_amounts turns them into pounds."""
     return [Match(m.start(), m.start() + len(m.group(0).rstrip()), m.group(0).rstrip(), m.group(0).rstrip())
-            for m in _MONEY.finditer(text)]
+            for m in crosschecks.MONEY.finditer(text)]
 
 
 def recommendations_word(text: str) -> list[Match]:

@@ -8,7 +8,6 @@ a value is either in a mapping and proven by its quotes, or derived by a rule na
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,7 +21,7 @@ from ofsted_dataset.facts.reference import JudgementAreas, Register
 from ofsted_dataset.periods import last_day, written
 from schemas.model import Field, Origin
 from schemas.tables import TABLES, precision_column
-from schemas.vocabularies import GRADES
+from schemas.vocabularies import FRAMEWORK_STARTS, GRADES
 
 Rows = dict[str, list[dict[str, Any]]]
 # A quote found in an article: the article's source id, the span, and the evidence note it came with.
@@ -222,9 +221,9 @@ def _framework(row: dict[str, Any]) -> str | None:
     if date is None or (date.precision == "year" and date.value.year == 2013):
         return None
     start = date.value
-    if start >= dt.date(2018, 1, 1):
+    if start >= FRAMEWORK_STARTS["ilacs"]:
         return "ilacs"
-    if start >= dt.date(2013, 11, 1) and kind in ("full_inspection", "monitoring_visit"):
+    if start >= FRAMEWORK_STARTS["sif"] and kind in ("full_inspection", "monitoring_visit"):
         return "sif"
     return None
 

@@ -34,8 +34,10 @@ def environment_version(root: Path) -> str:
     return digest.hexdigest()
 
 
-def entry_key(root: Path, mapping_bytes: bytes, article: Article | None) -> str:
-    digest = hashlib.sha256(environment_version(root).encode())
+def entry_key(environment: str, mapping_bytes: bytes, article: Article | None) -> str:
+    """The key of one mapping's entry; `environment` is environment_version(root), computed once per
+    batch (it reads and hashes the reference files)."""
+    digest = hashlib.sha256(environment.encode())
     digest.update(hashlib.sha256(mapping_bytes).digest())
     digest.update((article.sha256 if article else "missing").encode())
     return digest.hexdigest()

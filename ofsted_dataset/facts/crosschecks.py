@@ -14,7 +14,8 @@ from ofsted_dataset.facts.mapping_model import CuratedDate
 from ofsted_dataset.text import MONTHS, fold
 from schemas.vocabularies import GRADE_WORDS
 
-_MONEY = re.compile(
+# A sum of money as written: the build's check and the drafter's and lint's signals read it alike.
+MONEY = re.compile(
     r"£\s?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s?(bn|billion|m|million|k|thousand)?(?![a-z])", re.IGNORECASE
 )
 _SCALE = {None: 1, "k": 1_000, "thousand": 1_000, "m": 1_000_000, "million": 1_000_000,
@@ -30,7 +31,7 @@ _TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eigh
 def money_amounts(text: str) -> list[int]:
     """Every sum of money written in `text`, in whole pounds: '£9.2m' -> 9200000, '£1,500' -> 1500."""
     amounts = []
-    for number, scale in _MONEY.findall(text):
+    for number, scale in MONEY.findall(text):
         value = Decimal(number.replace(",", "")) * _SCALE[scale.lower() if scale else None]
         if value == value.to_integral_value():
             amounts.append(int(value))

@@ -74,11 +74,17 @@ def read_input_table(root: Path, table: Table, *, missing_ok: bool = False) -> l
         if missing_ok:
             return []
         raise PipelineError(f"{table.location} is missing in {root}: restore it from the repository")
+    return read_input_file(path, table, table.location)
+
+
+def read_input_file(path: Path, table: Table, shown: str) -> list[Row]:
+    """The rows of a file held to `table`'s definition, wherever the file is (a test's or a snapshot's
+    copy, say); messages name it as `shown`."""
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)
         header = next(reader, [])
         if header != table.field_names:
-            raise PipelineError(f"{table.location}: unexpected columns",
+            raise PipelineError(f"{shown}: unexpected columns",
                                 [f"expected {','.join(table.field_names)}", f"found {','.join(header)}"])
         rows, problems = [], []
         for line, cells in enumerate(reader, start=2):
@@ -88,6 +94,6 @@ def read_input_table(root: Path, table: Table, *, missing_ok: bool = False) -> l
             values = [_cell(f, text, f"line {line}", problems) for f, text in zip(table.fields, cells, strict=True)]
             rows.append({f.name: v for f, v in zip(table.fields, values, strict=True) if not f.informative})
     if problems:
-        raise PipelineError(f"{table.location}: {len(problems)} problem(s); fix the file and run again",
+        raise PipelineError(f"{shown}: {len(problems)} problem(s); fix the file and run again",
                             problems)
     return rows

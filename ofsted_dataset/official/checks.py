@@ -27,6 +27,8 @@ from ofsted_dataset.facts.arrow_tables import to_arrow
 from ofsted_dataset.facts.reference import Register
 from ofsted_dataset.official.extract import read_extract
 from ofsted_dataset.periods import last_day, written
+from schemas.tables import INSPECTIONS, JUDGEMENTS
+from schemas.vocabularies import FRAMEWORK_STARTS
 
 # How far outside the news period an official date may fall and still identify the inspection (the
 # field is then checked, and a date outside the period is a conflict, not a different inspection).
@@ -35,7 +37,7 @@ VISIT_TOLERANCE = timedelta(days=31)  # a news fieldwork date vs the official in
 REPORT_DELAY = timedelta(days=183)  # a report is published within six months of its fieldwork
 # Before this date Ofsted graded "adequate"; its official statistics recode that as
 # "requires improvement to be good" (the grade introduced with the single inspection framework).
-RECODED_BEFORE = date(2013, 11, 1)
+RECODED_BEFORE = FRAMEWORK_STARTS["sif"]
 RECODED = {"adequate", "requires_improvement"}
 OFFICIAL_RECORD_STARTS = date(2009, 4, 1)
 
@@ -75,6 +77,7 @@ class Check:
     record_id: str
     field: str
     news_value: str | None
+    area: str | None = None  # the judgement area, for a judgement's grade
 
     def row(self, status: str, official_value: str | None = None, source: str | None = None,
             note: str | None = None) -> dict[str, Any]:
@@ -88,7 +91,7 @@ def _checks(inspections: list[dict[str, Any]], judgements: list[dict[str, Any]])
     overall grade when the news gives them, and each judgement grade."""
     checks: dict[str, list[Check]] = defaultdict(list)
     for i in inspections:
-        iid = i["inspection_id"]
+        iid = INSPECTIONS.record_id(i)
         checks[iid].append(Check("inspections", iid, "inspection_type", i["inspection_type"]))
         if i["published_date"] is not None:
             checks[iid].append(Check("inspections", iid, "published_date",
@@ -97,7 +100,7 @@ def _checks(inspections: list[dict[str, Any]], judgements: list[dict[str, Any]])
             checks[iid].append(Check("inspections", iid, "overall_grade", i["overall_grade"]))
     for j in judgements:
         checks[j["inspection_id"]].append(
-            Check("judgements", f"{j['inspection_id']}/{j['area']}", "grade", j["grade"]))
+            Check("judgements", JUDGEMENTS.record_id(j), "grade", j["grade"], j["area"]))
     return checks
 
 
@@ -308,7 +311,7 @@ def _matched(inspection: dict[str, Any], mine: list[Check], areas: dict[str, str
         elif check.field == "overall_grade":
             rows.append(_compare_grade(check, o, "overall_effectiveness"))
         else:
-            rows.append(_compare_grade(check, o, check.record_id.rsplit("/", 1)[1]))
+            rows.append(_compare_grade(check, o, check.area or ""))
     return rows
 
 
@@ -319,7 +322,7 @@ def _unmatched(inspection: dict[str, Any], mine: list[Check], official: list[dic
     rows = [mine[0].row("not_in_official_record", note=_absent_note(inspection, official, codes))]
     in_force = _in_force(inspection, official, codes)
     for check in mine[1:]:
-        overall = check.field == "overall_grade" or check.record_id.endswith("/overall_effectiveness")
+        overall = check.field == "overall_grade" or check.area == "overall_effectiveness"
         if overall and in_force is not None:
             row = _compare_grade(check, in_force, "overall_effectiveness")
             row["note"] = (f"No official inspection fits the news dates, so the claim is checked against "

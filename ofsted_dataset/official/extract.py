@@ -10,12 +10,11 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ofsted_dataset.facts.input_tables import read_input_table
+from ofsted_dataset.facts.input_tables import read_input_file
 from schemas.model import Field
 from schemas.official_extract import OFFICIAL_OUTCOMES
 
@@ -51,4 +50,4 @@ def csv_text(rows: Iterable[Mapping[str, object]]) -> str:
 def read_extract(path: Path) -> list[dict[str, Any]]:
     """Every row of the extract at `path`, each value typed by its field (an empty cell is None).
     Raises PipelineError, with file, line and column, for a file unlike its definition."""
-    return read_input_table(path.parent, replace(OFFICIAL_OUTCOMES, location=path.name))
+    return read_input_file(path, OFFICIAL_OUTCOMES, path.name)

@@ -121,7 +121,7 @@ def describe_extract(root: Path) -> str:
         return ("Official record: no extract in reference/official/ (run `ofsted-dataset official-snapshot`); "
                 "every check is not_checked")
     described = _load_json(root / EXTRACT_DIR / METADATA_NAME)
-    rows = described.get("extract", {}).get("rows", len(extract.read_text(encoding="utf-8").splitlines()) - 1)
+    rows = described.get("extract", {}).get("rows") or _rows(extract)
     files = ", ".join(f"{f['name']} (retrieved {f['retrieved']})" for f in described.get("files", []))
     return f"Official record: {rows} inspection(s) in the committed extract" + (f", from {files}" if files else "")
 
@@ -136,6 +136,11 @@ def sources_from_env(environ: Mapping[str, str] | None = None) -> dict[str, str]
     if bad:
         raise ValueError(f"{SOURCES_ENV}: expected name=url;name=url, got {value!r}")
     return {name.strip(): url.strip() for name, url in pairs}
+
+
+def _rows(extract: Path) -> int:
+    """Inspections in an extract: its lines after the header (no cell holds a line break)."""
+    return len(extract.read_text(encoding="utf-8").splitlines()) - 1
 
 
 def _load_json(path: Path) -> dict[str, Any]:
@@ -233,8 +238,7 @@ def snapshot(root: Path, sources: Mapping[str, str] | None = None, today: dt.dat
     extract = out_dir / EXTRACT_NAME
     if not present:
         if extract.is_file():
-            rows = len(extract.read_text(encoding="utf-8").splitlines()) - 1
-            return SnapshotResult(True, extract, "kept existing extract", fetches, inspections=rows)
+            return SnapshotResult(True, extract, "kept existing extract", fetches, inspections=_rows(extract))
         return SnapshotResult(False, None, "not available", fetches)
     metadata = _staged_metadata(present, previous, sources)
     write_text_atomically(staged / METADATA_NAME, json.dumps({"files": metadata}, indent=2, ensure_ascii=False) + "\n")

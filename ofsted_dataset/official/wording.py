@@ -13,6 +13,7 @@ import re
 from datetime import date, datetime
 
 from ofsted_dataset.text import folded_key
+from schemas.vocabularies import FRAMEWORK_STARTS
 
 OFFICIAL_GRADES: dict[str, str] = {
     "outstanding": "outstanding",
@@ -25,7 +26,7 @@ OFFICIAL_GRADES: dict[str, str] = {
 # Cells that mean "no grade": blank, a dash (any dash folds to "-"), or a judgement not made.
 NO_GRADE = {"", "-", "n/a", "na", "not judged", "not applicable", "ungraded"}
 # The first ILACS inspections: an undated or later inspection or visit is ILACS, an earlier visit SIF.
-ILACS_STARTS = date(2018, 1, 1)
+ILACS_STARTS = FRAMEWORK_STARTS["ilacs"]
 
 
 def key(cell: object) -> str:

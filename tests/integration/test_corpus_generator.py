@@ -11,9 +11,9 @@ import yaml
 
 from bench.generate_corpus import generate
 from ofsted_dataset import pipeline
+from ofsted_dataset.facts.mapping_model import RECORD_TABLES
 
 N = 30
-RECORD_TABLES = ("inspections", "judgements", "recommendations", "funding_commitments")
 
 
 def _files(root: Path) -> dict[str, bytes]:
