@@ -27,13 +27,13 @@ from ofsted_dataset.facts.apply import ArticleFacts, resolve_mapping
 from ofsted_dataset.facts.apply import combine as combine_facts
 from ofsted_dataset.facts.arrow_tables import to_arrow_tables
 from ofsted_dataset.facts.ingest import Article, read_articles
-from ofsted_dataset.facts.mappings import load_mapping
+from ofsted_dataset.facts.mappings import load_mapping, mapping_paths
 from ofsted_dataset.facts.reference import JudgementAreas, Register
 from ofsted_dataset.facts.validate import validate_tables
 from ofsted_dataset.official.checks import check_against_official, conflicts
 from ofsted_dataset.official.snapshot import METADATA_NAME, describe_extract, extract_path
 from ofsted_dataset.progress import Progress
-from ofsted_dataset.release.publish import PublishResult, current_version, publish
+from ofsted_dataset.release.publish import PublishResult, current_version, pointer_problems, publish
 from ofsted_dataset.summary import RunSummary
 from schemas.reference_tables import RETIRED_IDS
 
@@ -54,6 +54,11 @@ class Ingested:
     def texts(self) -> dict[str, str]:
         return {source_id: article.text for source_id, article in self.articles.items()}
 
+    @property
+    def refused(self) -> set[str]:
+        """Source ids whose raw file is there but was refused: their mappings wait for the article."""
+        return {p.file[4:-4] for p in self.problems if p.file.startswith("raw/") and p.file.endswith(".txt")}
+
 
 @dataclass
 class Applied:
@@ -69,9 +74,10 @@ RAW_URL_ENV = "OFSTED_RAW_URL"  # raw/ in object storage, e.g. s3://bucket/raw (
 
 
 def ingest(root: Path) -> Ingested:
-    """Read and hash every raw article: from `root/raw`, or from OFSTED_RAW_URL when set."""
+    """Read and hash every raw article: from `root/raw`, or from OFSTED_RAW_URL when set. Entries of
+    mappings/ that are not files are refused here too, with the raw files, before anything reads them."""
     articles, problems = read_articles(os.environ.get(RAW_URL_ENV) or root / "raw")
-    return Ingested(articles, problems)
+    return Ingested(articles, [*problems, *mapping_paths(root / "mappings")[1]])
 
 
 LAST_BUILD = Path("staged") / "last-build.json"
@@ -85,7 +91,7 @@ def input_fingerprint(root: Path, ingested: Ingested) -> str:
         digest.update(f"{source_id}:{article.sha256}\n".encode())
     for problem in ingested.problems:
         digest.update(str(problem).encode())
-    for path in sorted((root / "mappings").glob("*.yaml")):
+    for path in mapping_paths(root / "mappings")[0]:
         digest.update(path.name.encode() + hashlib.sha256(path.read_bytes()).digest())
     extract = extract_path(root)
     for path in (extract, extract.with_name(METADATA_NAME), root / (RETIRED_IDS.location or "")):
@@ -104,6 +110,8 @@ def unchanged_since_last_build(root: Path, fingerprint: str) -> RunSummary | Non
     current = current_version(root / "published")
     if last.get("fingerprint") != fingerprint or current is None or last.get("version") != current:
         return None
+    if pointer_problems(root):  # the publish step finishes what a killed publish left undone
+        return None
     return RunSummary(**last["summary"], release=PublishResult(None, current, root / "published" / current))
 
 
@@ -119,7 +127,7 @@ def remember_build(root: Path, fingerprint: str, summary: RunSummary) -> None:
 
 def mapping_batches(root: Path, size: int = BATCH_SIZE) -> list[list[str]]:
     """The mapping files in batches: one Prefect task per batch, never one per article."""
-    names = sorted(p.name for p in (root / "mappings").glob("*.yaml"))
+    names = [p.name for p in mapping_paths(root / "mappings")[0]]
     return [names[i:i + size] for i in range(0, len(names), size)]
 
 
@@ -128,8 +136,9 @@ def resolve_batch(root: Path, names: list[str], ingested: Ingested, progress: Pr
     """Per-article work for a batch of mappings: load, match quotes, cross-check — or reuse the cached
     result when nothing it rests on changed (article_cache.py)."""
     register, areas = Register.load(root), JudgementAreas.load(root)
-    mapped = {p.stem for p in (root / "mappings").glob("*.yaml")} & set(ingested.articles)
+    mapped = {p.stem for p in mapping_paths(root / "mappings")[0]} & set(ingested.articles)
     environment = article_cache.environment_version(root)
+    refused = frozenset(ingested.refused)
     results = []
     for name in names:
         path = root / "mappings" / name
@@ -138,7 +147,7 @@ def resolve_batch(root: Path, names: list[str], ingested: Ingested, progress: Pr
         result = article_cache.load(root, path.stem, key, ingested.articles, mapped)
         if result is None:
             mapping, problems = load_mapping(path, data)
-            result = (resolve_mapping(mapping, ingested.articles, mapped, register, areas) if mapping else
+            result = (resolve_mapping(mapping, ingested.articles, mapped, register, areas, refused) if mapping else
                       ArticleFacts(path.stem, f"mappings/{name}", [], [], {}, problems))
             article_cache.store(root, key, result, mapped)
         results.append(result)

@@ -22,6 +22,18 @@ class RunSummary:
     refused: list[str] = field(default_factory=list)  # the error's summary and details
 
     @property
+    def repair_line(self) -> str:
+        """What this run finished of an interrupted publish before its own; empty when nothing was left.
+
+        Said in the summary because the pointers move (and leftovers vanish) without a release of this
+        run's own: unreported, that looks like the project changing by itself.
+        """
+        release = self.release
+        if release is None or not release.repaired:
+            return ""
+        return "Finished an interrupted publish: " + "; ".join(release.repaired)
+
+    @property
     def outcome(self) -> str:
         if self.refused:
             return f"Refused: {self.refused[0]}"
@@ -45,6 +57,8 @@ class RunSummary:
             lines.append("Checks against the official record: "
                          + ", ".join(f"{count} {status}" for status, count in self.official_statuses.items()))
         lines += [f"  conflict: {c}" for c in self.official_conflicts]
+        if self.repair_line:
+            lines.append(self.repair_line)
         if not self.refused:
             lines.append(self.outcome)
         return lines
@@ -59,6 +73,7 @@ class RunSummary:
             f"- Waiting for curation: {', '.join(self.waiting_for_curation) or 'none'}",
             f"- Facts applied: {self.facts_applied}; quotes matched: {self.quotes_matched}",
             f"- Validation: {validation}",
+            *([f"- {self.repair_line}"] if self.repair_line else []),
             f"- Outcome: {self.outcome}",
             f"- {self.official_record}" if self.official_record else "- Official record: not consulted",
         ]

@@ -21,6 +21,9 @@ FOLD_TABLE = str.maketrans({**dict.fromkeys(SINGLE_QUOTES, "'"), **dict.fromkeys
 CANONICAL_TABLE = str.maketrans({**dict.fromkeys(SINGLE_QUOTES, "'"), **dict.fromkeys(DOUBLE_QUOTES, '"'),
                                  **dict.fromkeys(DASHES, "-"), **dict.fromkeys(SPACES, " ")})
 
+# `shown` prints text up to this many characters whole, and longer text by its two ends.
+_SHOWN_WHOLE, _SHOWN_HEAD, _SHOWN_TAIL = 120, 60, 20
+
 MONTHS: tuple[str, ...] = ("January", "February", "March", "April", "May", "June", "July", "August",
                            "September", "October", "November", "December")
 
@@ -45,6 +48,15 @@ def flexible(phrase: str) -> str:
     for word in phrase.split():
         words.append("".join(f"[{re.escape(classes[c])}]" if c in classes else re.escape(c) for c in word))
     return r"\s+".join(words)
+
+
+def shown(text: str) -> str:
+    """Text as a message quotes it: whole when short; otherwise its first 60 and last 20 characters and
+    its length, so a quote or passage of megabytes cannot flood a terminal or a log, or make an event
+    too large to publish, while the ends still identify it."""
+    if len(text) <= _SHOWN_WHOLE:
+        return repr(text)
+    return f"{text[:_SHOWN_HEAD] + ' … ' + text[-_SHOWN_TAIL:]!r} ({len(text):,} characters)"
 
 
 def slug(text: str) -> str:

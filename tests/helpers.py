@@ -33,12 +33,13 @@ inspections:
 
 def copy_project(target: Path, with_release: bool = False) -> Path:
     """The inputs a build reads (raw/, mappings/, reference/ with the official extract), optionally with
-    the committed releases."""
+    the committed releases and the pointers to the current one."""
     for name in ("raw", "mappings", "reference"):
         shutil.copytree(PROJECT / name, target / name)
     if with_release:
         shutil.copytree(PROJECT / "published", target / "published", symlinks=True)
-        shutil.copy(PROJECT / "datapackage.json", target / "datapackage.json")
+        for pointer in ("datapackage.json", "CHANGELOG.md"):
+            shutil.copy(PROJECT / pointer, target / pointer)
     return target
 
 

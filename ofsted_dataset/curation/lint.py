@@ -20,6 +20,7 @@ from ofsted_dataset.facts.mapping_model import Mapping, Quote
 from ofsted_dataset.facts.mappings import load_mappings
 from ofsted_dataset.facts.quotes import QuoteNotFound, find_quote
 from ofsted_dataset.facts.reference import JudgementAreas, Register
+from ofsted_dataset.text import shown
 
 
 @dataclass(frozen=True, order=True)
@@ -31,7 +32,7 @@ class Finding:
     reason: str  # every signal found, e.g. "grade word 'inadequate'; council name 'Sheffield'"
 
     def __str__(self) -> str:
-        return f"raw/{self.source_id}.txt:{self.line}: {self.reason}: {self.sentence}"
+        return f"raw/{self.source_id}.txt:{self.line}: {self.reason}: {shown(self.sentence)}"
 
 
 def _quotes(mapping: Mapping) -> list[Quote]:

@@ -16,7 +16,7 @@ from ofsted_dataset.errors import Problem
 from ofsted_dataset.facts import crosschecks
 from ofsted_dataset.facts.ingest import Article
 from ofsted_dataset.facts.mapping_model import CuratedDate, Mapping, Quote, Record
-from ofsted_dataset.facts.quotes import QuoteNotFound, Span, find_quote
+from ofsted_dataset.facts.quotes import QuoteNotFound, Span, find_quote, quote_problem
 from ofsted_dataset.facts.reference import JudgementAreas, Register
 from ofsted_dataset.periods import last_day, written
 from schemas.model import Field, Origin
@@ -48,6 +48,7 @@ class _Context:
     register: Register
     areas: JudgementAreas
     problems: list[Problem] = field(default_factory=list)
+    refused: frozenset[str] = frozenset()  # source ids whose raw file is there but was refused
 
 
 def _provenance(table: str, record_id: str, name: str, source_id: str, span: Span,
@@ -62,7 +63,8 @@ def _resolve(ctx: _Context, mapping: Mapping, record: Record, name: str, quote: 
     where = f"{record.where}.{name}"
     file = f"mappings/{mapping.path.name}"
     if source_id not in ctx.articles:
-        ctx.problems.append(Problem(file, quote.line, where, f"quote cites raw/{source_id}.txt, which is missing"))
+        state = "was refused (see that file's problem)" if source_id in ctx.refused else "is missing"
+        ctx.problems.append(Problem(file, quote.line, where, f"quote cites raw/{source_id}.txt, which {state}"))
         return None
     if source_id not in ctx.mapped:
         ctx.problems.append(Problem(file, quote.line, where,
@@ -71,7 +73,8 @@ def _resolve(ctx: _Context, mapping: Mapping, record: Record, name: str, quote: 
     try:
         return source_id, find_quote(ctx.articles[source_id].text, quote.text, quote.occurrence)
     except QuoteNotFound as exc:
-        ctx.problems.append(Problem(file, quote.line, where, f"quote {quote.text!r} {exc} (raw/{source_id}.txt)"))
+        message = quote_problem(ctx.articles[source_id].text, quote.text, f"raw/{source_id}.txt", exc)
+        ctx.problems.append(Problem(file, quote.line, where, message))
         return None
 
 
@@ -166,8 +169,11 @@ def _merge(ctx: _Context, facts: list[Fact]) -> dict[tuple[str, str], Fact]:
     that disagree stop the run naming both files, so the curator records a decision in a note.
     """
     merged: dict[tuple[str, str], Fact] = {}
+    stated_at: dict[tuple[str, str, str], str] = {}  # where each merged value was first stated: file:line
     for fact in facts:
         key = (fact.table, fact.record_id)
+        for name in fact.values:
+            stated_at.setdefault((*key, name), f"{fact.file}:{fact.lines.get(name, fact.line)}")
         if key not in merged:
             merged[key] = Fact(fact.table, fact.record_id, fact.file, fact.line, dict(fact.values),
                                list(fact.provenance), dict(fact.lines))
@@ -183,8 +189,8 @@ def _merge(ctx: _Context, facts: list[Fact]) -> dict[tuple[str, str], Fact]:
             elif TABLES[fact.table].field(name).origin is not Origin.QUOTE:
                 ctx.problems.append(Problem(
                     fact.file, fact.lines.get(name, fact.line), f"{fact.table} {fact.record_id}.{name}",
-                    f"{_show(value)} disagrees with {_show(into.values[name])} in {into.file}; make them agree "
-                    "and record the decision in an evidence note"))
+                    f"{_show(value)} disagrees with {_show(into.values[name])} in {stated_at[(*key, name)]}; "
+                    "make them agree and record the decision in an evidence note"))
         seen = {_provenance_key(p) for p in into.provenance}
         into.provenance.extend(p for p in fact.provenance if _provenance_key(p) not in seen)
     return merged
@@ -259,7 +265,7 @@ def _derive(ctx: _Context, merged: dict[tuple[str, str], Fact]) -> None:
                                         "visit_start and visit_end must be written to the same precision"))
         elif start and end and end.value < start.value:
             ctx.problems.append(Problem(fact.file, fact.lines.get("visit_end", fact.line), f"inspections {record_id}",
-                                        "visit_end is before visit_start"))
+                                        f"visit_end {_show(end)} is before visit_start {_show(start)}"))
         published = row.get("published_date")
         if published and start and last_day(published.value, published.precision) < start.value:
             ctx.problems.append(Problem(fact.file, fact.lines.get("published_date", fact.line),
@@ -314,12 +320,14 @@ class ArticleFacts:
 
 
 def resolve_mapping(mapping: Mapping, articles: dict[str, Article], mapped: set[str], register: Register,
-                    areas: JudgementAreas) -> ArticleFacts:
+                    areas: JudgementAreas, refused: frozenset[str] = frozenset()) -> ArticleFacts:
     """Match every quote of one mapping in its article and cross-check every value.
 
     `mapped` are the source ids that have a mapping file (loaded or not): a quote citing an article
-    whose mapping failed to load is not a second mistake (the first is reported)."""
-    ctx = _Context(articles, mapped, register, areas)
+    whose mapping failed to load is not a second mistake (the first is reported). `refused` are the
+    articles that are there but were refused (reported on their own): the mapping is then not applied,
+    and is not said to be missing its article, which would invite deleting a good mapping."""
+    ctx = _Context(articles, mapped, register, areas, refused=refused)
     file = f"mappings/{mapping.path.name}"
     declared = [r.values["inspection_id"] for r in mapping.records
                 if r.table == "inspections" and "inspection_id" in r.values]
@@ -329,8 +337,7 @@ def resolve_mapping(mapping: Mapping, articles: dict[str, Article], mapped: set[
     result = ArticleFacts(mapping.source_id, file, [], declared, cited, ctx.problems)
     article = articles.get(mapping.source_id)
     if article is None:
-        ctx.problems.append(Problem(file, None, "source.file",
-                                    f"the article raw/{mapping.file} is missing; restore it or remove the mapping"))
+        ctx.problems.append(Problem(file, mapping.source_lines.get("file"), "source.file", _absent(ctx, mapping.file)))
         return result
     if article.sha256 != mapping.sha256:
         ctx.problems.append(Problem(file, mapping.source_lines.get("sha256"), "source.sha256",
@@ -350,6 +357,13 @@ def resolve_mapping(mapping: Mapping, articles: dict[str, Article], mapped: set[
         seen[key] = fact.line
         result.facts.append(fact)
     return result
+
+
+def _absent(ctx: _Context, raw_file: str) -> str:
+    if raw_file[:-4] in ctx.refused:
+        return (f"not applied because its article raw/{raw_file} was refused (see raw/{raw_file}'s own "
+                "problem); fix the article, not this mapping")
+    return f"the article raw/{raw_file} is missing; restore it or remove the mapping"
 
 
 def combine(results: list[ArticleFacts], register: Register) -> tuple[Rows, list[Problem]]:

@@ -60,7 +60,9 @@ def check_grade(grade: str, quotes: list[str]) -> str | None:
     quotes = [_RI_TO_BE_GOOD.sub("requires improvement", fold(q)) for q in quotes]
     if _mentions(word, quotes):
         return None
-    return f"grade {grade!r} is not stated in its quotes (expected the word {word!r})"
+    present = [repr(w) for w in GRADE_WORDS.values() if _mentions(w, quotes)]
+    found = f"they say {' and '.join(present)}" if present else "they contain no grade word"
+    return f"grade {grade!r} is not stated in its quotes (expected the word {word!r}; {found})"
 
 
 def check_amount(amount: int, quotes: list[str]) -> str | None:

@@ -18,6 +18,7 @@ from functools import partial
 from pathlib import Path
 
 from ofsted_dataset.errors import Problem
+from ofsted_dataset.facts.project_files import NotReadable, list_entries, read_bounded, too_large
 from schemas.patterns import SOURCE_ID
 
 MAX_ARTICLE_BYTES = 5_000_000  # a news article is a few KB; anything this big is the wrong file
@@ -42,16 +43,20 @@ class RawFile:
     read: Callable[[], bytes]
 
 
-def list_raw(location: Path | str) -> list[RawFile]:
-    """The `*.txt` files of raw/, sorted by name. `location` is a folder, or a URL such as
-    `s3://bucket/raw` (with s3fs installed) or `memory://raw`: fsspec lists and reads it."""
+def list_raw(location: Path | str) -> tuple[list[RawFile], list[Problem]]:
+    """The `*.txt` files of raw/, sorted by name, and the entries refused without being opened (links,
+    folders, devices: project_files.py). `location` is a folder, or a URL such as `s3://bucket/raw`
+    (with s3fs installed) or `memory://raw`: fsspec lists and reads it."""
     if isinstance(location, Path):
-        return [RawFile(p.name, p.stat().st_size, p.read_bytes) for p in sorted(location.glob("*.txt"))]
+        paths, problems = list_entries(location, "raw", ".txt")
+        return [RawFile(p.name, p.stat().st_size, partial(read_bounded, p, MAX_ARTICLE_BYTES)) for p in paths], problems
     import fsspec
 
     fs, base = fsspec.core.url_to_fs(location)
     found = sorted(fs.glob(f"{base.rstrip('/')}/*.txt"))
-    return [RawFile(name.rsplit("/", 1)[-1], fs.size(name), partial(fs.cat_file, name)) for name in found]
+    return [RawFile(name.rsplit("/", 1)[-1], fs.size(name), partial(fs.cat_file, name, start=0,
+                                                                     end=MAX_ARTICLE_BYTES + 1))
+            for name in found], []
 
 
 def _refusal(raw: RawFile) -> tuple[str | None, bytes | None]:
@@ -61,9 +66,13 @@ def _refusal(raw: RawFile) -> tuple[str | None, bytes | None]:
         return (f"the file name must be lowercase letters, digits, '_' or '-' (it becomes the source_id), "
                 f"found {raw.name!r}"), None
     if raw.size > MAX_ARTICLE_BYTES:
-        return (f"too large ({raw.size / 1_000_000:.1f} MB; the limit is {MAX_ARTICLE_BYTES // 1_000_000} MB): "
-                "an article is a few KB, is this the right file?"), None
-    data = raw.read()
+        return too_large(MAX_ARTICLE_BYTES, raw.size), None
+    try:
+        data = raw.read()  # at most the limit and one byte more, whatever size was reported
+    except NotReadable as exc:
+        return str(exc), None
+    if len(data) > MAX_ARTICLE_BYTES:
+        return too_large(MAX_ARTICLE_BYTES), None
     if data.startswith(codecs.BOM_UTF8):
         return ("starts with a UTF-8 byte-order mark: save it as UTF-8 without BOM (offsets count code points "
                 "from the first character, and a BOM would shift them)"), data
@@ -82,8 +91,8 @@ def read_articles(location: Path | str) -> tuple[dict[str, Article], list[Proble
     """Every `*.txt` in raw/ (a folder or an fsspec URL), by source id; files that cannot be
     articles are problems, not exceptions."""
     articles: dict[str, Article] = {}
-    problems: list[Problem] = []
-    for raw in list_raw(location):
+    files, problems = list_raw(location)
+    for raw in files:
         relative = f"raw/{raw.name}"
         reason, data = _refusal(raw)
         if reason or data is None:

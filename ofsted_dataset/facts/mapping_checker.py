@@ -17,6 +17,7 @@ from ofsted_dataset.facts.mapping_model import (
     parse_date,
 )
 from ofsted_dataset.facts.yaml_loader import LineDict
+from ofsted_dataset.text import shown
 from schemas.model import Field, Origin, Table
 from schemas.patterns import SOURCE_ID
 
@@ -96,7 +97,8 @@ class Checker:
         self.keys(raw, QUOTE_KEYS, where)
         text, occurrence, source = raw.get("text"), raw.get("occurrence"), raw.get("source")
         if not isinstance(text, str) or not text.strip():
-            self.add(raw.line, where, f"a quote needs non-empty `text`, found {text!r}")
+            found = shown(text) if isinstance(text, str) else repr(text)
+            self.add(raw.line, where, f"a quote needs non-empty `text`, found {found}")
             text = None
         occurrence_ok = occurrence is None or (isinstance(occurrence, int) and not isinstance(occurrence, bool)
                                                and occurrence >= 1)

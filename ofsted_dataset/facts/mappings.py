@@ -36,7 +36,9 @@ from ofsted_dataset.facts.mapping_model import (
     Waiver,
     mapping_fields,
 )
+from ofsted_dataset.facts.project_files import list_entries
 from ofsted_dataset.facts.yaml_loader import LineDict, YamlError, load_yaml
+from ofsted_dataset.text import shown
 from schemas.patterns import SHA256, SOURCE_ID
 from schemas.tables import TABLES
 
@@ -87,9 +89,18 @@ def _document(check: Checker, path: Path, data: bytes | None) -> LineDict | None
         check.add(exc.line, "", exc.message)
         return None
     if not isinstance(doc, LineDict):
-        check.add(None, "", "expected a YAML mapping with `source:` and fact lists")
+        check.add(None, "", f"expected a YAML mapping with `source:` and fact lists, found {_kind_of(doc)}")
         return None
     return doc
+
+
+def _kind_of(doc: object) -> str:
+    """What a file that is not a mapping holds, in the words a curator would use."""
+    if doc is None:
+        return "an empty file"
+    if isinstance(doc, list):
+        return f"a list of {len(doc)} item(s) (remove the '- ' before `source:`?)" if doc else "an empty list"
+    return f"a single value ({shown(str(doc))})" if isinstance(doc, str) else f"a single value ({doc!r})"
 
 
 def _source(check: Checker, doc: LineDict, path: Path) -> _Source | None:
@@ -159,11 +170,17 @@ def _waivers(check: Checker, doc: LineDict) -> list[Waiver]:
     return waivers
 
 
+def mapping_paths(directory: Path) -> tuple[list[Path], list[Problem]]:
+    """The mapping files, in file-name order, and every entry of mappings/ refused as not a regular
+    file of the project (a link, a folder: project_files.py) — never opened."""
+    return list_entries(directory, "mappings", ".yaml")
+
+
 def load_mappings(directory: Path) -> tuple[list[Mapping], list[Problem]]:
-    """Every `*.yaml` in `directory`, in file-name order, with all problems of all files."""
+    """Every mapping in `directory`, in file-name order, with all problems of all files."""
     mappings: list[Mapping] = []
-    problems: list[Problem] = []
-    for path in sorted(directory.glob("*.yaml")):
+    paths, problems = mapping_paths(directory)
+    for path in paths:
         mapping, found = load_mapping(path)
         problems.extend(found)
         if mapping:

@@ -17,8 +17,10 @@ from typing import Any, ClassVar
 
 import yaml
 
-_ANCHOR = re.compile(r"(?:^|[\s\[{,:-])[&*][^\s\]},]+", re.MULTILINE)
+# Anchors, aliases and tags: a document that may hold one is parsed by the loader that refuses them.
+_ANCHOR = re.compile(r"(?:^|[\s\[{,:-])[&*!][^\s\]},]*", re.MULTILINE)
 _ALIASES = "anchors and aliases (&name, *name) are not allowed in mappings"
+_STANDARD = "tag:yaml.org,2002:"
 
 
 class LineDict(dict):
@@ -65,7 +67,18 @@ class _Loader(_Constructing, yaml.SafeLoader):
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise yaml.constructor.ConstructorError(None, None, _ALIASES, event.start_mark)
+        tag = getattr(event, "tag", None)
+        if tag and tag != "!":  # "!" is what a quoted scalar carries, not a tag anyone wrote
+            key = f" (on key {index.value!r})" if isinstance(index, yaml.ScalarNode) else ""
+            raise yaml.constructor.ConstructorError(
+                None, None, f"tags such as {_short(tag)!r}{key} are not allowed in mappings: write plain values",
+                event.start_mark)
         return super().compose_node(parent, index)
+
+
+def _short(tag: str) -> str:
+    """A tag as it is written in YAML (`!!python/name`), not in its resolved long form."""
+    return "!!" + tag.removeprefix(_STANDARD) if tag.startswith(_STANDARD) else tag
 
 
 class _CLoader(_Constructing, yaml.CSafeLoader):

@@ -9,14 +9,16 @@ The order of a publish, and why each step is safe to kill:
    published/<version>/
    in one rename: a release folder either does not exist or is complete. Existing folders are never
    rewritten.
-4. The pointers are derived from the newest release folder and each replaced atomically:
-   published/LATEST, the published/current symlink, the top-level datapackage.json and CHANGELOG.md.
+4. The pointers are derived from the newest release folder and each replaced atomically, in this order:
+   published/LATEST, the top-level datapackage.json, CHANGELOG.md, then the published/current symlink.
    A run killed half-way through this step leaves them pointing at the old or the new release; the
-   next run's step 1 finishes the job.
+   next run's step 1 finishes the job and says what it did (`PublishResult.repaired`, printed in the
+   run summary), and `ofsted-dataset verify` reports the disagreement until then (`pointer_problems`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import fcntl
 import json
@@ -24,7 +26,7 @@ import os
 import re
 import shutil
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,6 +61,9 @@ class PublishResult:
     path: Path | None
     level: str | None = None
     summary: str = ""
+    # What this run found left by a killed one and finished first (recover's account); a repair must
+    # be told, or the pointers seem to move by themselves.
+    repaired: tuple[str, ...] = ()
 
 
 def _failpoint(name: str) -> None:
@@ -136,42 +141,122 @@ def _top_level_descriptor(published: Path, version: str) -> dict[str, Any]:
     return descriptor
 
 
-def sync_pointers(root: Path) -> None:
-    """Make LATEST, current, datapackage.json and CHANGELOG.md describe the newest release folder.
+@dataclass(frozen=True)
+class Pointer:
+    """One pointer at the newest release, as the release folders make it."""
 
-    Each file is only replaced when its content differs, so a run with nothing new changes nothing.
+    path: Path
+    wanted: str  # the file's whole text, or the symlink's target
+    names: Callable[[str], str | None]  # the version a content of this pointer names, if any
+    symlink: bool = False
+
+    def held(self) -> str | None:
+        """What the pointer holds now; None when it is missing or not the kind of entry it should be."""
+        if self.symlink:
+            return os.readlink(self.path) if self.path.is_symlink() else None
+        if self.path.is_symlink() or not self.path.is_file():
+            return None
+        return self.path.read_text(encoding="utf-8", errors="replace")
+
+
+def _descriptor_version(text: str) -> str | None:
+    try:
+        version = json.loads(text).get("version")
+    except (ValueError, AttributeError):
+        return None
+    return version if isinstance(version, str) else None
+
+
+def _changelog_version(text: str) -> str | None:
+    newest = re.search(r"^## (\S+) ", text, re.MULTILINE)
+    return newest.group(1) if newest else None
+
+
+def wanted_pointers(root: Path) -> list[Pointer]:
+    """The pointers as the newest release folder makes them, in the order a publish replaces them.
+
+    The one derivation behind both `sync_pointers` (which writes them) and `pointer_problems` (which
+    checks them), so that verify can never accept what a publish would rewrite. `current` comes last:
+    it is what readers follow, so it moves only once the files describing the release are in place.
     """
     published = root / "published"
     version = current_version(published)
     if version is None:
-        return
-    wanted_text = {
-        published / "LATEST": version + "\n",
-        root / "datapackage.json": json.dumps(_top_level_descriptor(published, version), indent=2,
-                                              ensure_ascii=False) + "\n",
-        root / "CHANGELOG.md": _changelog(published),
-    }
-    for path, text in wanted_text.items():
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            write_text_atomically(path, text)
-            _failpoint(f"pointer:{path.name}")
-    current = published / "current"
-    if not current.is_symlink() or os.readlink(current) != version:
-        _point(current, version)
+        return []
+    descriptor = json.dumps(_top_level_descriptor(published, version), indent=2, ensure_ascii=False) + "\n"
+    return [
+        Pointer(published / "LATEST", version + "\n", lambda text: text.strip() or None),
+        Pointer(root / "datapackage.json", descriptor, _descriptor_version),
+        Pointer(root / "CHANGELOG.md", _changelog(published), _changelog_version),
+        Pointer(published / "current", version, lambda target: target, symlink=True),
+    ]
+
+
+def _name(root: Path, pointer: Pointer) -> str:
+    return pointer.path.relative_to(root).as_posix()
+
+
+def sync_pointers(root: Path) -> list[str]:
+    """Make LATEST, datapackage.json, CHANGELOG.md and current describe the newest release folder;
+    returns what it rewrote ("published/current -> 1.2.0"), for a repair to be reported.
+
+    Each pointer is only replaced when it differs, so a run with nothing new changes nothing.
+    """
+    version = current_version(root / "published")
+    changed = []
+    for pointer in wanted_pointers(root):
+        if pointer.held() == pointer.wanted:
+            continue
+        if pointer.symlink:
+            _point(pointer.path, pointer.wanted)
+        else:
+            write_text_atomically(pointer.path, pointer.wanted)
+        _failpoint(f"pointer:{pointer.path.name}")
+        changed.append(f"{_name(root, pointer)} -> {version}")
+    return changed
+
+
+def pointer_problems(root: Path) -> list[str]:
+    """Each pointer that disagrees with the newest release folder, one line each; empty when they agree.
+
+    A publish killed between pointer updates leaves them so until the next run, and the release folder
+    alone would verify as fine: readers following `current` or LATEST would get another release than
+    the datapackage.json beside them describes.
+    """
+    version = current_version(root / "published")
+    problems = []
+    for pointer in wanted_pointers(root):
+        held = pointer.held()
+        if held == pointer.wanted:
+            continue
+        name = _name(root, pointer)
+        named = None if held is None else pointer.names(held)
+        if named == version:
+            problems.append(f"{name} -> {version}, but differs from what published/{version} gives; "
+                            "run the build to rewrite it")
+            continue
+        if held is None:
+            kind = "symlink" if pointer.symlink else "file"
+            found = f"{name} is not a {kind}" if pointer.path.exists() else f"{name} is missing"
+        else:
+            found = f"{name} -> {named or 'no version'}"
+        problems.append(f"{found}, but the newest release is {version}; "
+                        "run the build to finish the interrupted publish")
+    return problems
 
 
 def recover(root: Path) -> list[str]:
-    """Remove what a killed run left behind and re-derive the pointers; returns what was cleaned."""
+    """Remove what a killed run left behind and re-derive the pointers; returns what it did, each thing
+    as the run summary prints it ("removed published/.tmp-1.2.0", "published/current -> 1.2.0")."""
     published = root / "published"
-    cleaned = []
+    removed = []
     for leftover in sorted([*published.glob(".tmp-*"), *published.glob(".*.tmp"), *root.glob(".*.tmp")]):
         if leftover.is_dir() and not leftover.is_symlink():
             shutil.rmtree(leftover)
         else:
             leftover.unlink()
-        cleaned.append(leftover.relative_to(root).as_posix())
-    sync_pointers(root)
-    return cleaned
+        removed.append(f"removed {leftover.relative_to(root).as_posix()}")
+    return removed + sync_pointers(root)
 
 
 def write_release(directory: Path, tables: dict[str, pa.Table], sources: list[dict[str, Any]], version: str,
@@ -185,47 +270,63 @@ def write_release(directory: Path, tables: dict[str, pa.Table], sources: list[di
 
 def publish(tables: dict[str, pa.Table], sources: list[dict[str, Any]], root: Path,
             texts: dict[str, str] | None = None, now: dt.datetime | None = None) -> PublishResult:
-    """Publish `tables` as the next release unless they equal the current one."""
-    published, staged = root / "published", root / "staged" / "build"
-    with publish_lock(published):
-        recover(root)
-        previous = current_version(published)
-        if staged.exists():
-            shutil.rmtree(staged)
-        created = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        write_release(staged, tables, sources, "0.0.0", created)
-        _failpoint("staged")
-        changes = release_diff.compare(published / previous if previous else None, staged, root)
-        if previous and changes.level is None:
-            return PublishResult(None, previous, published / previous)
-        version = next_version(previous, changes.level or "minor")
-        if (published / version).exists():
-            raise PipelineError(f"published/{version} already exists and releases are never rewritten")
-        changes.new = version
-        write_release(staged, tables, sources, version, created)
-        contradicted = conflicts(tables["official_checks"]) if "official_checks" in tables else []
-        summary = release_diff.summary(changes) + (
-            f" {len(contradicted)} news value(s) conflict with Ofsted's official record (see CHANGES.md)."
-            if contradicted else "")
-        markdown = release_diff.render_markdown(changes)
-        if contradicted:
-            markdown += ("\n## Conflicts with Ofsted's official record\n\nNews values the official statistics "
-                         "contradict (table official_checks, docs/official-checks.md):\n\n"
-                         + "".join(f"- {c}\n" for c in contradicted))
-        (staged / "CHANGES.md").write_text(markdown, encoding="utf-8")
-        write_json(staged / "changes.json", {**changes.to_json(), "released": created, "summary": summary,
-                                             "official_conflicts": contradicted})
-        write_release_page(staged)
-        write_duckdb(staged)
-        write_checksums(staged)
-        write_archive(staged, version)
+    """Publish `tables` as the next release unless they equal the current one.
 
-        tmp = published / f".tmp-{version}"
-        shutil.copytree(staged, tmp)
-        _failpoint("copied")
-        raise_if_invalid(tmp, texts, expected=tables)
-        _failpoint("verified")
-        os.rename(tmp, published / version)
-        _failpoint("renamed")
-        sync_pointers(root)
-        return PublishResult(version, previous, published / version, changes.level, summary)
+    What recover finishes first is reported as `repaired`, even when this run is then refused (as a
+    detail of the error); the pointer updates of this run's own release are the publish, not a repair.
+    """
+    with publish_lock(root / "published"):
+        repaired = tuple(recover(root))
+        try:
+            result = _publish_unlocked(tables, sources, root, texts, now)
+        except PipelineError as exc:
+            if repaired:
+                exc.details.append("before that, this run finished an interrupted publish: " + "; ".join(repaired))
+            raise
+        return dataclasses.replace(result, repaired=repaired)
+
+
+def _publish_unlocked(tables: dict[str, pa.Table], sources: list[dict[str, Any]], root: Path,
+                      texts: dict[str, str] | None, now: dt.datetime | None) -> PublishResult:
+    """The publish proper, for a caller holding the lock over a recovered project."""
+    published, staged = root / "published", root / "staged" / "build"
+    previous = current_version(published)
+    if staged.exists():
+        shutil.rmtree(staged)
+    created = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    write_release(staged, tables, sources, "0.0.0", created)
+    _failpoint("staged")
+    changes = release_diff.compare(published / previous if previous else None, staged, root)
+    if previous and changes.level is None:
+        return PublishResult(None, previous, published / previous)
+    version = next_version(previous, changes.level or "minor")
+    if (published / version).exists():
+        raise PipelineError(f"published/{version} already exists and releases are never rewritten")
+    changes.new = version
+    write_release(staged, tables, sources, version, created)
+    contradicted = conflicts(tables["official_checks"]) if "official_checks" in tables else []
+    summary = release_diff.summary(changes) + (
+        f" {len(contradicted)} news value(s) conflict with Ofsted's official record (see CHANGES.md)."
+        if contradicted else "")
+    markdown = release_diff.render_markdown(changes)
+    if contradicted:
+        markdown += ("\n## Conflicts with Ofsted's official record\n\nNews values the official statistics "
+                     "contradict (table official_checks, docs/official-checks.md):\n\n"
+                     + "".join(f"- {c}\n" for c in contradicted))
+    (staged / "CHANGES.md").write_text(markdown, encoding="utf-8")
+    write_json(staged / "changes.json", {**changes.to_json(), "released": created, "summary": summary,
+                                         "official_conflicts": contradicted})
+    write_release_page(staged)
+    write_duckdb(staged)
+    write_checksums(staged)
+    write_archive(staged, version)
+
+    tmp = published / f".tmp-{version}"
+    shutil.copytree(staged, tmp)
+    _failpoint("copied")
+    raise_if_invalid(tmp, texts, expected=tables)
+    _failpoint("verified")
+    os.rename(tmp, published / version)
+    _failpoint("renamed")
+    sync_pointers(root)  # what it rewrites here is this release's publish, not a repair: not reported
+    return PublishResult(version, previous, published / version, changes.level, summary)

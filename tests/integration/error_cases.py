@@ -83,6 +83,24 @@ DUPLICATE_RECOMMENDATION = """
 
 SUMMARY1 = "1 curation problem(s) in 1 file(s); nothing was published."
 
+
+def _link_to_passwd_with_mapping(root: Path) -> None:
+    """The hole it closes: the link was read and its target published, quotes and all."""
+    (root / NEW).symlink_to("/etc/passwd")
+    sha = hashlib.sha256(Path("/etc/passwd").read_bytes()).hexdigest()
+    (root / "mappings" / "005_new.yaml").write_text(
+        f"source:\n  file: 005_new.txt\n  sha256: {sha}\n  title: root\n", encoding="utf-8")
+
+
+def _mapping_linked_from_elsewhere(root: Path) -> None:
+    elsewhere = root.parent / "elsewhere.yaml"
+    (root / M004).rename(elsewhere)
+    (root / M004).symlink_to("../../elsewhere.yaml")
+
+
+def _huge_quote(root: Path) -> None:
+    _replace(root, M004, '"Published 7th July 2017"', '"' + "Published in July " * 120_000 + '"')
+
 CASES: list[Case] = [
     # --- raw articles -------------------------------------------------------------------------
     Case("raw_not_utf8", "a raw article that is not valid UTF-8 (Latin-1 bytes)",
@@ -114,19 +132,61 @@ CASES: list[Case] = [
           'it was curated (sha256 is now 707916d10ca51c465f8afe965858046f739e62b6147f955cb56c54ec318ec0d4); '
           're-check its quotes, then update sha256',
           "  - mappings/004_99f45e7fed0112e3.yaml:9: sources[0].published_date: quote 'Published 7th July "
-          "2017' not found in the article (raw/004_99f45e7fed0112e3.txt)",
+          "2017' not found in raw/004_99f45e7fed0112e3.txt; the closest passage is at line 3, characters 68–91: "
+          "'Published 8th July 2017'; they first differ at line 3, character 78, where the article has 'Published "
+          "8th' and the quote 'Published 7th'",
           "  - mappings/004_99f45e7fed0112e3.yaml:21: inspections[0].published_date: quote 'Published 7th July "
-          "2017' not found in the article (raw/004_99f45e7fed0112e3.txt)",
+          "2017' not found in raw/004_99f45e7fed0112e3.txt; the closest passage is at line 3, characters 68–91: "
+          "'Published 8th July 2017'; they first differ at line 3, character 78, where the article has 'Published "
+          "8th' and the quote 'Published 7th'",
           "  - mappings/004_99f45e7fed0112e3.yaml:55: inspections[2].published_date: quote 'Published 7th July "
-          "2017' not found in the article (raw/004_99f45e7fed0112e3.txt)",
+          "2017' not found in raw/004_99f45e7fed0112e3.txt; the closest passage is at line 3, characters 68–91: "
+          "'Published 8th July 2017'; they first differ at line 3, character 78, where the article has 'Published "
+          "8th' and the quote 'Published 7th'",
           "  - mappings/004_99f45e7fed0112e3.yaml:86: inspections[4].published_date: quote 'Published 7th July "
-          "2017' not found in the article (raw/004_99f45e7fed0112e3.txt)"]),
+          "2017' not found in raw/004_99f45e7fed0112e3.txt; the closest passage is at line 3, characters 68–91: "
+          "'Published 8th July 2017'; they first differ at line 3, character 78, where the article has 'Published "
+          "8th' and the quote 'Published 7th'"]),
+    Case("raw_symlink", "a symbolic link in raw/ to a file outside the project (/etc/passwd), with a mapping",
+         _link_to_passwd_with_mapping, ['2 curation problem(s) in 2 file(s); nothing was published.',
+          '  - mappings/005_new.yaml:2: source.file: not applied because its article raw/005_new.txt was '
+          "refused (see raw/005_new.txt's own problem); fix the article, not this mapping",
+          '  - raw/005_new.txt: is a symbolic link (to /etc/passwd), not a file: the build reads only the '
+          "project's own files; put the file itself here"]),
+    Case("raw_symlink_to_device", "a symbolic link in raw/ to a device that never ends (/dev/zero)",
+         lambda r: (r / NEW).symlink_to("/dev/zero"), [SUMMARY1,
+          '  - raw/005_new.txt: is a symbolic link (to /dev/zero), not a file: the build reads only the '
+          "project's own files; put the file itself here"]),
+    Case("raw_folder", "a folder in raw/ named like an article",
+         lambda r: (r / NEW).mkdir(), [SUMMARY1,
+          '  - raw/005_new.txt: is a folder, not a file: only files belong here']),
+    Case("raw_refused_with_mapping", "a curated article re-saved with a byte-order mark (its mapping is fine)",
+         lambda r: _write(r, "raw/004_99f45e7fed0112e3.txt",
+                          b"\xef\xbb\xbf" + (r / "raw/004_99f45e7fed0112e3.txt").read_bytes()),
+         ['2 curation problem(s) in 2 file(s); nothing was published.',
+          '  - mappings/004_99f45e7fed0112e3.yaml:4: source.file: not applied because its article '
+          "raw/004_99f45e7fed0112e3.txt was refused (see raw/004_99f45e7fed0112e3.txt's own problem); fix "
+          'the article, not this mapping',
+          '  - raw/004_99f45e7fed0112e3.txt: starts with a UTF-8 byte-order mark: save it as UTF-8 without '
+          'BOM (offsets count code points from the first character, and a BOM would shift them)']),
     Case("mapping_without_article", "a mapping whose article is missing",
          lambda r: (r / "raw" / "004_99f45e7fed0112e3.txt").unlink(),
          ['1 curation problem(s) in 1 file(s); nothing was published.',
-          '  - mappings/004_99f45e7fed0112e3.yaml: source.file: the article raw/004_99f45e7fed0112e3.txt is '
+          '  - mappings/004_99f45e7fed0112e3.yaml:4: source.file: the article raw/004_99f45e7fed0112e3.txt is '
           'missing; restore it or remove the mapping']),
     # --- mappings -----------------------------------------------------------------------------
+    Case("mapping_symlink", "a mapping that is a symbolic link to a file elsewhere",
+         _mapping_linked_from_elsewhere, [SUMMARY1,
+          '  - mappings/004_99f45e7fed0112e3.yaml: is a symbolic link (to ../../elsewhere.yaml), not a file: '
+          "the build reads only the project's own files; put the file itself here"]),
+    Case("mapping_empty", "an empty mapping file",
+         lambda r: _write(r, M004, b""), [SUMMARY1,
+          '  - mappings/004_99f45e7fed0112e3.yaml: expected a YAML mapping with `source:` and fact lists, '
+          'found an empty file']),
+    Case("mapping_list", "a mapping written as a list",
+         lambda r: _write(r, M004, b"- source:\n    file: 004_99f45e7fed0112e3.txt\n"), [SUMMARY1,
+          '  - mappings/004_99f45e7fed0112e3.yaml: expected a YAML mapping with `source:` and fact lists, '
+          "found a list of 1 item(s) (remove the '- ' before `source:`?)"]),
     Case("yaml_syntax", "a YAML syntax error",
          lambda r: _replace(r, M004, "    overall_grade: inadequate\n", "    overall_grade: [inadequate\n"),
          ['1 curation problem(s) in 1 file(s); nothing was published.',
@@ -164,7 +224,7 @@ CASES: list[Case] = [
          lambda r: _replace(r, M003, "    visit_end: 2017-03\n", "    visit_end: 2017-01\n"),
          ['1 curation problem(s) in 1 file(s); nothing was published.',
           '  - mappings/003_6e4606619b08db71.yaml:20: inspections gloucestershire-2017-full-inspection: '
-          'visit_end is before visit_start']),
+          "visit_end '2017-01' is before visit_start '2017-02'"]),
     Case("published_before_visit", "a report published before its visit",
          lambda r: _replace(r, M003, "    published_date: 2017-06\n", "    published_date: 2016-06\n"),
          ['2 curation problem(s) in 2 file(s); nothing was published.',
@@ -172,7 +232,19 @@ CASES: list[Case] = [
           "published_date '2016-06' is before visit_start '2017-02': a report is published after its visit",
           '  - mappings/004_99f45e7fed0112e3.yaml:15: inspections '
           "gloucestershire-2017-full-inspection.published_date: '2017' disagrees with '2016-06' in "
-          'mappings/003_6e4606619b08db71.yaml; make them agree and record the decision in an evidence note']),
+          'mappings/003_6e4606619b08db71.yaml:21; make them agree and record the decision in an evidence note']),
+    Case("grade_not_stated", "a grade its quotes do not state (they state another)",
+         lambda r: _replace(r, "mappings/000_09d284dea3b9a717.yaml",
+                            "    area_label: Adoption performance\n    grade: good",
+                            "    area_label: Adoption performance\n    grade: outstanding"),
+         [SUMMARY1,
+          "  - mappings/000_09d284dea3b9a717.yaml:63: judgements[2].grade: grade 'outstanding' is not stated "
+          "in its quotes (expected the word 'outstanding'; they say 'good')"]),
+    Case("quote_huge", "a quote of 2 MB (a whole file pasted into a mapping)",
+         _huge_quote, [SUMMARY1,
+          "  - mappings/004_99f45e7fed0112e3.yaml:9: sources[0].published_date: quote 'Published in July "
+          "Published in July Published in July Publis … y Published in July ' (2,160,000 characters) not "
+          'found in raw/004_99f45e7fed0112e3.txt, and nothing in the article comes close']),
     Case("zero_money", "zero or negative money",
          lambda r: _replace(r, M003, "amount_gbp: 9200000", "amount_gbp: 0"),
          ['1 curation problem(s) in 1 file(s); nothing was published.',
@@ -229,8 +301,8 @@ CASES: list[Case] = [
           "id of another article (a raw file stem), found '../../etc/passwd'"]),
     Case("yaml_code_execution", "a YAML tag that would run code", _yaml_tag_running_code,
          ['1 curation problem(s) in 1 file(s); nothing was published.',
-          '  - mappings/004_99f45e7fed0112e3.yaml:6: not valid YAML: could not determine a constructor for the '
-          "tag 'tag:yaml.org,2002:python/object/apply:os.system'"]),
+          "  - mappings/004_99f45e7fed0112e3.yaml:6: not valid YAML: tags such as '!!python/object/apply:os.system' "
+          "(on key 'publisher') are not allowed in mappings: write plain values"]),
     Case("yaml_alias_bomb", "a YAML alias bomb (billion laughs)",
          lambda r: _replace(r, M004, "inspections:",
                             "notes: &a [x, x, x, x, x, x, x, x, x]\nbomb: &b [*a, *a, *a, *a]\ninspections:"),

@@ -129,7 +129,9 @@ def test_a_missing_quote_stops_the_run_and_publishes_nothing(tmp_path, prefect_h
     assert result.stderr.splitlines() == [
         "error: 1 curation problem(s) in 1 file(s); nothing was published.",
         "  - mappings/004_99f45e7fed0112e3.yaml:9: sources[0].published_date: quote 'Published 17th July 2017' "
-        "not found in the article (raw/004_99f45e7fed0112e3.txt)",
+        "not found in raw/004_99f45e7fed0112e3.txt; the closest passage is at line 3, characters 68–91: 'Published "
+        "7th July 2017'; they first differ at line 3, character 78, where the article has 'Published 7th' and the "
+        "quote 'Published 17th'",
     ]
     assert tree_digest(root / "published") == before
 

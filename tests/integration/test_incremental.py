@@ -118,6 +118,11 @@ def test_a_run_with_the_same_inputs_as_the_last_build_is_a_no_op(tmp_path):
     unchanged = stages.unchanged_since_last_build(root, fingerprint)
     assert unchanged.outcome == f"No changes: release {current} is current; nothing published"
     assert (unchanged.facts_applied, unchanged.official_record) == (40, "old line")
+    # A pointer left behind by a killed publish: the run goes on to the publish step, which repairs it.
+    (root / "published" / "LATEST").write_text("1.0.0\n", encoding="utf-8")
+    assert stages.unchanged_since_last_build(root, fingerprint) is None
+    (root / "published" / "LATEST").write_text(current + "\n", encoding="utf-8")
+    assert stages.unchanged_since_last_build(root, fingerprint) is not None
     # Any input changed: a different fingerprint, so the run does the work.
     edit(root / M002, "theme: front_door", "theme: leadership_and_management")
     assert stages.input_fingerprint(root, stages.ingest(root)) != fingerprint

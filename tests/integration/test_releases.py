@@ -20,7 +20,7 @@ import pytest
 from ofsted_dataset.cli import main
 from ofsted_dataset.errors import PipelineError
 from ofsted_dataset.rebuild import reproduce
-from ofsted_dataset.release.publish import FAILPOINT_ENV
+from ofsted_dataset.release.publish import FAILPOINT_ENV, pointer_problems
 from ofsted_dataset.release.verify import verify_release
 from schemas.arrow import ARROW_SCHEMAS, arrow_schema
 from schemas.model import Field, Origin, Table
@@ -33,7 +33,8 @@ M002 = Path("mappings/002_3dafbde2ba55b338.yaml")
 def released(tmp_path: Path) -> Path:
     """A project holding release 1.0.0 built from the seeds."""
     root = copy_project(tmp_path / "project")
-    assert publish(root).version == "1.0.0"
+    result = publish(root)
+    assert (result.version, result.repaired) == ("1.0.0", ())  # a first release's pointers are no repair
     return root
 
 
@@ -56,7 +57,7 @@ def test_first_release_is_1_0_0_with_every_file(released):
 def test_nothing_new_publishes_nothing(released):
     before = tree_digest(released / "published")
     result = publish(released)
-    assert (result.version, result.previous) == (None, "1.0.0")
+    assert (result.version, result.previous, result.repaired) == (None, "1.0.0", ())
     assert tree_digest(released / "published") == before
 
 
@@ -232,6 +233,39 @@ KILL_POINTS = {
     "pointer:LATEST": AfterKill([OLD, NEW], [], NEW, OLD, OLD, OLD),
     "pointer:datapackage.json": AfterKill([OLD, NEW], [], NEW, OLD, NEW, OLD),
     "pointer:CHANGELOG.md": AfterKill([OLD, NEW], [], NEW, OLD, NEW, NEW),
+    # every pointer moved, the run not yet over: nothing left to finish
+    "pointer:current": AfterKill([OLD, NEW], [], NEW, NEW, NEW, NEW),
+}
+
+
+def _stale(pointer: str) -> str:
+    return f"{pointer} -> {OLD}, but the newest release is {NEW}; run the build to finish the interrupted publish"
+
+
+@dataclass(frozen=True)
+class Reported:
+    """What is said about a publish killed at one failpoint: by verify until the next run, then by that run."""
+
+    problems: list[str]  # pointer_problems right after the kill: each pointer still at the old release
+    repaired: tuple[str, ...]  # the next run's PublishResult.repaired: each leftover removed, pointer rewritten
+
+
+REPORTED = {
+    "staged": Reported([], ()),
+    "copied": Reported([], (f"removed published/.tmp-{NEW}",)),
+    "verified": Reported([], (f"removed published/.tmp-{NEW}",)),
+    "renamed": Reported(
+        [_stale("published/LATEST"), _stale("datapackage.json"), _stale("CHANGELOG.md"), _stale("published/current")],
+        (f"published/LATEST -> {NEW}", f"datapackage.json -> {NEW}", f"CHANGELOG.md -> {NEW}",
+         f"published/current -> {NEW}")),
+    "pointer:LATEST": Reported(
+        [_stale("datapackage.json"), _stale("CHANGELOG.md"), _stale("published/current")],
+        (f"datapackage.json -> {NEW}", f"CHANGELOG.md -> {NEW}", f"published/current -> {NEW}")),
+    "pointer:datapackage.json": Reported(
+        [_stale("CHANGELOG.md"), _stale("published/current")],
+        (f"CHANGELOG.md -> {NEW}", f"published/current -> {NEW}")),
+    "pointer:CHANGELOG.md": Reported([_stale("published/current")], (f"published/current -> {NEW}",)),
+    "pointer:current": Reported([], ()),
 }
 
 
@@ -269,11 +303,14 @@ def test_killed_publish_leaves_the_state_of_its_step_and_next_run_recovers(relea
         assert tree_digest(published / NEW) == tree_digest(staged)
         assert verify_release(published / NEW) == []
     assert verify_release(published / "current") == []
+    assert pointer_problems(released) == REPORTED[point].problems
     # The next run cleans up and ends with the new release, complete and pointed at: it publishes it, or,
     # killed after the rename, finds it already there and only finishes the pointers.
     result = publish(released)
     renamed = NEW in expected.folders
     assert (result.version, result.previous) == ((None, NEW) if renamed else (NEW, OLD))
+    assert result.repaired == REPORTED[point].repaired  # what it finished, not the pointers of its own release
+    assert pointer_problems(released) == []
     assert _state(released) == AfterKill([OLD, NEW], [], NEW + "\n", NEW, NEW, NEW)
     assert not list(released.glob(".*.tmp"))
     assert tree_digest(published / OLD) == old_release

@@ -9,7 +9,10 @@ import pytest
 
 from ofsted_dataset import pipeline, stages
 from ofsted_dataset.errors import PipelineError
+from ofsted_dataset.release import publish
+from ofsted_dataset.release.publish import PublishResult
 from ofsted_dataset.summary import RunSummary
+from tests.helpers import edit
 
 
 def recording(calls: list[str], reports: list[RunSummary]) -> pipeline.Steps:
@@ -37,6 +40,9 @@ def test_a_publishing_run_chains_every_stage_once_in_order(project: Path):
     assert build.summary is not None and reports == [build.summary]
     assert build.summary.release is not None and build.summary.release.version == "1.0.0"
     assert build.rows["sources"] == 5
+    # writing the pointers of the first release is the publish itself, not a repair
+    assert build.summary.release.repaired == ()
+    assert not [line for line in build.summary.lines() if "interrupted" in line]
 
 
 def test_a_second_run_with_the_same_inputs_stops_after_ingest(project: Path):
@@ -74,3 +80,49 @@ def test_a_refused_run_reports_why_then_raises_and_remembers_nothing(project: Pa
     assert [r.refused[0] for r in reports] == [caught.value.summary]
     assert not (project / stages.LAST_BUILD).exists()
     assert not (project / "published").exists() or not any((project / "published").iterdir())
+
+
+def _summary(release: PublishResult) -> RunSummary:
+    return RunSummary(sources_read=5, mapped=5, waiting_for_curation=[], facts_applied=40, quotes_matched=155,
+                      rows={}, official_record="", official_statuses={}, official_conflicts=[], release=release)
+
+
+def test_the_summary_says_what_the_run_finished_of_an_interrupted_publish():
+    summary = _summary(PublishResult(None, "1.2.0", None, repaired=(
+        "removed published/.tmp-1.2.0", "published/LATEST -> 1.2.0", "datapackage.json -> 1.2.0",
+        "CHANGELOG.md -> 1.2.0", "published/current -> 1.2.0")))
+    line = ("Finished an interrupted publish: removed published/.tmp-1.2.0; published/LATEST -> 1.2.0; "
+            "datapackage.json -> 1.2.0; CHANGELOG.md -> 1.2.0; published/current -> 1.2.0")
+    assert summary.lines()[-2:] == [line, "No changes: release 1.2.0 is current; nothing published"]
+    assert f"- {line}\n- Outcome: No changes" in summary.markdown()
+    assert _summary(PublishResult(None, "1.2.0", None)).repair_line == ""
+
+
+def test_a_run_after_a_killed_publish_reports_what_it_finished(project: Path):
+    pipeline.run(project)
+    published = project / "published"
+    (published / ".tmp-1.0.1").mkdir()  # a copy a killed run had not yet renamed
+    (published / "LATEST").write_text("0.9.0\n", encoding="utf-8")
+    (project / stages.LAST_BUILD).unlink()  # the inputs are unchanged: make the run publish
+    summary = pipeline.run(project).summary
+    assert summary is not None and summary.release is not None
+    assert summary.release.repaired == ("removed published/.tmp-1.0.1", "published/LATEST -> 1.0.0")
+    assert summary.lines()[-2:] == [
+        "Finished an interrupted publish: removed published/.tmp-1.0.1; published/LATEST -> 1.0.0",
+        "No changes: release 1.0.0 is current; nothing published"]
+
+
+def test_a_refused_run_still_says_what_it_finished_first(project: Path, monkeypatch: pytest.MonkeyPatch):
+    pipeline.run(project)
+    (project / "published" / ".tmp-1.0.1").mkdir()
+    edit(project / "mappings" / "002_3dafbde2ba55b338.yaml", "theme: front_door", "theme: leadership_and_management")
+
+    def refuse(*_args, **_kwargs):
+        raise PipelineError("release .tmp-1.0.1 failed verification (1 problem(s))", ["data/x.csv: broken"])
+
+    monkeypatch.setattr(publish, "raise_if_invalid", refuse)
+    with pytest.raises(PipelineError) as caught:
+        pipeline.run(project)
+    assert caught.value.details == [
+        "data/x.csv: broken",
+        "before that, this run finished an interrupted publish: removed published/.tmp-1.0.1"]

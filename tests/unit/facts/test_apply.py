@@ -129,9 +129,23 @@ def test_quote_not_in_article_is_named_with_file_fact_and_quote(project):
     edit(project / M003, "The council has also agreed an additional £9.2m", "The council has agreed an extra £9.2m")
     assert problems_of(project) == [
         "mappings/003_6e4606619b08db71.yaml:112: funding_commitments[0].amount_gbp: quote \"The council has agreed "
-        "an extra £9.2m of funding for children's services to speed up improvement\" not found in the article "
-        "(raw/003_6e4606619b08db71.txt)",
+        "an extra £9.2m of funding for children's services to speed up improvement\" not found in "
+        "raw/003_6e4606619b08db71.txt; the closest passage is at line 53, characters 4762–4868: \"The council has "
+        "also agreed an additional £9.2m of funding for children's services to speed up improvement\"; they first "
+        "differ at line 53, character 4778, where the article has 'has also' and the quote 'has agreed'",
     ]
+
+
+def test_a_quote_of_megabytes_is_shortened_in_its_message(project):
+    quote = "zebra crossings " * 125_000
+    edit(project / M004, 'published_date: "Published 7th July 2017"', f'published_date: "{quote}"')
+    problems = problems_of(project)
+    assert problems == [
+        "mappings/004_99f45e7fed0112e3.yaml:9: sources[0].published_date: quote 'zebra crossings zebra crossings "
+        "zebra crossings zebra crossi … ngs zebra crossings ' (2,000,000 characters) not found in "
+        "raw/004_99f45e7fed0112e3.txt, and nothing in the article comes close",
+    ]
+    assert len(problems[0]) < 300
 
 
 def test_ambiguous_quote_must_say_which_occurrence(project):
@@ -147,7 +161,7 @@ def test_grade_must_be_stated_in_its_quote(project):
          "    area_label: Adoption performance\n    grade: outstanding")
     assert problems_of(project) == [
         "mappings/000_09d284dea3b9a717.yaml:63: judgements[2].grade: grade 'outstanding' is not stated in its "
-        "quotes (expected the word 'outstanding')",
+        "quotes (expected the word 'outstanding'; they say 'good')",
     ]
 
 
@@ -171,7 +185,7 @@ def test_articles_that_disagree_stop_the_run_naming_both_files(project):
     edit(project / M004, 'published_date: "2017"', 'published_date: "2016"')
     assert problems_of(project) == [
         "mappings/004_99f45e7fed0112e3.yaml:15: inspections gloucestershire-2017-full-inspection.published_date: "
-        "'2016' disagrees with '2017-06' in mappings/003_6e4606619b08db71.yaml; make them agree and record the "
+        "'2016' disagrees with '2017-06' in mappings/003_6e4606619b08db71.yaml:21; make them agree and record the "
         "decision in an evidence note",
     ]
 
@@ -183,13 +197,16 @@ def test_article_changed_after_curation_is_reported(project):
     problems = problems_of(project)
     assert problems[0].startswith("mappings/004_99f45e7fed0112e3.yaml:")
     assert "source.sha256: raw/004_99f45e7fed0112e3.txt changed since it was curated" in problems[0]
-    assert any("quote 'Published 7th July 2017' not found in the article" in p for p in problems)
+    assert ("mappings/004_99f45e7fed0112e3.yaml:9: sources[0].published_date: quote 'Published 7th July 2017' not "
+            "found in raw/004_99f45e7fed0112e3.txt; the closest passage is at line 3, characters 68–91: 'Published "
+            "8th July 2017'; they first differ at line 3, character 78, where the article has 'Published 8th' and "
+            "the quote 'Published 7th'") in problems
 
 
 def test_mapping_without_article_names_both(project):
     (project / "raw" / "004_99f45e7fed0112e3.txt").unlink()
     problems = problems_of(project)
-    assert ("mappings/004_99f45e7fed0112e3.yaml: source.file: the article raw/004_99f45e7fed0112e3.txt is missing; "
+    assert ("mappings/004_99f45e7fed0112e3.yaml:4: source.file: the article raw/004_99f45e7fed0112e3.txt is missing; "
             "restore it or remove the mapping") in problems
 
 

@@ -99,19 +99,28 @@ def test_check_grade_stated(grade, quote):
 
 def test_check_grade_inadequate_does_not_count_as_adequate():
     assert check_grade("adequate", ["the council was rated inadequate"]) == (
-        "grade 'adequate' is not stated in its quotes (expected the word 'adequate')"
+        "grade 'adequate' is not stated in its quotes (expected the word 'adequate'; they say 'inadequate')"
     )
 
 
 def test_check_grade_missing_word():
     assert check_grade("requires_improvement", ["improvement is required", "it requires work"]) == (
-        "grade 'requires_improvement' is not stated in its quotes (expected the word 'requires improvement')"
+        "grade 'requires_improvement' is not stated in its quotes (expected the word 'requires improvement'; they "
+        "contain no grade word)"
     )
 
 
 def test_check_grade_good_is_a_whole_word():
     assert check_grade("good", ["a goodly sum"]) == (
-        "grade 'good' is not stated in its quotes (expected the word 'good')"
+        "grade 'good' is not stated in its quotes (expected the word 'good'; they contain no grade word)"
+    )
+
+
+def test_check_grade_names_every_grade_word_its_quotes_hold():
+    assert check_grade("good", ["rated outstanding for adoption", "judged to require improvement",
+                                "requires improvement to be good overall"]) == (
+        "grade 'good' is not stated in its quotes (expected the word 'good'; they say 'outstanding' and "
+        "'requires improvement')"
     )
 
 

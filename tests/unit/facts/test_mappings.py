@@ -429,8 +429,17 @@ def test_missing_source_block(tmp_path):
     ]
 
 
-def test_document_that_is_not_a_mapping(tmp_path):
-    assert _problems(tmp_path, "- a\n- b\n") == [f"{FILE}: expected a YAML mapping with `source:` and fact lists"]
+@pytest.mark.parametrize(("text", "found"), [
+    ("- a\n- b\n", "a list of 2 item(s) (remove the '- ' before `source:`?)"),
+    ("", "an empty file"),
+    ("# only a comment\n\n", "an empty file"),
+    ("[]\n", "an empty list"),
+    ("just some words\n", "a single value ('just some words')"),
+    ("42\n", "a single value (42)"),
+])
+def test_document_that_is_not_a_mapping_says_what_it_is(tmp_path, text, found):
+    assert _problems(tmp_path, text) == [
+        f"{FILE}: expected a YAML mapping with `source:` and fact lists, found {found}"]
 
 
 def test_file_that_is_not_utf8(tmp_path):
@@ -465,10 +474,21 @@ def test_python_tag_is_refused_without_running_anything(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "system", lambda *args: calls.append(args) or 0)
     text = _edit("    overall_grade: inadequate\n", '    overall_grade: !!python/object/apply:os.system ["echo hi"]\n')
     assert _problems(tmp_path, text) == [
-        f"{FILE}:12: not valid YAML: could not determine a constructor for the tag "
-        "'tag:yaml.org,2002:python/object/apply:os.system'"
+        f"{FILE}:12: not valid YAML: tags such as '!!python/object/apply:os.system' (on key 'overall_grade') are "
+        "not allowed in mappings: write plain values"
     ]
     assert calls == []
+
+
+@pytest.mark.parametrize("tagged", ["!!str inadequate", "!grade inadequate", "!!binary aW5hZGVxdWF0ZQ=="])
+def test_every_tag_is_refused_naming_its_key(tmp_path, tagged):
+    """Even a harmless standard tag: libyaml would accept `!!str` silently, the message loader does not."""
+    text = _edit("    overall_grade: inadequate\n", f"    overall_grade: {tagged}\n")
+    tag = tagged.split()[0]
+    assert _problems(tmp_path, text) == [
+        f"{FILE}:12: not valid YAML: tags such as {tag!r} (on key 'overall_grade') are not allowed in mappings: "
+        "write plain values"
+    ]
 
 
 def test_all_problems_of_a_file_are_reported_together(tmp_path):

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import random
 import re
 
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from ofsted_dataset.facts.quotes import QuoteNotFound, Span, find_all, find_quote
-from ofsted_dataset.text import fold
+from ofsted_dataset.facts.quotes import (
+    Near,
+    QuoteAbsent,
+    QuoteNotFound,
+    Span,
+    closest,
+    find_all,
+    find_quote,
+    quote_problem,
+)
+from ofsted_dataset.text import fold, shown
 
 # --- exact matches ---------------------------------------------------------------------------------
 
@@ -309,3 +319,188 @@ def test_indexed_matcher_equals_the_regex_definition(text, quote):
     if not quote.strip():
         return
     assert [(s.start, s.end) for s in find_all(text, quote)] == _reference_spans(text, quote)
+
+
+# --- what a curator is told: the closest passage, and where it differs ------------------------------
+
+ARTICLE = (
+    "Ofsted report\n"
+    "\n"
+    "In 2019 the council was rated “inadequate”\n  overall by inspectors.\n"
+    "The council has also agreed an additional £9.2m of funding for children’s  services.\n"
+    "Published 8th July 2017\n"
+)
+
+
+def problem(quote: str, text: str = ARTICLE) -> str:
+    """The message the build gives for `quote` (find_quote must refuse it)."""
+    with pytest.raises(QuoteNotFound) as excinfo:
+        find_quote(text, quote)
+    return quote_problem(text, quote, "raw/002_x.txt", excinfo.value)
+
+
+def test_a_typo_points_at_the_closest_passage_and_the_word_that_differs():
+    assert problem('the council was rated "inadequate" overal') == (
+        "quote 'the council was rated \"inadequate\" overal' not found in raw/002_x.txt; the closest passage is at "
+        "line 3, characters 23–67: 'the council was rated “inadequate”\\n  overall'; they first differ at line 4, "
+        "character 66, where the article has '“inadequate”\\n  overall' and the quote '\"inadequate\" overal'"
+    )
+
+
+def test_a_missing_quote_mark_is_a_difference():
+    assert problem("the council was rated inadequate overall") == (
+        "quote 'the council was rated inadequate overall' not found in raw/002_x.txt; the closest passage is at "
+        "line 3, characters 23–67: 'the council was rated “inadequate”\\n  overall'; they first differ at line 3, "
+        "character 45, where the article has 'rated “inadequate”' and the quote 'rated inadequate'"
+    )
+
+
+def test_the_passage_is_given_by_raw_offsets_and_lines_across_typography():
+    near = closest(ARTICLE, 'rated "inadequate" overal by inspectors')
+    assert near == Near(39, 81, 3, "rated “inadequate”\n  overall by inspectors", 66, 4,
+                        "“inadequate”\n  overall", '"inadequate" overal', 1.0)
+    assert ARTICLE[near.start:near.end] == near.text
+    assert ARTICLE[near.differs] == "l"  # the letter the quote lacks
+    assert ARTICLE.split("\n")[near.line - 1].startswith("In 2019")
+
+
+def test_a_quote_differing_in_one_word_in_the_middle():
+    assert problem("The council has also agreed an extra £9.2m of funding") == (
+        "quote 'The council has also agreed an extra £9.2m of funding' not found in raw/002_x.txt; the closest "
+        "passage is at line 5, characters 83–141: 'The council has also agreed an additional £9.2m of funding'; they "
+        "first differ at line 5, character 114, where the article has 'an additional' and the quote 'an extra'"
+    )
+
+
+def test_a_word_left_out_shows_the_word_before_it():
+    assert problem("The council has agreed an additional £9.2m") == (
+        "quote 'The council has agreed an additional £9.2m' not found in raw/002_x.txt; the closest passage is at "
+        "line 5, characters 83–130: 'The council has also agreed an additional £9.2m'; they first differ at line 5, "
+        "character 99, where the article has 'has also' and the quote 'has agreed'"
+    )
+
+
+def test_a_word_that_only_starts_a_longer_one():
+    # "Published 8th July 201" is in the article; the whole-word rule refuses it, and the message says why.
+    assert problem("Published 8th July 201") == (
+        "quote 'Published 8th July 201' not found in raw/002_x.txt; the closest passage is at line 6, characters "
+        "168–191: 'Published 8th July 2017'; they first differ at line 6, character 190, where the article has "
+        "'July 2017' and the quote 'July 201'"
+    )
+
+
+def test_a_different_first_word():
+    assert problem("Te council has also agreed") == (
+        "quote 'Te council has also agreed' not found in raw/002_x.txt; the closest passage is at line 5, characters "
+        "83–110: 'The council has also agreed'; they first differ at line 5, character 84, where the article has "
+        "'The' and the quote 'Te'"
+    )
+
+
+def test_case_is_a_difference():
+    near = closest(ARTICLE, "The Council has also agreed")
+    assert near is not None
+    assert (near.differs, near.article_words, near.quote_words) == (87, "The council", "The Council")
+
+
+def test_a_quote_with_nothing_close_says_so():
+    assert problem("Ofsted inspected the adoption service") == (
+        "quote 'Ofsted inspected the adoption service' not found in raw/002_x.txt, and nothing in the article "
+        "comes close"
+    )
+
+
+def test_less_than_half_matching_is_not_close():
+    # "the council was " is 16 of the 48 characters: a passage that poor would point at noise.
+    assert closest(ARTICLE, "the council was graded outstanding by Ofsted") is None
+    near = closest(ARTICLE, "the council was rated outstanding overall by Ofsted")
+    assert near is not None and near.text == "the council was rated “inadequate”\n  overall by inspectors"
+
+
+def test_an_ambiguous_quote_keeps_its_message_with_the_file():
+    with pytest.raises(QuoteNotFound) as excinfo:
+        find_quote("good and good", "good")
+    assert not isinstance(excinfo.value, QuoteAbsent)
+    assert quote_problem("good and good", "good", "raw/x.txt", excinfo.value) == (
+        "quote 'good' found 2 times (at characters 0, 9); add `occurrence: N` to say which (raw/x.txt)"
+    )
+
+
+def test_an_absent_quote_is_refused_as_before():
+    # lint and the drafter expect misses: find_quote stays cheap, and only quote_problem looks further.
+    with pytest.raises(QuoteAbsent, match=r"^not found in the article$"):
+        find_quote(ARTICLE, "the council was rated inadequate overal")
+
+
+# --- long quotes: shortened in messages, and found in big articles with capped work -----------------
+
+
+def test_a_two_million_character_quote_gives_a_short_message_stating_its_length():
+    quote = "zebra crossings " * 125_000
+    assert len(quote) == 2_000_000
+    message = problem(quote)
+    assert message == (
+        "quote 'zebra crossings zebra crossings zebra crossings zebra crossi … ngs zebra crossings ' "
+        "(2,000,000 characters) not found in raw/002_x.txt, and nothing in the article comes close"
+    )
+    assert len(message) < 300
+
+
+def _words(count: int, seed: int) -> list[str]:
+    """Distinct made-up words, so that any run of them is in a text once."""
+    rng = random.Random(seed)
+    return [f"{rng.choice('bcdfghjklm')}{rng.choice('aeiou')}{n:x}" for n in range(count)]
+
+
+def test_a_typo_in_a_long_quote_in_a_big_article():
+    words = _words(500_000, 1)
+    article = " ".join(words)  # about 4 MB
+    run = words[100_000:300_000]
+    typo = 150_000
+    quote = " ".join([*run[:typo], run[typo][:-1], *run[typo + 1:]])
+    start = len(" ".join(words[:100_000])) + 1
+    near = closest(article, quote)
+    assert near is not None
+    assert (near.start, near.end) == (start, start + len(" ".join(run)))
+    assert near.differs == start + len(" ".join(run[:typo + 1])) - 1
+    assert (near.article_words, near.quote_words) == (f"{run[typo - 1]} {run[typo]}",
+                                                      f"{run[typo - 1]} {run[typo][:-1]}")
+    message = problem(quote, article)
+    assert f"({len(quote):,} characters) not found in raw/002_x.txt; the closest passage is at line 1" in message
+    assert len(message) < 500
+
+
+@settings(max_examples=100, derandomize=True, deadline=None)
+@given(st.integers(min_value=0, max_value=10_000), st.integers(min_value=3, max_value=30),
+       st.sampled_from(["change", "drop", "add"]))
+def test_property_one_word_changed_is_pointed_at(seed, length, edit):
+    words = _words(60, seed)
+    at = length // 2
+    run = words[10:10 + length]
+    edited = {"change": [*run[:at], "zzz", *run[at + 1:]], "drop": [*run[:at], *run[at + 1:]],
+              "add": [*run[:at], "zzz", *run[at:]]}[edit]
+    article = " ".join(words)
+    near = closest(article, " ".join(edited))
+    assert near is not None
+    assert near.text == " ".join(run)
+    # They part in the word at `at`: where it starts (a word left out or put in), or after the letters it
+    # shares with the quote's word there.
+    word = near.start + len(" ".join(run[:at])) + 1
+    shared = next(i for i, (a, b) in enumerate(zip(run[at] + " ", edited[at] + " ", strict=False)) if a != b)
+    assert word <= near.differs <= word + shared
+    assert near.article_words == " ".join(run[max(0, at - 1):at + 1])
+
+
+# --- shown ------------------------------------------------------------------------------------------
+
+
+def test_shown_keeps_short_text_whole():
+    assert shown("rated good") == "'rated good'"
+    assert shown("x" * 120) == repr("x" * 120)
+    assert shown("children’s \"services\"") == "'children’s \"services\"'"
+
+
+def test_shown_shortens_long_text_and_gives_its_length():
+    text = "a" * 60 + "b" * 2_001_377 + "c" * 20
+    assert shown(text) == f"'{'a' * 60} … {'c' * 20}' (2,001,457 characters)"
+    assert shown("y" * 121) == f"'{'y' * 60} … {'y' * 20}' (121 characters)"

@@ -1,0 +1,115 @@
+"""The pointers at the newest release (LATEST, current, datapackage.json, CHANGELOG.md) on a copy of the
+committed releases: what verify reports when they disagree, and what a repair says it rewrote."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ofsted_dataset.cli import main
+from ofsted_dataset.release.publish import pointer_problems, recover, sync_pointers
+from tests.helpers import PROJECT, copy_project
+
+NEWEST = "1.1.0"
+FINISH = f"but the newest release is {NEWEST}; run the build to finish the interrupted publish"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """The committed releases 1.0.0 and 1.1.0 with their pointers, which agree."""
+    root = copy_project(tmp_path / "project", with_release=True)
+    shutil.copy(PROJECT / "CHANGELOG.md", root / "CHANGELOG.md")
+    return root
+
+
+def _pointers_at_the_older_release(root: Path) -> None:
+    """The state a publish killed just after renaming 1.1.0 into place leaves: every pointer at 1.0.0."""
+    published = root / "published"
+    aside = root / NEWEST
+    published.joinpath(NEWEST).rename(aside)
+    sync_pointers(root)
+    aside.rename(published / NEWEST)
+
+
+def test_the_committed_pointers_agree_and_nothing_is_rewritten(project: Path) -> None:
+    assert pointer_problems(project) == []
+    assert sync_pointers(project) == []
+    assert recover(project) == []
+
+
+def test_each_stale_pointer_is_one_problem_naming_what_it_points_at(project: Path) -> None:
+    _pointers_at_the_older_release(project)
+    assert pointer_problems(project) == [
+        f"published/LATEST -> 1.0.0, {FINISH}",
+        f"datapackage.json -> 1.0.0, {FINISH}",
+        f"CHANGELOG.md -> 1.0.0, {FINISH}",
+        f"published/current -> 1.0.0, {FINISH}",
+    ]
+
+
+def test_recover_says_what_it_removed_and_rewrote_then_all_agree(project: Path) -> None:
+    _pointers_at_the_older_release(project)
+    (project / "published" / ".tmp-1.1.1").mkdir()
+    (project / ".datapackage.json.x1.tmp").write_text("{", encoding="utf-8")
+    assert recover(project) == [
+        "removed .datapackage.json.x1.tmp",
+        "removed published/.tmp-1.1.1",
+        "published/LATEST -> 1.1.0",
+        "datapackage.json -> 1.1.0",
+        "CHANGELOG.md -> 1.1.0",
+        "published/current -> 1.1.0",
+    ]
+    assert pointer_problems(project) == []
+    assert recover(project) == []
+
+
+def test_missing_wrong_kind_and_edited_pointers_are_each_named(project: Path) -> None:
+    published = project / "published"
+    (project / "CHANGELOG.md").unlink()
+    (published / "LATEST").write_text("\n", encoding="utf-8")
+    (published / "current").unlink()
+    (published / "current").mkdir()
+    descriptor = json.loads((project / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["title"] = "Edited by hand"
+    (project / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    assert pointer_problems(project) == [
+        f"published/LATEST -> no version, {FINISH}",
+        "datapackage.json -> 1.1.0, but differs from what published/1.1.0 gives; run the build to rewrite it",
+        f"CHANGELOG.md is missing, {FINISH}",
+        f"published/current is not a symlink, {FINISH}",
+    ]
+
+
+def test_verify_checks_the_pointers_too(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--root", str(project), "verify"]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == (
+        "pointers: OK (published/LATEST, published/current, datapackage.json and CHANGELOG.md describe 1.1.0)")
+
+
+def test_verify_fails_on_pointers_that_disagree(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _pointers_at_the_older_release(project)
+    os.remove(project / "published" / "current")
+    os.symlink(NEWEST, project / "published" / "current")
+    assert main(["--root", str(project), "verify"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.startswith("1.1.0: OK (checksums, ")  # the release folder itself is fine
+    assert captured.err.splitlines() == [
+        "error: the pointers disagree with the newest release 1.1.0 (3 problem(s))",
+        f"  - published/LATEST -> 1.0.0, {FINISH}",
+        f"  - datapackage.json -> 1.0.0, {FINISH}",
+        f"  - CHANGELOG.md -> 1.0.0, {FINISH}",
+    ]
+
+
+def test_verify_of_a_downloaded_folder_ignores_the_projects_pointers(project: Path, tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    _pointers_at_the_older_release(project)
+    download = shutil.copytree(project / "published" / NEWEST, tmp_path / "download" / NEWEST)
+    assert main(["--root", str(project), "verify", str(download)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "1.1.0: OK (checksums, archive, datapackage.json (Frictionless), pandera schemas where the release's "
+        "contract is this code's, CSV = Parquet, DuckDB = Parquet)"]
