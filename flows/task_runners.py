@@ -13,14 +13,31 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+if TYPE_CHECKING:
+    from prefect.task_runners import TaskRunner
+
+# Prefect is imported in the functions that need it: the CLI asks `runs_on_this_machine` before Prefect
+# is imported (Prefect reads its settings, PREFECT_API_URL among them, once, at import).
+
+
+def _dask_address(environ: Mapping[str, str] | None) -> str:
+    return (os.environ if environ is None else environ).get("OFSTED_DASK_ADDRESS", "").strip()
+
+
+def runs_on_this_machine(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether every task runs in this process or in its children (threads, a local Dask cluster),
+    which can use a Prefect server on 127.0.0.1; an existing Dask cluster's workers get this process's
+    Prefect settings (PREFECT_API_URL included) and may be on other machines."""
+    return _dask_address(environ) in ("", "local")
 
 
 def task_runner_from_environment(environ: Mapping[str, str] | None = None) -> TaskRunner[Any]:
+    from prefect.task_runners import ThreadPoolTaskRunner
+
     env = os.environ if environ is None else environ
-    address = env.get("OFSTED_DASK_ADDRESS", "").strip()
+    address = _dask_address(env)
     if not address:
         return ThreadPoolTaskRunner(max_workers=int(env.get("OFSTED_THREADS", "4")))
     from prefect_dask import DaskTaskRunner

@@ -39,11 +39,21 @@ def _prefect_environment(root: Path) -> None:
 
 
 def _build(args: argparse.Namespace) -> int:
+    """The flow on an embedded Prefect server that dies with this process, however it ends (see
+    prefect_lifetime: Prefect's own outlives a `kill -9`); a PREFECT_API_URL already set is used instead."""
+    from flows.task_runners import runs_on_this_machine, task_runner_from_environment
+    from ofsted_dataset import prefect_lifetime
+
     root = args.root.resolve()
     _prefect_environment(root)
+    # From this thread, before Prefect is imported: the server boots while the flow is imported. Not for
+    # an existing Dask cluster: its workers could not reach this machine's 127.0.0.1 (Prefect's default,
+    # a temporary server in each worker, as before).
+    server = prefect_lifetime.start() if runs_on_this_machine() else None
     from flows.build_dataset import build_dataset
-    from flows.task_runners import task_runner_from_environment
 
+    if server is not None:
+        server.wait_until_ready()
     summary = build_dataset.with_options(task_runner=task_runner_from_environment())(str(root))
     print("\n".join(summary.lines()))
     return 0
@@ -81,7 +91,7 @@ def _diff(args: argparse.Namespace) -> int:
 def _verify(args: argparse.Namespace) -> int:
     from ofsted_dataset import stages
     from ofsted_dataset.rebuild import reproduce
-    from ofsted_dataset.release.publish import current_version
+    from ofsted_dataset.release.publish import current_version, pointer_problems
     from ofsted_dataset.release.verify import raise_if_invalid
 
     root = args.root.resolve()
@@ -91,13 +101,22 @@ def _verify(args: argparse.Namespace) -> int:
     folder = Path(target) if Path(target).is_dir() else root / "published" / target
     if not folder.is_dir():
         raise PipelineError(f"release {target} not found (neither a folder nor a version in {root / 'published'})")
+    in_project = folder.resolve().parent == (root / "published").resolve()  # not a download: pointers too
     texts = None
-    if (root / "raw").is_dir() and folder.parent == root / "published":
+    if (root / "raw").is_dir() and in_project:
         texts = stages.ingest(root).texts  # the articles as the build reads them
     raise_if_invalid(folder, texts)
     checked = ("checksums, archive, datapackage.json (Frictionless), pandera schemas where the release's contract "
                "is this code's, CSV = Parquet, DuckDB = Parquet")
     print(f"{folder.name}: OK ({checked}{', quotes = raw text' if texts else ''})")
+    if in_project:
+        newest = current_version(root / "published")
+        problems = pointer_problems(root)
+        if problems:
+            raise PipelineError(f"the pointers disagree with the newest release {newest} ({len(problems)} problem(s))",
+                                problems)
+        print(f"pointers: OK (published/LATEST, published/current, datapackage.json and CHANGELOG.md "
+              f"describe {newest})")
     if args.rebuild:
         differing = reproduce(root, folder.name)
         if differing:
