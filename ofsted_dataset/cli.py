@@ -60,11 +60,17 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    """Serve the scheduled build and the scheduled official snapshot in this process, until stopped."""
+    """Serve the scheduled build and the scheduled official snapshot in this process, until stopped, on
+    a Prefect server that schedules runs (an ephemeral one never does) and dies with this process."""
+    from ofsted_dataset import prefect_lifetime
+
     root = args.root.resolve()
     _prefect_environment(root)
+    server = prefect_lifetime.start(scheduling=True)
     from flows.deploy import serve
 
+    if server is not None:
+        server.wait_until_ready()
     serve(root, build_cron=args.cron)
     return 0
 

@@ -41,6 +41,8 @@ from ofsted_dataset.errors import PipelineError
 
 # What Prefect's SubprocessASGIServer puts in the server's environment (prefect/server/api/server.py).
 _SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+# `prefect server start` without its UI: the scheduler and the other services run.
+_SCHEDULING_SERVER_ENV = {"PREFECT_UI_ENABLED": "0"}
 _TIMEOUT_SETTING = "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 _PORT_IN_USE = 3  # uvicorn's exit status when it cannot bind
@@ -87,18 +89,22 @@ class EmbeddedServer:
                 self.process.wait()
 
 
-def start() -> EmbeddedServer | None:
+def start(scheduling: bool = False) -> EmbeddedServer | None:
     """Start the server and set PREFECT_API_URL to it, unless PREFECT_API_URL is already set or this is
     not Linux (then None: Prefect does as it always does). Call it before Prefect is imported, which
     reads PREFECT_API_URL once, and from the thread that runs the build (see the module docstring).
-    Its process is stopped at exit; `wait_until_ready` before the first flow run."""
+    Its process is stopped at exit; `wait_until_ready` before the first flow run.
+
+    `scheduling` runs the server with its background services, as `prefect server start` does, instead
+    of as an ephemeral one: an ephemeral server has no scheduler, so deployments served against it
+    (`ofsted-dataset serve`) never get a scheduled run."""
     if os.environ.get("PREFECT_API_URL") or not sys.platform.startswith("linux"):
         return None
     port = _reserve_port()
     uvicorn = ["--app-dir", _prefect_parent(), "--factory", "prefect.server.api.server:create_app",
                "--host", "127.0.0.1", "--port", str(port), "--log-level", "error", "--lifespan", "on"]
     process = subprocess.Popen([sys.executable, "-m", __name__, str(os.getpid()), *uvicorn],
-                               env={**os.environ, **_SERVER_ENV})
+                               env={**os.environ, **(_SCHEDULING_SERVER_ENV if scheduling else _SERVER_ENV)})
     server = EmbeddedServer(process, f"http://127.0.0.1:{port}/api")
     # atexit handlers run after Prefect's own exit hooks (threading._register_atexit) have flushed
     # logs and events to the server.

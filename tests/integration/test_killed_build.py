@@ -128,3 +128,41 @@ def test_a_build_killed_with_sigkill_leaves_no_process_behind(project: Path, pre
         for pid in _survivors(processes):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
+
+
+def test_serve_runs_its_schedule_on_a_server_that_dies_with_it(project: Path, prefect_home: Path, tmp_path: Path):
+    """`serve` on its own server: the build runs on its cron schedule (an ephemeral server has no scheduler,
+    so nothing ever ran), and a kill -9 of `serve` once the run is over leaves nothing behind."""
+    env = {**os.environ, "PREFECT_HOME": str(prefect_home), "OFSTED_SNAPSHOT_CRON": "0 5 1 1 *"}
+    env.pop("PREFECT_API_URL", None)
+    env.pop("OFSTED_DASK_ADDRESS", None)
+    with (tmp_path / "serve.log").open("wb") as log:
+        serve = subprocess.Popen([sys.executable, "-m", "ofsted_dataset.cli", "--root", str(project), "serve",
+                                  "--cron", "* * * * *"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    processes: dict[int, str] = {}
+    try:
+        deadline = time.monotonic() + 300  # the next minute, the runner's poll, then the build itself
+        while not (project / "published" / "LATEST").exists() and time.monotonic() < deadline:
+            assert serve.poll() is None, (tmp_path / "serve.log").read_text(errors="replace")[-2000:]
+            processes.update(_descendants(serve.pid))
+            time.sleep(0.5)
+        assert (project / "published" / "LATEST").read_text(encoding="utf-8") == "1.0.0\n"
+        while time.monotonic() < deadline:  # the flow run's own process ends once it has reported
+            processes.update(_descendants(serve.pid))
+            if all(SERVER in _cmdline(pid) for pid in _survivors(processes)):
+                break
+            time.sleep(0.2)
+        serve.kill()
+        serve.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while _survivors(processes) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _survivors(processes) == {}
+    finally:
+        if serve.poll() is None:
+            processes.update(_descendants(serve.pid))
+            serve.kill()
+            serve.wait(timeout=10)
+        for pid in _survivors(processes):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)

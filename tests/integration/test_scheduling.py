@@ -24,7 +24,7 @@ from flows.deploy import (
     snapshot_deployment,
 )
 from flows.task_runners import task_runner_from_environment
-from ofsted_dataset import cli
+from ofsted_dataset import cli, prefect_lifetime
 from ofsted_dataset.release.publish import PublishResult
 from ofsted_dataset.summary import RunSummary
 from tests.helpers import copy_project, tree_digest
@@ -70,6 +70,7 @@ def test_serve_runs_both_deployments_in_one_process(tmp_path: Path, monkeypatch)
     served = []
     monkeypatch.setattr(flows.deploy, "serve_deployments", lambda *ds: served.append(ds))
     monkeypatch.setattr(cli, "_prefect_environment", lambda root: None)
+    monkeypatch.setattr(prefect_lifetime, "start", lambda scheduling: None)  # no server: serving is faked
     monkeypatch.setenv("OFSTED_SNAPSHOT_CRON", "0 4 * * 2")
     assert cli.main(["--root", str(tmp_path), "serve", "--cron", "0 * * * *"]) == 0
     assert [[(d.flow_name, d.name, d.schedules[0].schedule.cron, d.parameters) for d in ds] for ds in served] == [[
