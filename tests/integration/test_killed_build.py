@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -97,53 +98,67 @@ def _survivors(processes: dict[int, str]) -> dict[int, str]:
     return {pid: _cmdline(pid) for pid, started in processes.items() if _start_time(pid) == started}
 
 
-@pytest.mark.parametrize("dask_workers", [0, 2], ids=["threads", "local-dask"])
-def test_a_build_killed_with_sigkill_leaves_no_process_behind(project: Path, prefect_home: Path, tmp_path: Path,
-                                                              dask_workers: int):
-    env = {**os.environ, "PREFECT_HOME": str(prefect_home)}
-    env.pop("PREFECT_API_URL", None)  # the embedded server, as by default
-    env.pop("OFSTED_DASK_ADDRESS", None)
-    if dask_workers:
-        env.update(OFSTED_DASK_ADDRESS="local", OFSTED_DASK_WORKERS=str(dask_workers),
-                   DASK_TEMPORARY_DIRECTORY=str(tmp_path / "dask"))
-    with (tmp_path / "build.log").open("wb") as log:
-        build = subprocess.Popen([sys.executable, "-m", "ofsted_dataset.cli", "--root", str(project), "build"],
-                                 env=env, stdout=log, stderr=subprocess.STDOUT)
-    processes: dict[int, str] = {}  # every descendant of the build seen, pid -> start time
+def _environment(prefect_home: Path, **extra: str) -> dict[str, str]:
+    """The embedded server, as by default: no PREFECT_API_URL, no Dask cluster unless asked."""
+    env = {**os.environ, "PREFECT_HOME": str(prefect_home), **extra}
+    env.pop("PREFECT_API_URL", None)
+    if "OFSTED_DASK_ADDRESS" not in extra:
+        env.pop("OFSTED_DASK_ADDRESS", None)
+    return env
+
+
+@contextlib.contextmanager
+def _cli(arguments: list[str], env: dict[str, str], log: Path) -> Iterator[tuple[subprocess.Popen[bytes],
+                                                                                   dict[int, str]]]:
+    """The CLI in a process of its own, with every descendant it is seen to have (pid -> start time). On
+    the way out, even when the test fails, nothing is left behind: exactly the processes seen, by pid."""
+    with log.open("wb") as output:
+        process = subprocess.Popen([sys.executable, "-m", "ofsted_dataset.cli", *arguments], env=env,
+                                   stdout=output, stderr=subprocess.STDOUT)
+    processes: dict[int, str] = {}
     try:
-        _wait_until_running(build, dask_workers, processes)
-        processes.update(_descendants(build.pid))
-        build.kill()
-        build.wait(timeout=10)
-        deadline = time.monotonic() + 10
-        while _survivors(processes) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert _survivors(processes) == {}, (tmp_path / "build.log").read_text(errors="replace")[-2000:]
+        yield process, processes
     finally:
-        # Never leave a server behind, even when the test fails: exactly the processes seen, by pid.
-        if build.poll() is None:
-            processes.update(_descendants(build.pid))
-            build.kill()
-            build.wait(timeout=10)
+        if process.poll() is None:
+            processes.update(_descendants(process.pid))
+            process.kill()
+            process.wait(timeout=10)
         for pid in _survivors(processes):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
 
 
+def _kill(process: subprocess.Popen[bytes], processes: dict[int, str]) -> dict[int, str]:
+    """SIGKILL `process`, then give its descendants 10 s to go; those still running."""
+    processes.update(_descendants(process.pid))
+    process.kill()
+    process.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while _survivors(processes) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return _survivors(processes)
+
+
+@pytest.mark.parametrize("dask_workers", [0, 2], ids=["threads", "local-dask"])
+def test_a_build_killed_with_sigkill_leaves_no_process_behind(project: Path, prefect_home: Path, tmp_path: Path,
+                                                              dask_workers: int):
+    dask = {"OFSTED_DASK_ADDRESS": "local", "OFSTED_DASK_WORKERS": str(dask_workers),
+            "DASK_TEMPORARY_DIRECTORY": str(tmp_path / "dask")} if dask_workers else {}
+    log = tmp_path / "build.log"
+    with _cli(["--root", str(project), "build"], _environment(prefect_home, **dask), log) as (build, processes):
+        _wait_until_running(build, dask_workers, processes)
+        assert _kill(build, processes) == {}, log.read_text(errors="replace")[-2000:]
+
+
 def test_serve_runs_its_schedule_on_a_server_that_dies_with_it(project: Path, prefect_home: Path, tmp_path: Path):
     """`serve` on its own server: the build runs on its cron schedule (an ephemeral server has no scheduler,
     so nothing ever ran), and a kill -9 of `serve` once the run is over leaves nothing behind."""
-    env = {**os.environ, "PREFECT_HOME": str(prefect_home), "OFSTED_SNAPSHOT_CRON": "0 5 1 1 *"}
-    env.pop("PREFECT_API_URL", None)
-    env.pop("OFSTED_DASK_ADDRESS", None)
-    with (tmp_path / "serve.log").open("wb") as log:
-        serve = subprocess.Popen([sys.executable, "-m", "ofsted_dataset.cli", "--root", str(project), "serve",
-                                  "--cron", "* * * * *"], env=env, stdout=log, stderr=subprocess.STDOUT)
-    processes: dict[int, str] = {}
-    try:
+    env = _environment(prefect_home, OFSTED_SNAPSHOT_CRON="0 5 1 1 *")
+    log = tmp_path / "serve.log"
+    with _cli(["--root", str(project), "serve", "--cron", "* * * * *"], env, log) as (serve, processes):
         deadline = time.monotonic() + 300  # the next minute, the runner's poll, then the build itself
         while not (project / "published" / "LATEST").exists() and time.monotonic() < deadline:
-            assert serve.poll() is None, (tmp_path / "serve.log").read_text(errors="replace")[-2000:]
+            assert serve.poll() is None, log.read_text(errors="replace")[-2000:]
             processes.update(_descendants(serve.pid))
             time.sleep(0.5)
         assert (project / "published" / "LATEST").read_text(encoding="utf-8") == "1.0.0\n"
@@ -152,17 +167,4 @@ def test_serve_runs_its_schedule_on_a_server_that_dies_with_it(project: Path, pr
             if all(SERVER in _cmdline(pid) for pid in _survivors(processes)):
                 break
             time.sleep(0.2)
-        serve.kill()
-        serve.wait(timeout=10)
-        deadline = time.monotonic() + 10
-        while _survivors(processes) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert _survivors(processes) == {}
-    finally:
-        if serve.poll() is None:
-            processes.update(_descendants(serve.pid))
-            serve.kill()
-            serve.wait(timeout=10)
-        for pid in _survivors(processes):
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
+        assert _kill(serve, processes) == {}
