@@ -82,7 +82,7 @@ def run(root: Path, steps: Steps = PLAIN, until: Until = "publish") -> Build:
     if unchanged is not None:
         steps.report(unchanged)
         return Build(ingested, summary=unchanged)
-    batches = stages.mapping_batches(root)
+    batches = stages.mapping_batches(ingested)
     progress = Progress("Applying mappings", sum(len(b) for b in batches))
     applied = steps.combine(root, ingested, steps.resolve(root, batches, ingested, progress))
     build = Build(ingested, steps.check_official(root, applied))

@@ -41,13 +41,15 @@ BATCH_SIZE = 250  # mappings per task: big enough that Prefect's ~10 ms a task r
 
 
 class Ingested:
-    """Every raw article, read and hashed. A plain class, not a dataclass, on purpose: Prefect walks
-    dataclasses passed to tasks looking for futures, and this one holds every article."""
+    """Every raw article, read and hashed, and the mapping files, listed once for the whole run. A plain
+    class, not a dataclass, on purpose: Prefect walks dataclasses passed to tasks looking for futures,
+    and this one holds every article."""
 
-    __slots__ = ("articles", "problems")
+    __slots__ = ("articles", "mappings", "problems")
 
-    def __init__(self, articles: dict[str, Article], problems: list[Problem]) -> None:
+    def __init__(self, articles: dict[str, Article], mappings: list[Path], problems: list[Problem]) -> None:
         self.articles = articles
+        self.mappings = mappings  # the regular files of mappings/, in name order
         self.problems = problems
 
     @property
@@ -74,10 +76,12 @@ RAW_URL_ENV = "OFSTED_RAW_URL"  # raw/ in object storage, e.g. s3://bucket/raw (
 
 
 def ingest(root: Path) -> Ingested:
-    """Read and hash every raw article: from `root/raw`, or from OFSTED_RAW_URL when set. Entries of
-    mappings/ that are not files are refused here too, with the raw files, before anything reads them."""
+    """Read and hash every raw article: from `root/raw`, or from OFSTED_RAW_URL when set; and list the
+    mapping files, refusing entries of mappings/ that are not files with the raw files, before anything
+    reads them. Later stages use this listing, never their own."""
     articles, problems = read_articles(os.environ.get(RAW_URL_ENV) or root / "raw")
-    return Ingested(articles, [*problems, *mapping_paths(root / "mappings")[1]])
+    mappings, refused = mapping_paths(root / "mappings")
+    return Ingested(articles, mappings, [*problems, *refused])
 
 
 LAST_BUILD = Path("staged") / "last-build.json"
@@ -91,7 +95,7 @@ def input_fingerprint(root: Path, ingested: Ingested) -> str:
         digest.update(f"{source_id}:{article.sha256}\n".encode())
     for problem in ingested.problems:
         digest.update(str(problem).encode())
-    for path in mapping_paths(root / "mappings")[0]:
+    for path in ingested.mappings:
         digest.update(path.name.encode() + hashlib.sha256(path.read_bytes()).digest())
     extract = extract_path(root)
     for path in (extract, extract.with_name(METADATA_NAME), root / (RETIRED_IDS.location or "")):
@@ -125,9 +129,9 @@ def remember_build(root: Path, fingerprint: str, summary: RunSummary) -> None:
     write_text_atomically(root / LAST_BUILD, json.dumps(record, indent=1) + "\n")
 
 
-def mapping_batches(root: Path, size: int = BATCH_SIZE) -> list[list[str]]:
+def mapping_batches(ingested: Ingested, size: int = BATCH_SIZE) -> list[list[str]]:
     """The mapping files in batches: one Prefect task per batch, never one per article."""
-    names = [p.name for p in mapping_paths(root / "mappings")[0]]
+    names = [p.name for p in ingested.mappings]
     return [names[i:i + size] for i in range(0, len(names), size)]
 
 
@@ -136,7 +140,7 @@ def resolve_batch(root: Path, names: list[str], ingested: Ingested, progress: Pr
     """Per-article work for a batch of mappings: load, match quotes, cross-check — or reuse the cached
     result when nothing it rests on changed (article_cache.py)."""
     register, areas = Register.load(root), JudgementAreas.load(root)
-    mapped = {p.stem for p in mapping_paths(root / "mappings")[0]} & set(ingested.articles)
+    mapped = {p.stem for p in ingested.mappings} & set(ingested.articles)
     environment = article_cache.environment_version(root)
     refused = frozenset(ingested.refused)
     results = []

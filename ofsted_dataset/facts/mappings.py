@@ -100,7 +100,7 @@ def _kind_of(doc: object) -> str:
         return "an empty file"
     if isinstance(doc, list):
         return f"a list of {len(doc)} item(s) (remove the '- ' before `source:`?)" if doc else "an empty list"
-    return f"a single value ({shown(str(doc))})" if isinstance(doc, str) else f"a single value ({doc!r})"
+    return f"a single value ({shown(doc) if isinstance(doc, str) else repr(doc)})"
 
 
 def _source(check: Checker, doc: LineDict, path: Path) -> _Source | None:

@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 import yaml
 
 # Anchors, aliases and tags: a document that may hold one is parsed by the loader that refuses them.
-_ANCHOR = re.compile(r"(?:^|[\s\[{,:-])[&*!][^\s\]},]*", re.MULTILINE)
+_NOT_PLAIN = re.compile(r"(?:^|[\s\[{,:-])[&*!][^\s\]},]*", re.MULTILINE)
 _ALIASES = "anchors and aliases (&name, *name) are not allowed in mappings"
 _STANDARD = "tag:yaml.org,2002:"
 
@@ -121,7 +121,7 @@ def _load_python(text: str) -> Any:
 def load_yaml(text: str) -> Any:
     """Parse one YAML document; raise YamlError with the line of the problem."""
     try:
-        if _ANCHOR.search(text):
+        if _NOT_PLAIN.search(text):
             return _load_python(text)
         try:
             return yaml.load(text, Loader=_CLoader)
