@@ -94,6 +94,13 @@ def _diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check(args: argparse.Namespace) -> int:
+    from ofsted_dataset import pipeline
+
+    print("\n".join(pipeline.check(args.root.resolve())))
+    return 0
+
+
 def _verify(args: argparse.Namespace) -> int:
     from ofsted_dataset import stages
     from ofsted_dataset.rebuild import reproduce
@@ -136,8 +143,9 @@ def _draft(args: argparse.Namespace) -> int:
     from ofsted_dataset.curation.draft import draft_for_cli
 
     path = draft_for_cli(args.article, args.root.resolve())
-    print(f"Draft mapping written to {path.relative_to(args.root.resolve())}: every fact is marked "
-          "`# DRAFT: review`; check each one against the article before the next build")
+    print(f"Draft mapping written to {path.relative_to(args.root.resolve())}: the source block and every record "
+          "are marked `review: draft`; review each against the article, then change `review: draft` to "
+          "`review: reviewed` (or delete the line): the build refuses anything still marked draft")
     return 0
 
 
@@ -157,13 +165,12 @@ def _official_snapshot(args: argparse.Namespace) -> int:
 
 
 def _lint(args: argparse.Namespace) -> int:
-    from ofsted_dataset.curation.lint import lint
+    from ofsted_dataset.curation.lint import lint, summary
 
-    findings = lint(args.root.resolve())
+    findings = lint(args.root.resolve())  # sentences no quote covers, and stale waivers
     for finding in findings:
         print(finding)
-    print(f"{len(findings)} sentence(s) look like facts that no mapping quote covers"
-          + ("; curate them or add a lint_waivers entry with a reason" if findings else ""))
+    print(summary(findings))
     return 1 if findings else 0
 
 
@@ -173,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="project folder holding raw/, mappings/ and published/ (default: current folder)")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("build", help="apply the mappings, validate and publish a release if anything changed")
+    commands.add_parser("check", help="validate everything as a build does and print the changelog the next release "
+                        "would carry; publishes nothing")
     query = commands.add_parser("query", help="run SQL over a release; the tables are views")
     query.add_argument("sql")
     query.add_argument("--version", help="release to query (default: the current one)")
@@ -194,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("official-snapshot",
                         help="download Ofsted's official statistics and refresh reference/official/ (review, commit)")
     args = parser.parse_args(argv)
-    handlers = {"build": _build, "query": _query, "diff": _diff, "verify": _verify, "draft": _draft,
+    handlers = {"build": _build, "check": _check, "query": _query, "diff": _diff, "verify": _verify, "draft": _draft,
                 "draft-score": _draft_score, "lint": _lint,
                 "serve": _serve, "official-snapshot": _official_snapshot}
     try:

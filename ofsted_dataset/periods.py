@@ -7,13 +7,31 @@ precisely as it is known (2017, 2017-06, 2017-06-14) and where its period ends.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Protocol
 
 _DIGITS = {"year": 4, "month": 7, "day": 10}
+
+
+class Dated(Protocol):
+    """A date known to a precision (a mapping's CuratedDate, say)."""
+
+    @property
+    def value(self) -> dt.date: ...
+
+    @property
+    def precision(self) -> str: ...
 
 
 def written(value: dt.date, precision: str | None) -> str:
     """The date to its precision: 2017, 2017-06 or 2017-06-14 (a missing precision means a day)."""
     return value.isoformat()[: _DIGITS[precision or "day"]]
+
+
+def same_period(a: Dated, b: Dated) -> bool:
+    """Whether two dates can be the same day: the more precise one lies in the other's period
+    (2019 and 2019-03 can; 2019-02 and 2019-03 cannot)."""
+    coarse, fine = sorted((a, b), key=lambda d: _DIGITS[d.precision])
+    return written(fine.value, coarse.precision) == written(coarse.value, coarse.precision)
 
 
 def last_day(value: dt.date, precision: str | None) -> dt.date:

@@ -20,7 +20,7 @@ from ofsted_dataset import stages
 from ofsted_dataset.errors import PipelineError
 from ofsted_dataset.facts.apply import ArticleFacts
 from ofsted_dataset.progress import Progress
-from ofsted_dataset.release.publish import PublishResult
+from ofsted_dataset.release.publish import PublishResult, preview
 from ofsted_dataset.summary import RunSummary
 
 # Where a run stops: after the official checks (tables built, problems collected, not raised), after
@@ -103,6 +103,16 @@ def run(root: Path, steps: Steps = PLAIN, until: Until = "publish") -> Build:
         raise PipelineError(refused[0], refused[1:])
     stages.remember_build(root, fingerprint, build.summary)
     return build
+
+
+def check(root: Path) -> list[str]:
+    """Everything a build checks, then the changelog its release would carry: for curators, who need to
+    see what their work changes without making a release of every step. Plain stages (no Prefect: it
+    publishes nothing and is not scheduled); nothing in published/ changes and the build is not
+    remembered, so the next `build` still publishes. Problems raise as they do in a build."""
+    build = run(root, until="validate")
+    lines = _summary(build, None, []).lines(outcome=False)
+    return [*lines, "", preview(build.applied.tables, build.applied.tables["sources"].to_pylist(), root)]
 
 
 def _summary(build: Build, release: PublishResult | None, refused: list[str]) -> RunSummary:

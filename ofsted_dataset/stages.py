@@ -26,6 +26,7 @@ from ofsted_dataset.facts import article_cache
 from ofsted_dataset.facts.apply import ArticleFacts, resolve_mapping
 from ofsted_dataset.facts.apply import combine as combine_facts
 from ofsted_dataset.facts.arrow_tables import to_arrow_tables
+from ofsted_dataset.facts.collector import Page, fill_sources, read_pages
 from ofsted_dataset.facts.ingest import Article, read_articles
 from ofsted_dataset.facts.mappings import load_mapping, mapping_paths
 from ofsted_dataset.facts.reference import JudgementAreas, Register
@@ -45,12 +46,14 @@ class Ingested:
     class, not a dataclass, on purpose: Prefect walks dataclasses passed to tasks looking for futures,
     and this one holds every article."""
 
-    __slots__ = ("articles", "mappings", "problems")
+    __slots__ = ("articles", "mappings", "pages", "problems")
 
-    def __init__(self, articles: dict[str, Article], mappings: list[Path], problems: list[Problem]) -> None:
+    def __init__(self, articles: dict[str, Article], mappings: list[Path], problems: list[Problem],
+                 pages: dict[str, Page] | None = None) -> None:
         self.articles = articles
         self.mappings = mappings  # the regular files of mappings/, in name order
         self.problems = problems
+        self.pages = pages or {}  # the collector's record of each article's page, by source id
 
     @property
     def texts(self) -> dict[str, str]:
@@ -59,7 +62,11 @@ class Ingested:
     @property
     def refused(self) -> set[str]:
         """Source ids whose raw file is there but was refused: their mappings wait for the article."""
-        return {p.file[4:-4] for p in self.problems if p.file.startswith("raw/") and p.file.endswith(".txt")}
+        return _refused(self.problems)
+
+
+def _refused(problems: list[Problem]) -> set[str]:
+    return {p.file[4:-4] for p in problems if p.file.startswith("raw/") and p.file.endswith(".txt")}
 
 
 @dataclass
@@ -79,9 +86,11 @@ def ingest(root: Path) -> Ingested:
     """Read and hash every raw article: from `root/raw`, or from OFSTED_RAW_URL when set; and list the
     mapping files, refusing entries of mappings/ that are not files with the raw files, before anything
     reads them. Later stages use this listing, never their own."""
-    articles, problems = read_articles(os.environ.get(RAW_URL_ENV) or root / "raw")
+    location = os.environ.get(RAW_URL_ENV) or root / "raw"
+    articles, problems = read_articles(location)
+    pages, page_problems = read_pages(location, set(articles) | _refused(problems))
     mappings, refused = mapping_paths(root / "mappings")
-    return Ingested(articles, mappings, [*problems, *refused])
+    return Ingested(articles, mappings, [*problems, *page_problems, *refused], pages)
 
 
 LAST_BUILD = Path("staged") / "last-build.json"
@@ -97,6 +106,8 @@ def input_fingerprint(root: Path, ingested: Ingested) -> str:
         digest.update(str(problem).encode())
     for path in ingested.mappings:
         digest.update(path.name.encode() + hashlib.sha256(path.read_bytes()).digest())
+    for source_id, page in sorted(ingested.pages.items()):
+        digest.update(f"page {source_id}:{page.sha256}\n".encode())
     extract = extract_path(root)
     for path in (extract, extract.with_name(METADATA_NAME), root / (RETIRED_IDS.location or "")):
         digest.update(hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"absent")
@@ -164,6 +175,7 @@ def combine(root: Path, ingested: Ingested, batches: list[list[ArticleFacts]]) -
     """Merge the per-article results into the tables (see apply.combine)."""
     results = [r for batch in batches for r in batch]
     rows, problems = combine_facts(results, Register.load(root))
+    problems += fill_sources(rows, ingested.pages)
     mapped = sorted(r.source_id for r in results if r.source_id in ingested.articles)
     waiting = sorted(set(ingested.articles) - {r.source_id for r in results})
     facts = sum(len(r.facts) for r in results)

@@ -43,8 +43,8 @@ class RunSummary:
         kind = f"{release.level}, previous {release.previous}" if release.previous else "first release"
         return f"Release {release.version} written to published/{release.version} ({kind}): {release.summary}"
 
-    def lines(self) -> list[str]:
-        """The run summary as the CLI prints it."""
+    def lines(self, outcome: bool = True) -> list[str]:
+        """The run summary as the CLI prints it; `check`, which publishes nothing, prints its own outcome."""
         lines = [f"Sources read: {self.sources_read} raw article(s), {self.mapped} with a mapping"]
         if self.waiting_for_curation:
             lines.append(f"Waiting for curation (no mapping yet): {', '.join(self.waiting_for_curation)}")
@@ -59,7 +59,7 @@ class RunSummary:
         lines += [f"  conflict: {c}" for c in self.official_conflicts]
         if self.repair_line:
             lines.append(self.repair_line)
-        if not self.refused:
+        if outcome and not self.refused:
             lines.append(self.outcome)
         return lines
 

@@ -15,6 +15,7 @@ _ORIGIN = {
     Origin.EVIDENCE: "curated, backed by one or more quotes in provenance",
     Origin.CURATOR: "assigned by the curator",
     Origin.DERIVED: "derived by rule",
+    Origin.COLLECTOR: "from the collector's record of the page (raw/<source_id>.page.json), not from the text",
 }
 _VOCABULARIES = {
     "grade": GRADES,

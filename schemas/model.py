@@ -30,6 +30,7 @@ class Origin(Enum):
     CURATOR = "curator"  # an identifier or reference chosen by the curator (no quote needed)
     DERIVED = "derived"  # computed by the documented rule in `Field.rule`
     SOURCE = "source"  # read as it is from an input file the project keeps (reference data, official extract)
+    COLLECTOR = "collector"  # from the collector's record of the page the article was saved from (raw/<id>.page.json)
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class Field:
     pattern: str | None = None
     minimum: int | None = None
     rule: str | None = None  # how a DERIVED value is computed, or what a curated value is checked against
-    derivable: bool = False  # an EVIDENCE field the pipeline derives by `rule` when the mapping omits it
+    derivable: bool = False  # a curated field the pipeline derives by `rule` when the mapping omits it
     example: str | None = None
     separator: str | None = None  # an input cell holding a list: its items, separated by this
     informative: bool = False  # an input column kept for the people who edit the file; the pipeline never reads it

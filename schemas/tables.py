@@ -7,10 +7,11 @@ value comes from (`Origin`). Everything else is generated from this module.
 from __future__ import annotations
 
 from schemas.model import Field, ForeignKey, Origin, Table
-from schemas.patterns import GSS_CODE, SHA256, SLUG, SOURCE_ID
+from schemas.patterns import FINANCIAL_YEAR, GSS_CODE, SHA256, SLUG, SOURCE_ID, URL
 from schemas.vocabularies import (
     AREAS,
     CHECK_STATUSES,
+    COUNT_SCOPES,
     FACT_TABLE_NAMES,
     FRAMEWORKS,
     GRADES,
@@ -18,6 +19,7 @@ from schemas.vocabularies import (
     PRECISIONS,
     TABLE_NAMES,
     THEMES,
+    VALUE_ORIGINS,
 )
 
 _precision = tuple(PRECISIONS)
@@ -29,14 +31,14 @@ def precision_column(date_field: str) -> str:
     return "visit_precision" if date_field in ("visit_start", "visit_end") else f"{date_field}_precision"
 
 
-def _date(name: str, what: str) -> tuple[Field, Field]:
+def _date(name: str, what: str, origin: Origin = Origin.EVIDENCE) -> tuple[Field, Field]:
     """A date column and its precision column: the convention every dated fact follows."""
     return (
         Field(
             name,
             "date",
             f"{what}, stored as the first day of its period (see {name}_precision); null when unknown.",
-            Origin.EVIDENCE,
+            origin,
             example="2017-02-01",
         ),
         Field(
@@ -45,7 +47,7 @@ def _date(name: str, what: str) -> tuple[Field, Field]:
             f"How much of {name} is known: day, month or year. Null exactly when {name} is null.",
             Origin.DERIVED,
             enum=_precision,
-            rule="From the form of the date written in the mapping: YYYY-MM-DD, YYYY-MM or YYYY.",
+            rule="From the form of the date written: YYYY-MM-DD, YYYY-MM or YYYY.",
             example="month",
         ),
     )
@@ -90,9 +92,28 @@ SOURCES = Table(
               pattern=SHA256, rule="Hash of the file as read."),
         Field("title", "string", "Headline of the article, exactly as in the raw text.", Origin.QUOTE,
               required=True, example="‘Serious failings’ in children’s services in South Gloucestershire"),
-        Field("publisher", "string", "Publisher named in the article; null when the article does not name one.",
+        Field("publisher", "string", "Publisher of the article: named in its text, else the page's publisher from "
+              "the collector's record (see publisher_origin); null when neither gives one.",
               Origin.QUOTE, example="CYP Now"),
-        *_date("published_date", "Date the article was published"),
+        Field("publisher_origin", "string", "Where publisher comes from; null exactly when publisher is null.",
+              Origin.DERIVED, enum=tuple(VALUE_ORIGINS),
+              rule="quoted when the mapping gives it (a span of the article), page when taken from page_publisher.",
+              example="quoted"),
+        *_date("published_date", "Date the article was published: read from its text by the curator, else the "
+               "page's publication date from the collector's record (see published_date_origin)"),
+        Field("published_date_origin", "string", "Where published_date comes from; null exactly when "
+              "published_date is null.", Origin.DERIVED, enum=tuple(VALUE_ORIGINS),
+              rule="quoted when the mapping's quotes state the date, inferred when its evidence carries a note, "
+                   "page when the mapping gives none and page_published_date is taken. When both the mapping and "
+                   "the page give a date they must agree to the coarser precision, or the build stops.",
+              example="quoted"),
+        Field("url", "string", "Address of the page the article was saved from; null when not recorded.",
+              Origin.COLLECTOR, pattern=URL, example="https://www.example.co.uk/news/ofsted-report"),
+        *_date("retrieved_date", "Date the collector saved the page", Origin.COLLECTOR),
+        Field("page_publisher", "string", "Publisher as the page's metadata names it (og:site_name, say); null "
+              "when not recorded.", Origin.COLLECTOR, example="BBC News"),
+        *_date("page_published_date", "Publication date in the page's metadata (article:published_time, say)",
+               Origin.COLLECTOR),
         Field("characters", "integer",
               "Length of the article in Unicode code points (the unit of char_start/char_end).",
               Origin.DERIVED, required=True, minimum=0, rule="len() of the decoded text."),
@@ -106,7 +127,8 @@ INSPECTIONS = Table(
     primary_key=("inspection_id",),
     fields=(
         Field("inspection_id", "string",
-              "Curator-assigned slug: <local-authority>-<year of the visit, else of publication>-<inspection type>.",
+              "Curator-assigned slug: <local-authority>-<year of the visit, else of publication>-<inspection type>; "
+              "'undated' in place of the year when no year can be known (see Framework notes).",
               Origin.CURATOR,
               required=True, pattern=SLUG, example="south-gloucestershire-2016-full-inspection"),
         _local_authority("inspected"),
@@ -131,6 +153,9 @@ INSPECTIONS = Table(
         Field("overall_grade", "string",
               "Overall effectiveness grade; null when the inspection is ungraded or the grade unknown.",
               Origin.EVIDENCE, enum=tuple(GRADES), example="inadequate"),
+        Field("theme", "string", "The area of practice a focused visit or joint targeted area inspection looked "
+              "at; null for other inspections and when not stated.", Origin.EVIDENCE, enum=tuple(THEMES),
+              example="front_door"),
         Field("recommendations_count", "integer",
               "Number of recommendations the report makes, as the article states it.",
               Origin.EVIDENCE, minimum=0, example="22"),
@@ -145,10 +170,12 @@ JUDGEMENTS = Table(
     foreign_keys=(ForeignKey(("inspection_id",), "inspections", ("inspection_id",)),),
     fields=(
         Field("inspection_id", "string", "The inspection judged.", Origin.CURATOR, required=True, pattern=SLUG),
-        Field("area", "string", "What was judged, on a vocabulary common to all frameworks.", Origin.DERIVED,
-              required=True, enum=tuple(AREAS),
-              rule="area_label looked up in reference/judgement_areas.csv; the overall_effectiveness row is "
-                   "derived from the inspection's overall_grade and shares its quotes.",
+        Field("area", "string", "What was judged, on a vocabulary common to all frameworks.", Origin.CURATOR,
+              required=True, enum=tuple(AREAS), derivable=True,
+              rule="The curator's classification when the mapping states it (the article's wording is its own); "
+                   "otherwise area_label looked up in reference/judgement_areas.csv, which must then agree with a "
+                   "stated area. The overall_effectiveness row is derived from the inspection's overall_grade and "
+                   "shares its quotes.",
               example="help_and_protection"),
         Field("area_label", "string", "The judgement area as the article words it; null for an overall grade the "
               "article gives without naming the area.", Origin.QUOTE,
@@ -189,13 +216,47 @@ FUNDING_COMMITMENTS = Table(
         _la_code,
         Field("amount_gbp", "integer", "Amount in whole pounds.", Origin.EVIDENCE, required=True, minimum=1,
               rule="Must equal an amount written in a quote (£9.2m = 9200000).", example="9200000"),
+        Field("approximate", "boolean", "True when the article gives the amount as a rounded or hedged figure "
+              "(\"almost £5m\", \"around £2m\"): amount_gbp is then that figure, not an exact sum.",
+              Origin.EVIDENCE, required=True, derivable=True,
+              rule="false unless the mapping says true; true needs a quote with a hedging word (almost, about, "
+                   "around, nearly, more than, over, up to, some, roughly, approximately, just under/over).",
+              example="false"),
         Field("period_years", "integer", "Number of years the money is spread over; null when not stated.",
               Origin.EVIDENCE, minimum=1, example="4"),
+        Field("first_financial_year", "string", "First financial year (April to March) the money is for, "
+              "written YYYY/YY; null when the article gives none.", Origin.EVIDENCE, pattern=FINANCIAL_YEAR,
+              rule="A quote must state it (2019/20, 2019-20, 2019/2020 or 2019 to 2020 are the same year).",
+              example="2019/20"),
+        Field("last_financial_year", "string", "Last financial year the money is for (equal to the first for one "
+              "year); null when the article gives none.", Origin.EVIDENCE, pattern=FINANCIAL_YEAR,
+              rule="As first_financial_year; not before it.", example="2020/21"),
         Field("purpose", "string", "What the money is for, exactly as the article words it.", Origin.QUOTE,
               required=True),
         *_date("announced_date", "Date the commitment was announced or agreed"),
         Field("inspection_id", "string", "The inspection the article reports the commitment with; null when none.",
               Origin.CURATOR, pattern=SLUG),
+    ),
+)
+
+GRADE_COUNTS = Table(
+    name="grade_counts",
+    title="Counts of judgements by grade",
+    description="One row per grade of a count an article gives of an inspection's judgement areas (\"good in six "
+                "of the eight areas\"), when it does not name the areas one by one (SLAC's outcome areas).",
+    primary_key=("inspection_id", "scope", "grade"),
+    foreign_keys=(ForeignKey(("inspection_id",), "inspections", ("inspection_id",)),),
+    fields=(
+        Field("inspection_id", "string", "The inspection whose areas are counted.", Origin.CURATOR, required=True,
+              pattern=SLUG),
+        Field("scope", "string", "Which of the inspection's areas are counted.", Origin.CURATOR, required=True,
+              enum=tuple(COUNT_SCOPES), example="all"),
+        Field("grade", "string", "The grade counted.", Origin.EVIDENCE, required=True, enum=tuple(GRADES),
+              example="good"),
+        Field("areas", "integer", "How many areas of the scope were given that grade.", Origin.EVIDENCE,
+              required=True, minimum=0, example="6"),
+        Field("of_areas", "integer", "How many areas the scope has, as the article says; null when not stated.",
+              Origin.EVIDENCE, minimum=1, example="8"),
     ),
 )
 
@@ -261,6 +322,7 @@ OFFICIAL_CHECKS = Table(
 
 TABLES: dict[str, Table] = {
     t.name: t
-    for t in (SOURCES, INSPECTIONS, JUDGEMENTS, RECOMMENDATIONS, FUNDING_COMMITMENTS, PROVENANCE, OFFICIAL_CHECKS)
+    for t in (SOURCES, INSPECTIONS, JUDGEMENTS, RECOMMENDATIONS, FUNDING_COMMITMENTS, GRADE_COUNTS, PROVENANCE,
+              OFFICIAL_CHECKS)
 }
 assert tuple(TABLES) == TABLE_NAMES

@@ -76,8 +76,46 @@ THEMES: dict[str, str] = {
     "quality_assurance": "Audit, quality assurance and management oversight",
     "leadership_and_management": "Leadership, management and governance",
     "workforce": "Recruitment, retention, caseloads and training",
+    "neglect": "Children living with neglect (a JTAI theme)",
+    "domestic_abuse": "Children living with domestic abuse (a JTAI theme)",
+    "mental_health": "Children's or parents' mental health (a JTAI theme)",
+    "edge_of_care": "Decision-making for children on the edge of care",
+    "early_help": "Early help for children and families before statutory services",
     "other": "Anything else",
 }
+
+# Where a value of the sources table comes from, when it can come from more than one place.
+VALUE_ORIGINS: dict[str, str] = {
+    "quoted": "stated by the article's own text (the quotes in provenance)",
+    "inferred": "inferred by the curator from the article's quotes, with a note in provenance saying how",
+    "page": "taken from the collector's record of the page (raw/<source_id>.page.json): the article's text does "
+            "not state it",
+}
+
+# What a count of judgements is a count of: the areas of one part of an inspection, or of all of it.
+COUNT_SCOPES: dict[str, str] = {
+    "all": "every area the inspection judged",
+    "safeguarding": "the areas of a SLAC inspection's safeguarding services",
+    "looked_after": "the areas of a SLAC inspection's services for looked after children",
+}
+
+# How each framework's facts land in the tables: the contract's decisions, printed in the data dictionary.
+FRAMEWORK_NOTES: tuple[str, ...] = (
+    "SLAC (2009-2012) gave no single overall grade: `inspections.overall_grade` stays null, and its two "
+    "overall judgements are judgements: the overall effectiveness of safeguarding services is area "
+    "`help_and_protection`, that of services for looked after children is `children_in_care` (the columns "
+    "Ofsted's official statistics use for them).",
+    "SLAC also graded outcome areas (being healthy, staying safe, ...). An article that names an area and "
+    "its grade gives a judgement with that wording as `area_label` (area from the mapping when the "
+    "vocabulary has no better fit); an article that only counts them (\"good in six of the eight areas\") "
+    "gives rows of `grade_counts`, one per grade counted.",
+    "A focused visit or a joint targeted area inspection looks at one area of practice: "
+    "`inspections.theme`, on the same vocabulary as recommendations' themes. Both are ungraded: "
+    "`overall_grade` stays null.",
+    "An inspection whose year the article does not give and cannot be inferred (not even from the page's "
+    "date, with a note) is given the id `<council>-undated-<inspection type>` (`-2`, `-3` for a second and "
+    "third); its dates stay null.",
+)
 
 CHECK_STATUSES: dict[str, str] = {
     "confirmed": "Ofsted's official record holds the inspection and agrees with the news value",
@@ -96,6 +134,7 @@ FACT_TABLE_NAMES: tuple[str, ...] = (
     "judgements",
     "recommendations",
     "funding_commitments",
+    "grade_counts",
 )
 
 TABLE_NAMES: tuple[str, ...] = (

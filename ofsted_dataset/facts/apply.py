@@ -18,10 +18,10 @@ from ofsted_dataset.facts.ingest import Article
 from ofsted_dataset.facts.mapping_model import CuratedDate, Mapping, Quote, Record
 from ofsted_dataset.facts.quotes import QuoteNotFound, Span, find_quote, quote_problem
 from ofsted_dataset.facts.reference import JudgementAreas, Register
-from ofsted_dataset.periods import last_day, written
+from ofsted_dataset.periods import last_day, same_period, written
 from schemas.model import Field, Origin
 from schemas.tables import TABLES, precision_column
-from schemas.vocabularies import FRAMEWORK_STARTS, GRADES
+from schemas.vocabularies import AREAS, FRAMEWORK_STARTS, GRADES
 
 Rows = dict[str, list[dict[str, Any]]]
 # A quote found in an article: the article's source id, the span, and the evidence note it came with.
@@ -148,18 +148,27 @@ def _resolved_values(ctx: _Context, mapping: Mapping, record: Record) -> tuple[d
 
 
 def _judgement_area(ctx: _Context, file: str, record: Record, values: dict[str, Any]) -> None:
-    """The area a judgement is about, from the article's wording of it (`area_label`)."""
+    """The area a judgement is about: stated by the mapping when the article's wording is its own, else
+    looked up from that wording (`area_label`) in the shared table of wordings worth reusing."""
     if "area_label" not in record.values:
         ctx.problems.append(Problem(file, record.line, record.where,
                                     "a judgement needs `area_label`, the article's wording of what was judged "
                                     "(it decides the area); put an overall grade on the inspection instead"))
-    if "area_label" in values:
-        area = ctx.areas.area_of(values["area_label"])
-        if area is None:
-            ctx.problems.append(Problem(file, record.lines.get("area_label", record.line), f"{record.where}.area_label",
-                                        f"{values['area_label']!r} is not in reference/judgement_areas.csv: "
-                                        "add the wording there with the area it maps to"))
-        values["area"] = area
+    if "area_label" not in values:
+        return
+    label, stated = values["area_label"], values.get("area")
+    looked_up = ctx.areas.area_of(label)
+    line = record.lines.get("area", record.lines.get("area_label", record.line))
+    if stated is None and looked_up is None:
+        ctx.problems.append(Problem(file, line, f"{record.where}.area_label",
+                                    f"{label!r} is not in reference/judgement_areas.csv: state the area in the "
+                                    f"mapping (`area:` one of {', '.join(AREAS)}), or add the wording to that "
+                                    "file if other articles will use it"))
+    elif stated is not None and looked_up not in (None, stated):
+        ctx.problems.append(Problem(file, line, f"{record.where}.area",
+                                    f"area {stated!r}, but reference/judgement_areas.csv maps {label!r} to "
+                                    f"{looked_up!r}: remove `area:` or correct it"))
+    values["area"] = stated or looked_up
 
 
 def _merge(ctx: _Context, facts: list[Fact]) -> dict[tuple[str, str], Fact]:
@@ -205,10 +214,8 @@ def _agree(a: Any, b: Any) -> Any:
     period (2019 and 2019-03): the more precise one is kept."""
     if a == b:
         return a
-    if isinstance(a, CuratedDate) and isinstance(b, CuratedDate):
-        coarse, fine = sorted((a, b), key=lambda d: len(written(d.value, d.precision)))
-        if written(fine.value, coarse.precision) == written(coarse.value, coarse.precision):
-            return fine
+    if isinstance(a, CuratedDate) and isinstance(b, CuratedDate) and same_period(a, b):
+        return a if len(written(a.value, a.precision)) > len(written(b.value, b.precision)) else b
     return None
 
 
@@ -257,6 +264,8 @@ def _derive(ctx: _Context, merged: dict[tuple[str, str], Fact]) -> None:
             la = ctx.register.find(row["local_authority"])
             if la:
                 row["local_authority"], row["la_code"] = la.name, la.gss_code
+        if table == "funding_commitments":
+            row.setdefault("approximate", False)  # the documented default: an amount is exact unless said
         if table != "inspections":
             continue
         start, end = row.get("visit_start"), row.get("visit_end")
@@ -335,6 +344,7 @@ def resolve_mapping(mapping: Mapping, articles: dict[str, Article], mapped: set[
              for r in (mapping.source, *mapping.records) for e in r.evidence.values() for q in e.quotes
              if q.source and q.source in articles}
     result = ArticleFacts(mapping.source_id, file, [], declared, cited, ctx.problems)
+    ctx.problems.extend(mapping.drafts)  # nothing unreviewed is published; the rest is still checked
     article = articles.get(mapping.source_id)
     if article is None:
         ctx.problems.append(Problem(file, mapping.source_lines.get("file"), "source.file", _absent(ctx, mapping.file)))

@@ -43,19 +43,20 @@ class RawFile:
     read: Callable[[], bytes]
 
 
-def list_raw(location: Path | str) -> tuple[list[RawFile], list[Problem]]:
-    """The `*.txt` files of raw/, sorted by name, and the entries refused without being opened (links,
+def list_raw(location: Path | str, suffix: str = ".txt", limit: int = MAX_ARTICLE_BYTES
+             ) -> tuple[list[RawFile], list[Problem]]:
+    """The `*<suffix>` files of raw/ (articles; or their page records, collector.py), sorted by name,
+    each read no further than `limit` + 1 bytes, and the entries refused without being opened (links,
     folders, devices: project_files.py). `location` is a folder, or a URL such as `s3://bucket/raw`
     (with s3fs installed) or `memory://raw`: fsspec lists and reads it."""
     if isinstance(location, Path):
-        paths, problems = list_entries(location, "raw", ".txt")
-        return [RawFile(p.name, p.stat().st_size, partial(read_bounded, p, MAX_ARTICLE_BYTES)) for p in paths], problems
+        paths, problems = list_entries(location, "raw", suffix)
+        return [RawFile(p.name, p.stat().st_size, partial(read_bounded, p, limit)) for p in paths], problems
     import fsspec
 
     fs, base = fsspec.core.url_to_fs(location)
-    found = sorted(fs.glob(f"{base.rstrip('/')}/*.txt"))
-    return [RawFile(name.rsplit("/", 1)[-1], fs.size(name), partial(fs.cat_file, name, start=0,
-                                                                     end=MAX_ARTICLE_BYTES + 1))
+    found = sorted(fs.glob(f"{base.rstrip('/')}/*{suffix}"))
+    return [RawFile(name.rsplit("/", 1)[-1], fs.size(name), partial(fs.cat_file, name, start=0, end=limit + 1))
             for name in found], []
 
 

@@ -11,6 +11,8 @@ from ofsted_dataset.errors import Problem
 from ofsted_dataset.facts.mapping_model import (
     EVIDENCE_KEYS,
     QUOTE_KEYS,
+    REVIEW_KEY,
+    REVIEW_STATES,
     Evidence,
     Quote,
     Record,
@@ -30,7 +32,8 @@ def _suggest(word: str, choices: list[str] | tuple[str, ...]) -> str:
 
 
 def required_fields(fields: dict[str, Field]) -> tuple[str, ...]:
-    return tuple(n for n, f in fields.items() if f.required)
+    """The keys a mapping record must give: required columns the pipeline cannot derive."""
+    return tuple(n for n, f in fields.items() if f.required and not f.derivable)
 
 
 def _typed(f: Field, raw: Any) -> Any:
@@ -70,6 +73,9 @@ class Checker:
     def __init__(self, file: str) -> None:
         self.file = file
         self.problems: list[Problem] = []
+        # Records still marked as drafts: kept apart so that lint and draft-score can read a draft, while
+        # a build refuses it (apply.resolve_mapping reports them).
+        self.drafts: list[Problem] = []
 
     def add(self, line: int | None, where: str, message: str) -> None:
         self.problems.append(Problem(self.file, line, where, message))
@@ -149,8 +155,9 @@ class Checker:
         if not isinstance(raw, LineDict):
             self.add(None, where, f"expected a mapping of field: value, found {type(raw).__name__}")
             return None
-        allowed = [*fields, "evidence"]
+        allowed = [*fields, REVIEW_KEY, "evidence"]
         self.keys(raw, allowed, where)
+        self.review(raw, where, table)
         values: dict[str, Any] = {}
         for name, f in fields.items():
             if raw.get(name) is None:
@@ -164,6 +171,21 @@ class Checker:
         explained = bool(set(raw) - set(allowed)) or any(raw.get(n) is None for n in required)
         evidence = self._record_evidence(raw, fields, explained, where)
         return Record(table.name, index, raw.line, values, evidence, dict(raw.key_lines))
+
+    def review(self, raw: LineDict, where: str, table: Table) -> None:
+        """A record still marked as a draft is a problem: nothing unreviewed is published."""
+        state = raw.get(REVIEW_KEY)
+        if state is None or state == "reviewed":
+            return
+        line = raw.line_of(REVIEW_KEY)
+        if state != "draft":
+            self.add(line, f"{where}.{REVIEW_KEY}", f"expected {' or '.join(REVIEW_STATES)}, found {state!r}")
+            return
+        keys = [str(raw[k]) for k in table.primary_key if isinstance(raw.get(k), str | int)]
+        named = f" ({'/'.join(keys)})" if keys else ""
+        self.drafts.append(Problem(self.file, line, where, f"{where}{named} is still a draft (review: draft): check "
+                                   "each value and quote against the article, then write `review: reviewed` "
+                                   "(or delete the line)"))
 
     def _record_evidence(self, raw: LineDict, fields: dict[str, Field], explained: bool,
                          where: str) -> dict[str, Evidence]:

@@ -13,14 +13,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ofsted_dataset.errors import Problem
 from schemas.model import Field, Origin, Table
 from schemas.tables import TABLES
 from schemas.vocabularies import FACT_TABLE_NAMES
 
 
 def mapping_fields(table: Table) -> dict[str, Field]:
-    """The fields a curator writes for `table`: everything not derived by a rule."""
-    return {f.name: f for f in table.fields if f.origin is not Origin.DERIVED}
+    """The fields a curator writes for `table`: everything not derived by a rule or taken from the
+    collector's record of the page."""
+    return {f.name: f for f in table.fields if f.origin not in (Origin.DERIVED, Origin.COLLECTOR)}
 
 
 # The tables a mapping may list records for, in the order they are applied: every fact table but the
@@ -29,7 +31,11 @@ RECORD_TABLES = tuple(name for name in FACT_TABLE_NAMES if name != "sources")
 TOP_LEVEL_KEYS = ("source", *RECORD_TABLES, "lint_waivers", "notes")
 WAIVER_KEYS = ("quote", "reason")
 # `file` and `sha256` pin the article as curated; the rest is the sources record.
-SOURCE_KEYS = ("file", "sha256", *mapping_fields(TABLES["sources"]), "evidence")
+SOURCE_KEYS = ("file", "sha256", *mapping_fields(TABLES["sources"]), "review", "evidence")
+# A record's review state: the drafter writes `review: draft`; a person who has checked the record
+# against the article changes it to `reviewed` (or deletes the line). A draft stops the build.
+REVIEW_KEY = "review"
+REVIEW_STATES = ("draft", "reviewed")
 QUOTE_KEYS = ("text", "occurrence", "source")
 EVIDENCE_KEYS = ("quotes", "note")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -93,6 +99,7 @@ class Mapping:
     notes: str | None
     waivers: list[Waiver] = field(default_factory=list)
     source_lines: dict[str, int] = field(default_factory=dict)  # line of each key of the source block
+    drafts: list[Problem] = field(default_factory=list)  # records still marked `review: draft`
 
 
 def parse_date(text: str) -> CuratedDate:

@@ -72,7 +72,7 @@ def load_mapping(path: Path, data: bytes | None = None) -> tuple[Mapping | None,
     if check.problems or source is None:
         return None, check.problems
     return Mapping(path, path.stem, source.file, source.sha256, source.record, records, notes, waivers,
-                   source.lines), []
+                   source.lines, check.drafts), []
 
 
 def _document(check: Checker, path: Path, data: bytes | None) -> LineDict | None:

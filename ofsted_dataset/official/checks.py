@@ -8,7 +8,8 @@ publication date, overall grade and every judgement grade. The matching rule, wi
 is in docs/official-checks.md; the constants below are the ones it quotes.
 
 The candidate join (council x inspection type x date window) runs in DuckDB, so it stays fast with
-thousands of inspections; choosing among candidates and comparing values is plain Python.
+thousands of inspections; excluding candidates the news dates rule out, choosing among the rest and
+comparing values is plain Python.
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ REPORT_DELAY = timedelta(days=183)  # a report is published within six months of
 RECODED_BEFORE = FRAMEWORK_STARTS["sif"]
 RECODED = {"adequate", "requires_improvement"}
 OFFICIAL_RECORD_STARTS = date(2009, 4, 1)
+# A news visit known to the month or the day identifies the inspection better than a publication
+# date inferred to the year: a candidate whose dates contradict it is excluded (see `_contradicts_visit`).
+PRECISE_VISIT = ("month", "day")
 
 NO_EXTRACT = "No official extract (reference/official/outcomes.csv) was available for this build."
 NO_DATE = "The news record gives no date to match an official inspection on."
@@ -64,6 +68,15 @@ class Period:
 
     def distance(self, day: date) -> int:
         return 0 if self.contains(day) else min(abs((day - self.first).days), abs((day - self.last).days))
+
+
+@dataclass(frozen=True)
+class ArticleDate:
+    """The publication date of the latest article reporting an inspection, to its precision: an
+    official record dated after it cannot be the inspection those articles report."""
+
+    last: date  # the last day of its period: "2024" is not before a record of 2024-12
+    text: str  # as written: 2024, 2024-03 or 2024-03-14
 
 
 def render_date(value: date | None, precision: str | None) -> str | None:
@@ -159,6 +172,86 @@ def _candidates(inspections: list[dict[str, Any]], official: list[dict[str, Any]
     return result
 
 
+def _article_dates(tables: dict[str, pa.Table]) -> dict[str, ArticleDate]:
+    """The latest article date of each inspection, by inspection_id: the articles are the sources of its
+    provenance rows. Absent when one of them has no date (that one could be the latest), and for every
+    inspection when the tables hold no sources or provenance: the rule then never applies."""
+    if "sources" not in tables or "provenance" not in tables:
+        return {}
+    dated: dict[str, ArticleDate] = {}
+    for s in tables["sources"].select(["source_id", "published_date", "published_date_precision"]).to_pylist():
+        if (period := Period.of(s["published_date"], s["published_date_precision"])) is not None:
+            dated[s["source_id"]] = ArticleDate(period.last, written(s["published_date"],
+                                                                     s["published_date_precision"]))
+    articles: dict[str, set[str]] = defaultdict(set)
+    for p in tables["provenance"].select(["table_name", "record_id", "source_id"]).to_pylist():
+        if p["table_name"] == "inspections":
+            articles[p["record_id"]].add(p["source_id"])
+    return {inspection_id: max((dated[i] for i in ids), key=lambda a: a.last)
+            for inspection_id, ids in articles.items() if all(i in dated for i in ids)}
+
+
+def _visit_written(inspection: dict[str, Any]) -> str:
+    """The news visit period as the note shows it: 2024-02, or 2024-02-05 to 2024-02-09."""
+    start = written(inspection["visit_start"], inspection["visit_precision"])
+    end = inspection["visit_end"] and written(inspection["visit_end"], inspection["visit_precision"])
+    return f"{start} to {end}" if end and end != start else start
+
+
+def _contradicts_visit(inspection: dict[str, Any], o: dict[str, Any]) -> str | None:
+    """Why the official record cannot be the news inspection visited when the news says, to the month or
+    the day; None when it can, or when the news visit is unknown or known only to the year. Its visit must
+    begin within the news visit period give or take VISIT_TOLERANCE; without a visit date its report must
+    follow the news visit within REPORT_DELAY. A publication window alone (92 days either side of a news
+    year) would otherwise let in another visit of the same council months away."""
+    visit = Period.of(inspection["visit_start"], inspection["visit_precision"], inspection["visit_end"])
+    if visit is None or inspection["visit_precision"] not in PRECISE_VISIT:
+        return None
+    began, published = o["inspection_date"], o["published_date"]
+    if began is not None:
+        if visit.first - VISIT_TOLERANCE <= began <= visit.last + VISIT_TOLERANCE:
+            return None
+        return (f"its visit began {began.isoformat()}, outside the news visit period {_visit_written(inspection)} "
+                f"(give or take {VISIT_TOLERANCE.days} days)")
+    if published is None or visit.first <= published <= visit.last + REPORT_DELAY:
+        return None
+    if published < visit.first:
+        return f"published {published.isoformat()}, before the news visit period {_visit_written(inspection)}"
+    return (f"published {published.isoformat()}, more than {REPORT_DELAY.days} days after the news visit period "
+            f"{_visit_written(inspection)}")
+
+
+def _after_article(inspection: dict[str, Any], o: dict[str, Any], article: ArticleDate | None) -> str | None:
+    """Why the official record cannot be the inspection the articles report: it is dated after the latest
+    of them (at that article date's precision). The record's date is its publication date (its visit start
+    when it has no publication date) when the news gives a publication date, since the articles then
+    report a published report; otherwise only its visit start, since an article may report a visit before
+    Ofsted publishes the report. None when it can be, or when no article date is known."""
+    if article is None:
+        return None
+    if inspection["published_date"] is not None and o["published_date"] is not None:
+        when, what = o["published_date"], "published"
+    else:
+        when, what = o["inspection_date"], "its visit began"
+    if when is None or when <= article.last:
+        return None
+    return f"{what} {when.isoformat()}, after the articles reporting this inspection (the latest dated {article.text})"
+
+
+def _exclude(inspection: dict[str, Any], found: list[dict[str, Any]],
+             article: ArticleDate | None) -> tuple[list[dict[str, Any]], list[tuple[dict[str, Any], str]]]:
+    """The candidates the news dates allow, and those they rule out with the reason why."""
+    kept: list[dict[str, Any]] = []
+    excluded: list[tuple[dict[str, Any], str]] = []
+    for o in found:
+        why = _contradicts_visit(inspection, o) or _after_article(inspection, o, article)
+        if why:
+            excluded.append((o, why))
+        else:
+            kept.append(o)
+    return kept, excluded
+
+
 def _source(o: dict[str, Any]) -> str:
     return f"{o['source_file']}, {o['source_sheet']}, row {o['source_row']}"
 
@@ -251,18 +344,21 @@ def _absent_note(inspection: dict[str, Any], official: list[dict[str, Any]], cod
     return note
 
 
-def _in_force(inspection: dict[str, Any], official: list[dict[str, Any]], codes: set[str]) -> dict[str, Any] | None:
+def _in_force(inspection: dict[str, Any], official: list[dict[str, Any]], codes: set[str],
+              article: ArticleDate | None) -> dict[str, Any] | None:
     """The council's official overall grade in force at the end of the news period: the latest graded
     full inspection published by then. A news claim that a council "is rated inadequate" is a claim
-    about this grade even when it names no inspection Ofsted published near the article's date."""
+    about this grade even when it names no inspection Ofsted published near the article's date. Never
+    one published after the latest article reporting it: the articles cannot have known of it."""
     if inspection["inspection_type"] != "full_inspection":
         return None
     period = (Period.of(inspection["published_date"], inspection["published_date_precision"])
               or Period.of(inspection["visit_start"], inspection["visit_precision"], inspection["visit_end"]))
     if period is None or period.last < OFFICIAL_RECORD_STARTS:
         return None
+    end = min(period.last, article.last) if article else period.last
     graded = [o for o in official if o["gss_code"] in codes and o["inspection_type"] == "full_inspection"
-              and o["overall_effectiveness"] and o["published_date"] and o["published_date"] <= period.last]
+              and o["overall_effectiveness"] and o["published_date"] and o["published_date"] <= end]
     return max(graded, key=lambda o: (o["published_date"], o["n"])) if graded else None
 
 
@@ -278,33 +374,57 @@ def check_against_official(tables: dict[str, pa.Table], extract_path: Path | Non
     # n: the row's place in the extract, the last tie-breaker between candidates.
     official = [{**row, "n": n} for n, row in enumerate(read_extract(Path(extract_path)))]
     candidates = _candidates(inspections, official, register)
+    articles = _article_dates(tables)
     former = {la.gss_code: set(la.former_gss_codes) for la in register.authorities}
     areas_of: dict[str, dict[str, str]] = defaultdict(dict)
     for j in judgements:
         areas_of[j["inspection_id"]][j["area"]] = j["grade"]
     rows: list[dict[str, Any]] = []
     for inspection in inspections:
-        mine = checks[inspection["inspection_id"]]
+        iid = inspection["inspection_id"]
+        mine = checks[iid]
         if inspection["published_date"] is None and inspection["visit_start"] is None:
             rows += [c.row("not_checked", note=NO_DATE) for c in mine]
-        elif found := [official[n] for n in candidates.get(inspection["inspection_id"], [])]:
-            rows += _matched(inspection, mine, areas_of[inspection["inspection_id"]], found)
+            continue
+        found = [official[n] for n in candidates.get(iid, [])]
+        kept, excluded = _exclude(inspection, found, articles.get(iid))
+        why = _exclusion_note(inspection, areas_of[iid], found, kept, excluded)
+        if kept:
+            rows += _matched(inspection, mine, areas_of[iid], kept, why)
         else:
             codes = {inspection["la_code"], *former.get(inspection["la_code"], set())}
-            rows += _unmatched(inspection, mine, official, codes)
+            rows += _unmatched(inspection, mine, official, codes, articles.get(iid), why)
     return to_arrow("official_checks", rows)
 
 
+def _exclusion_note(inspection: dict[str, Any], areas: dict[str, str], found: list[dict[str, Any]],
+                    kept: list[dict[str, Any]], excluded: list[tuple[dict[str, Any], str]]) -> str | None:
+    """Why candidates were ruled out, when that decided the result: every one of them when none is left,
+    else the one the window and the news values alone would have chosen. Others go unmentioned."""
+    if not excluded:
+        return None
+    if kept:
+        chosen = _choose(inspection, areas, found)
+        excluded = [(o, why) for o, why in excluded if o is chosen]
+    return " ".join(f"Ruled out {o['official_type']} ({_source(o)}): {why}." for o, why in excluded) or None
+
+
+def _joined(*notes: str | None) -> str | None:
+    """Notes as one sentence after another; None when there is none (the column's empty value)."""
+    return " ".join(n for n in notes if n) or None
+
+
 def _matched(inspection: dict[str, Any], mine: list[Check], areas: dict[str, str],
-             found: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The rows of an inspection the official record holds: the chosen candidate, field by field."""
+             found: list[dict[str, Any]], why: str | None) -> list[dict[str, Any]]:
+    """The rows of an inspection the official record holds: the chosen candidate, field by field. `why`
+    says which candidate the news dates ruled out, when that changed the choice."""
     o = _choose(inspection, areas, found)
     others = [x for x in found if x is not o]
     note: str | None = None
     if others:
         note = (f"{len(found)} official inspections fit the news dates; checked against the one agreeing with "
                 "most news values. Also: " + "; ".join(_describe(x) for x in others) + ".")
-    rows = [mine[0].row("confirmed", o["official_type"], _source(o), note)]
+    rows = [mine[0].row("confirmed", o["official_type"], _source(o), _joined(note, why))]
     for check in mine[1:]:
         if check.field == "published_date":
             rows.append(_compare_published(check, inspection, o))
@@ -315,12 +435,13 @@ def _matched(inspection: dict[str, Any], mine: list[Check], areas: dict[str, str
     return rows
 
 
-def _unmatched(inspection: dict[str, Any], mine: list[Check], official: list[dict[str, Any]],
-               codes: set[str]) -> list[dict[str, Any]]:
+def _unmatched(inspection: dict[str, Any], mine: list[Check], official: list[dict[str, Any]], codes: set[str],
+               article: ArticleDate | None, why: str | None) -> list[dict[str, Any]]:
     """The rows of an inspection no official one fits: absent, except an overall grade, which is a
-    claim about the grade in force then (see `_in_force`)."""
-    rows = [mine[0].row("not_in_official_record", note=_absent_note(inspection, official, codes))]
-    in_force = _in_force(inspection, official, codes)
+    claim about the grade in force then (see `_in_force`). `why` says which candidates the news dates
+    ruled out, when there were some."""
+    rows = [mine[0].row("not_in_official_record", note=_joined(_absent_note(inspection, official, codes), why))]
+    in_force = _in_force(inspection, official, codes, article)
     for check in mine[1:]:
         overall = check.field == "overall_grade" or check.area == "overall_effectiveness"
         if overall and in_force is not None:

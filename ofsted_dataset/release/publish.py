@@ -286,6 +286,34 @@ def publish(tables: dict[str, pa.Table], sources: list[dict[str, Any]], root: Pa
         return dataclasses.replace(result, repaired=repaired)
 
 
+def _changes_markdown(changes: release_diff.ReleaseDiff, contradicted: list[str]) -> str:
+    """A release's CHANGES.md: what changed, then the news values the official record contradicts."""
+    markdown = release_diff.render_markdown(changes)
+    if contradicted:
+        markdown += ("\n## Conflicts with Ofsted's official record\n\nNews values the official statistics "
+                     "contradict (table official_checks, docs/official-checks.md):\n\n"
+                     + "".join(f"- {c}\n" for c in contradicted))
+    return markdown
+
+
+def preview(tables: dict[str, pa.Table], sources: list[dict[str, Any]], root: Path) -> str:
+    """The changelog the next release would carry, computed exactly as a publish computes it, in
+    staged/check/ (scratch); nothing in published/ is read for writing, and nothing is recorded."""
+    published, scratch = root / "published", root / "staged" / "check"
+    previous = current_version(published)
+    if scratch.exists():
+        shutil.rmtree(scratch)
+    write_release(scratch, tables, sources, "0.0.0", "1970-01-01T00:00:00Z")
+    changes = release_diff.compare(published / previous if previous else None, scratch, root)
+    shutil.rmtree(scratch)
+    if previous and changes.level is None:
+        return f"No changes: release {previous} is current; a build would publish nothing."
+    changes.new = next_version(previous, changes.level or "minor")
+    contradicted = conflicts(tables["official_checks"]) if "official_checks" in tables else []
+    return (f"A build would publish release {changes.new} ({changes.level or 'first release'}"
+            f"{f', previous {previous}' if previous else ''}):\n\n{_changes_markdown(changes, contradicted)}")
+
+
 def _publish_unlocked(tables: dict[str, pa.Table], sources: list[dict[str, Any]], root: Path,
                       texts: dict[str, str] | None, now: dt.datetime | None) -> PublishResult:
     """The publish proper, for a caller holding the lock over a recovered project."""
@@ -308,12 +336,7 @@ def _publish_unlocked(tables: dict[str, pa.Table], sources: list[dict[str, Any]]
     summary = release_diff.summary(changes) + (
         f" {len(contradicted)} news value(s) conflict with Ofsted's official record (see CHANGES.md)."
         if contradicted else "")
-    markdown = release_diff.render_markdown(changes)
-    if contradicted:
-        markdown += ("\n## Conflicts with Ofsted's official record\n\nNews values the official statistics "
-                     "contradict (table official_checks, docs/official-checks.md):\n\n"
-                     + "".join(f"- {c}\n" for c in contradicted))
-    (staged / "CHANGES.md").write_text(markdown, encoding="utf-8")
+    (staged / "CHANGES.md").write_text(_changes_markdown(changes, contradicted), encoding="utf-8")
     write_json(staged / "changes.json", {**changes.to_json(), "released": created, "summary": summary,
                                          "official_conflicts": contradicted})
     write_release_page(staged)

@@ -1,15 +1,16 @@
-"""`lint` on the seed corpus: nothing fact-like left uncovered, and what it reports when a quote goes."""
+"""`lint` on the corpus: nothing fact-like left uncovered and no stale waiver, and what it reports when a
+quote goes or a waiver silences nothing."""
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 from pathlib import Path
 
-from ofsted_dataset.curation.lint import Finding, lint, lint_article, reasons
+import pytest
+
+from ofsted_dataset.cli import main
+from ofsted_dataset.curation.lint import Finding, lint, reasons
 from ofsted_dataset.curation.signals import Signals
-from ofsted_dataset.facts.ingest import read_articles
-from ofsted_dataset.facts.mappings import load_mappings
 from ofsted_dataset.facts.reference import JudgementAreas, Register
 from tests.helpers import NEW_ARTICLE, NEW_MAPPING, PROJECT, edit
 
@@ -26,8 +27,19 @@ FUNDING_SENTENCE = (
 )
 
 
-def test_seed_corpus_has_no_findings():
-    assert lint(PROJECT) == []
+def test_the_corpus_has_no_findings_and_no_stale_waivers():
+    """Holds for any valid corpus: every fact-like sentence is quoted or waived, and every waiver is what
+    keeps some sentence from being reported."""
+    assert [str(f) for f in lint(PROJECT)] == []
+
+
+def add_waiver(project: Path, quote: str) -> int:
+    """A waiver appended to mapping 002 (whose last key is lint_waivers); the line it starts on."""
+    path = project / M002
+    text = path.read_text(encoding="utf-8")
+    assert text.endswith("\n") and text.rindex("lint_waivers:") > text.rindex("\n\n")
+    path.write_text(text + f'  - quote: "{quote}"\n    reason: Test waiver.\n', encoding="utf-8")
+    return text.count("\n") + 1
 
 
 def test_removing_a_quote_leaves_its_sentence_reported(project: Path):
@@ -57,15 +69,62 @@ def test_removing_a_waiver_brings_back_its_finding(project: Path):
     assert lint(project) == [Finding("003_6e4606619b08db71", 68, 5499, "From £15 / month", "money '£15'")]
 
 
-def test_every_seed_waiver_silences_a_sentence():
-    """No stale waivers: each one, on its own, is what keeps some sentence from being reported."""
-    mappings, _ = load_mappings(PROJECT / "mappings")
-    articles, _ = read_articles(PROJECT / "raw")
-    signals = Signals(Register.load(PROJECT), JudgementAreas.load(PROJECT))
-    for mapping in mappings:
-        unwaived = lint_article(articles[mapping.source_id].text, dataclasses.replace(mapping, waivers=[]), signals)
-        for waiver in mapping.waivers:
-            assert any(" ".join(waiver.quote.split()) in " ".join(f.sentence.split()) for f in unwaived), waiver
+def test_a_waiver_whose_quote_is_not_in_the_article_is_stale(project: Path):
+    line = add_waiver(project, "Leeds was rated outstanding")
+    assert line == 132
+    assert [str(f) for f in lint(project)] == [
+        "mappings/002_3dafbde2ba55b338.yaml:132: stale lint waiver 'Leeds was rated outstanding': its quote is not "
+        "in raw/002_3dafbde2ba55b338.txt; remove it from lint_waivers"]
+
+
+def test_a_waiver_for_a_sentence_a_quote_covers_is_stale(project: Path):
+    """The funding record's quotes cover the money sentence; the waiver's long quote is shown by its ends."""
+    add_waiver(project, FUNDING_SENTENCE)
+    assert [str(f) for f in lint(project)] == [
+        "mappings/002_3dafbde2ba55b338.yaml:132: stale lint waiver 'Bromiley noted that prior to Ofsted’s visit "
+        "the council had  … ore than just money.' (231 characters): the sentence it matches "
+        "(raw/002_3dafbde2ba55b338.txt:40) is already covered by a quote; remove it from lint_waivers"]
+
+
+def test_a_waiver_for_a_sentence_with_no_signal_is_stale(project: Path):
+    add_waiver(project, "Image of laptop and magnifying glass")
+    assert [str(f) for f in lint(project)] == [
+        "mappings/002_3dafbde2ba55b338.yaml:132: stale lint waiver 'Image of laptop and magnifying glass': the "
+        "sentence it matches (raw/002_3dafbde2ba55b338.txt:5) has no fact-like signal; remove it from lint_waivers"]
+
+
+def test_a_second_waiver_for_a_waived_sentence_is_stale_and_the_first_is_not(project: Path):
+    add_waiver(project, "Positive response to Covid pressures")
+    assert [str(f) for f in lint(project)] == [
+        "mappings/002_3dafbde2ba55b338.yaml:132: stale lint waiver 'Positive response to Covid pressures': the "
+        "sentence it matches (raw/002_3dafbde2ba55b338.txt:44) is already waived by the waiver on line 128; "
+        "remove it from lint_waivers"]
+
+
+def test_a_waiver_matching_several_sentences_none_reported_is_stale(project: Path):
+    add_waiver(project, "Adobe Stock")  # the picture credit, printed twice
+    assert [str(f) for f in lint(project)] == [
+        "mappings/002_3dafbde2ba55b338.yaml:132: stale lint waiver 'Adobe Stock': none of the 2 sentences it "
+        "matches would be reported without it (raw/002_3dafbde2ba55b338.txt:5 has no fact-like signal; "
+        "raw/002_3dafbde2ba55b338.txt:6 has no fact-like signal); remove it from lint_waivers"]
+
+
+def test_a_waiver_quote_across_two_sentences_is_stale(project: Path):
+    add_waiver(project, "Adobe Stock) (credit: Paweł Michałowski")  # the end of line 5, the start of line 6
+    assert [str(f) for f in lint(project)] == [
+        "mappings/002_3dafbde2ba55b338.yaml:132: stale lint waiver 'Adobe Stock) (credit: Paweł Michałowski': its "
+        "quote is in raw/002_3dafbde2ba55b338.txt (line 5) but spans more than one sentence, and a waiver matches "
+        "only a quote within one sentence; remove it from lint_waivers"]
+
+
+def test_lint_exits_non_zero_on_a_stale_waiver(project: Path, capsys: pytest.CaptureFixture[str]):
+    add_waiver(project, "Leeds was rated outstanding")
+    assert main(["--root", str(project), "lint"]) == 1
+    assert capsys.readouterr().out == (
+        "mappings/002_3dafbde2ba55b338.yaml:132: stale lint waiver 'Leeds was rated outstanding': its quote is not "
+        "in raw/002_3dafbde2ba55b338.txt; remove it from lint_waivers\n"
+        "0 sentence(s) look like facts that no mapping quote covers\n"
+        "1 lint waiver(s) silence no sentence; remove them from lint_waivers\n")
 
 
 def test_a_grade_in_any_quote_marks_is_a_signal():
