@@ -8,7 +8,18 @@ from __future__ import annotations
 
 from schemas.model import Origin
 from schemas.tables import TABLES
-from schemas.vocabularies import AREAS, CHECK_STATUSES, FRAMEWORKS, GRADES, INSPECTION_TYPES, PRECISIONS, THEMES
+from schemas.vocabularies import (
+    AREAS,
+    CHECK_STATUSES,
+    COUNT_SCOPES,
+    FRAMEWORK_NOTES,
+    FRAMEWORKS,
+    GRADES,
+    INSPECTION_TYPES,
+    PRECISIONS,
+    THEMES,
+    VALUE_ORIGINS,
+)
 
 _ORIGIN = {
     Origin.QUOTE: "verbatim: the value is an exact span of the article (see provenance)",
@@ -22,7 +33,9 @@ _VOCABULARIES = {
     "inspection_type": INSPECTION_TYPES,
     "framework": FRAMEWORKS,
     "area": AREAS,
-    "theme": THEMES,
+    "theme (recommendations and inspections)": THEMES,
+    "scope (grade_counts)": COUNT_SCOPES,
+    "publisher_origin, published_date_origin (sources)": VALUE_ORIGINS,
     "precision (every *_precision column)": PRECISIONS,
     "status (official_checks)": CHECK_STATUSES,
 }
@@ -65,7 +78,9 @@ def render_dictionary() -> str:
                 f"{_cell(allowed)} | {_cell(origin)} | {_cell(f.example or '')} |"
             )
         lines.append("")
-    lines += ["## Vocabularies", ""]
+    lines += ["## Framework notes", "", "How each framework's facts land in these tables:", ""]
+    lines += [f"- {note}" for note in FRAMEWORK_NOTES]
+    lines += ["", "## Vocabularies", ""]
     for name, vocabulary in _VOCABULARIES.items():
         lines += [f"### {name}", "", "| value | meaning |", "|---|---|"]
         lines += [f"| {value} | {_cell(meaning)} |" for value, meaning in vocabulary.items()]

@@ -101,14 +101,15 @@ COUNT_SCOPES: dict[str, str] = {
 
 # How each framework's facts land in the tables: the contract's decisions, printed in the data dictionary.
 FRAMEWORK_NOTES: tuple[str, ...] = (
-    "SLAC (2009-2012) gave no single overall grade: `inspections.overall_grade` stays null, and its two "
-    "overall judgements are judgements: the overall effectiveness of safeguarding services is area "
-    "`help_and_protection`, that of services for looked after children is `children_in_care` (the columns "
-    "Ofsted's official statistics use for them).",
-    "SLAC also graded outcome areas (being healthy, staying safe, ...). An article that names an area and "
-    "its grade gives a judgement with that wording as `area_label` (area from the mapping when the "
-    "vocabulary has no better fit); an article that only counts them (\"good in six of the eight areas\") "
-    "gives rows of `grade_counts`, one per grade counted.",
+    "SLAC (2009-2012) judged safeguarding services and services for looked after children separately, each "
+    "with its own overall effectiveness: these two are judgements, areas `help_and_protection` (safeguarding) "
+    "and `children_in_care` (looked after children), the columns Ofsted's official statistics use for them. "
+    "SLAC gave no single overall grade; when an article still reports one (\"rated inadequate\"), "
+    "`inspections.overall_grade` holds it as the article says it, and the official check notes the record has none.",
+    "SLAC's outcome areas (being healthy, staying safe, ...) are judgements only where the vocabulary has an area "
+    "for them (leadership and management is `leadership`); an article that counts them (\"good in five of the "
+    "eight areas\") gives rows of `grade_counts`, one per grade counted, scope `safeguarding`, `looked_after` "
+    "or `all`.",
     "A focused visit or a joint targeted area inspection looks at one area of practice: "
     "`inspections.theme`, on the same vocabulary as recommendations' themes. Both are ungraded: "
     "`overall_grade` stays null.",

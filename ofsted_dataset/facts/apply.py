@@ -20,6 +20,7 @@ from ofsted_dataset.facts.quotes import QuoteNotFound, Span, find_quote, quote_p
 from ofsted_dataset.facts.reference import JudgementAreas, Register
 from ofsted_dataset.periods import last_day, same_period, written
 from schemas.model import Field, Origin
+from schemas.patterns import FINANCIAL_YEAR
 from schemas.tables import TABLES, precision_column
 from schemas.vocabularies import AREAS, FRAMEWORK_STARTS, GRADES
 
@@ -80,11 +81,16 @@ def _resolve(ctx: _Context, mapping: Mapping, record: Record, name: str, quote: 
 
 def _cross_check(ctx: _Context, f: Field, value: Any, quotes: list[str], note: str | None) -> str | None:
     """Whether the quotes say what the value says. The check follows from the field's definition: a
-    grade vocabulary, a sum of money, a count, a date, or a council."""
+    grade vocabulary, a sum of money (and whether it is hedged), a financial year, a count, a date, or a
+    council."""
     if f.enum == tuple(GRADES):
         return crosschecks.check_grade(value, quotes)
     if f.name == "amount_gbp":
         return crosschecks.check_amount(value, quotes)
+    if f.name == "approximate":
+        return crosschecks.check_approximate(value, quotes)
+    if f.pattern == FINANCIAL_YEAR:
+        return crosschecks.check_financial_year(value, quotes)
     if f.type == "integer":
         return crosschecks.check_number(value, quotes)
     if f.type == "date":
@@ -256,16 +262,32 @@ def _flatten_dates(table: str, row: dict[str, Any]) -> None:
             row.setdefault(precision, None)
 
 
+def _funding_rules(ctx: _Context, merged: dict[tuple[str, str], Fact]) -> None:
+    """The record-level rules of funding commitments: an amount is exact unless the mapping says it is
+    approximate (the documented default), and the money cannot end in a financial year before it starts.
+    Each year's own form and its quotes were checked with the value (crosschecks.check_financial_year),
+    so both are well-formed YYYY/YY here and their first four digits order them."""
+    for (table, record_id), fact in merged.items():
+        if table != "funding_commitments":
+            continue
+        row = fact.values
+        row.setdefault("approximate", False)
+        first, last = row.get("first_financial_year"), row.get("last_financial_year")
+        if first and last and last[:4] < first[:4]:
+            ctx.problems.append(Problem(fact.file, fact.lines.get("last_financial_year", fact.line),
+                                        f"funding_commitments {record_id}",
+                                        f"last_financial_year {last!r} is before first_financial_year {first!r}"))
+
+
 def _derive(ctx: _Context, merged: dict[tuple[str, str], Fact]) -> None:
     """Fill the DERIVED columns and add the overall_effectiveness judgement of each graded inspection."""
+    _funding_rules(ctx, merged)
     for (table, record_id), fact in list(merged.items()):
         row = fact.values
         if "local_authority" in row:
             la = ctx.register.find(row["local_authority"])
             if la:
                 row["local_authority"], row["la_code"] = la.name, la.gss_code
-        if table == "funding_commitments":
-            row.setdefault("approximate", False)  # the documented default: an amount is exact unless said
         if table != "inspections":
             continue
         start, end = row.get("visit_start"), row.get("visit_end")

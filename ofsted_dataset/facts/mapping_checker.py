@@ -182,10 +182,10 @@ class Checker:
             self.add(line, f"{where}.{REVIEW_KEY}", f"expected {' or '.join(REVIEW_STATES)}, found {state!r}")
             return
         keys = [str(raw[k]) for k in table.primary_key if isinstance(raw.get(k), str | int)]
-        named = f" ({'/'.join(keys)})" if keys else ""
-        self.drafts.append(Problem(self.file, line, where, f"{where}{named} is still a draft (review: draft): check "
-                                   "each value and quote against the article, then write `review: reviewed` "
-                                   "(or delete the line)"))
+        named = "/".join(keys) if keys else ("the source block" if table.name == "sources" else "this record")
+        self.drafts.append(Problem(self.file, line, where, f"{named} is still a draft (review: draft): check each "
+                                   "value and quote against the article, then write `review: reviewed` (or delete "
+                                   "the line)"))
 
     def _record_evidence(self, raw: LineDict, fields: dict[str, Field], explained: bool,
                          where: str) -> dict[str, Evidence]:

@@ -98,6 +98,21 @@ def _mapping_linked_from_elsewhere(root: Path) -> None:
     (root / M004).symlink_to("../../elsewhere.yaml")
 
 
+P004 = "raw/004_99f45e7fed0112e3.page.json"
+
+
+def _drafts_left(root: Path) -> None:
+    """A drafted mapping whose source block was reviewed but two records were not."""
+    for council in ("Gloucestershire", "Middlesbrough"):
+        line = f"    local_authority: {council}\n"
+        _replace(root, M004, line, f"{line}    review: draft\n")
+    _replace(root, M004, "  title:", "  review: reviewed\n  title:")
+
+
+def _page(root: Path, text: str, file: str = P004) -> None:
+    (root / file).write_text(text, encoding="utf-8")
+
+
 def _huge_quote(root: Path) -> None:
     _replace(root, M004, '"Published 7th July 2017"', '"' + "Published in July " * 120_000 + '"')
 
@@ -240,6 +255,66 @@ CASES: list[Case] = [
          [SUMMARY1,
           "  - mappings/000_09d284dea3b9a717.yaml:63: judgements[2].grade: grade 'outstanding' is not stated "
           "in its quotes (expected the word 'outstanding'; they say 'good')"]),
+    # --- review and the collector's page record ---------------------------------------------------
+    Case("mapping_drafts_left", "records still marked `review: draft` (a drafted mapping not fully reviewed)",
+         _drafts_left, [
+          '2 curation problem(s) in 1 file(s); nothing was published.',
+          '  - mappings/004_99f45e7fed0112e3.yaml:15: inspections[0]: gloucestershire-2017-full-inspection'
+          ' is still a draft (review: draft): check each value and quote against the article, then write '
+          '`review: reviewed` (or delete the line)',
+          '  - mappings/004_99f45e7fed0112e3.yaml:48: inspections[2]: middlesbrough-2017-full-inspection '
+          'is still a draft (review: draft): check each value and quote against the article, then write '
+          '`review: reviewed` (or delete the line)']),
+    Case("mapping_review_value", "a review mark that is neither draft nor reviewed",
+         lambda r: _replace(r, M004, "  title:", "  review: done\n  title:"), [
+          '1 curation problem(s) in 1 file(s); nothing was published.',
+          '  - mappings/004_99f45e7fed0112e3.yaml:6: sources[0].review: expected draft or reviewed, found '
+          "'done'"]),
+    Case("page_not_json", "a page record that is not JSON",
+         lambda r: _page(r, "url: https://example.org/a\n"), [
+          '1 curation problem(s) in 1 file(s); nothing was published.',
+          '  - raw/004_99f45e7fed0112e3.page.json:1: not valid JSON (Expecting value at column 1)']),
+    Case("page_keys", "a page record with a misspelt key, a bad URL and no retrieved_date",
+         lambda r: _page(r, '{\n  "url": "www.example.org/a",\n  "page_publishr": "Gazette"\n}\n'), [
+          '3 curation problem(s) in 1 file(s); nothing was published.',
+          "  - raw/004_99f45e7fed0112e3.page.json: retrieved_date: missing required key 'retrieved_date'",
+          '  - raw/004_99f45e7fed0112e3.page.json:2: url: expected an http:// or https:// address with no '
+          "spaces, found 'www.example.org/a'",
+          "  - raw/004_99f45e7fed0112e3.page.json:3: page_publishr: unknown key 'page_publishr' (did you "
+          "mean 'page_publisher'?); allowed: url, retrieved_date, page_publisher, page_published_date"]),
+    Case("page_without_article", "a page record with no article beside it",
+         lambda r: _page(r, '{"url": "https://example.org/a", "retrieved_date": "2024-01-02"}',
+                         "raw/009_gone.page.json"),
+         ['1 curation problem(s) in 1 file(s); nothing was published.',
+          '  - raw/009_gone.page.json: no article raw/009_gone.txt beside it: a page record describes the '
+          'article saved with it; add the article or remove this']),
+    Case("page_published_after_retrieved", "a page record whose page was published after it was saved",
+         lambda r: _page(r, '{"url": "https://example.org/a",\n "retrieved_date": "2017-07-01T10:00:00Z",\n'
+                            ' "page_published_date": "2017-07-07"}'), [
+          '1 curation problem(s) in 1 file(s); nothing was published.',
+          '  - raw/004_99f45e7fed0112e3.page.json:3: page_published_date: 2017-07-07 is after '
+          'retrieved_date 2017-07-01: a page is saved after it is published']),
+    Case("page_date_disagrees", "a page's date that disagrees with the date the article states",
+         lambda r: _page(r, '{"url": "https://example.org/a", "retrieved_date": "2018-01-02",'
+                            ' "page_published_date": "2017-08-01"}'), [
+          '1 curation problem(s) in 1 file(s); nothing was published.',
+          '  - mappings/004_99f45e7fed0112e3.yaml: source.published_date: 2017-07-07 disagrees with the '
+          "page's date 2017-08-01 in raw/004_99f45e7fed0112e3.page.json: correct whichever is wrong (a "
+          "page's date can be its last update: say so in the note)"]),
+    Case("area_unknown_wording", "a judgement wording that is neither in the shared table nor stated as an area",
+         lambda r: _replace(r, M003, "    area_label: adoption team\n", "    area_label:\n      text: adoption\n"
+                            "      occurrence: 1\n"), [
+          '1 curation problem(s) in 1 file(s); nothing was published.',
+          "  - mappings/003_6e4606619b08db71.yaml:92: judgements[2].area_label: 'adoption' is not in "
+          'reference/judgement_areas.csv: state the area in the mapping (`area:` one of '
+          'overall_effectiveness, help_and_protection, children_in_care, adoption, care_leavers, '
+          'leadership, safeguarding_board), or add the wording to that file if other articles will use it']),
+    Case("area_disagrees", "a stated area that the shared table maps elsewhere",
+         lambda r: _replace(r, M003, "    area_label: adoption team\n",
+                            "    area_label: adoption team\n    area: leadership\n"), [
+          '1 curation problem(s) in 1 file(s); nothing was published.',
+          "  - mappings/003_6e4606619b08db71.yaml:93: judgements[2].area: area 'leadership', but "
+          "reference/judgement_areas.csv maps 'adoption team' to 'adoption': remove `area:` or correct it"]),
     Case("quote_huge", "a quote of 2 MB (a whole file pasted into a mapping)",
          _huge_quote, [SUMMARY1,
           "  - mappings/004_99f45e7fed0112e3.yaml:9: sources[0].published_date: quote 'Published in July "
