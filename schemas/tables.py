@@ -220,13 +220,14 @@ FUNDING_COMMITMENTS = Table(
               "(\"almost £5m\", \"around £2m\"): amount_gbp is then that figure, not an exact sum.",
               Origin.EVIDENCE, required=True, derivable=True,
               rule="false unless the mapping says true; true needs a quote with a hedging word (almost, about, "
-                   "around, nearly, more than, over, up to, some, roughly, approximately, just under/over).",
+                   "around, nearly, more than, over, up to, some, roughly, approximately, just under/over, close to, "
+                   "an estimated) directly before the amount.",
               example="false"),
         Field("period_years", "integer", "Number of years the money is spread over; null when not stated.",
               Origin.EVIDENCE, minimum=1, example="4"),
         Field("first_financial_year", "string", "First financial year (April to March) the money is for, "
               "written YYYY/YY; null when the article gives none.", Origin.EVIDENCE, pattern=FINANCIAL_YEAR,
-              rule="A quote must state it (2019/20, 2019-20, 2019/2020 or 2019 to 2020 are the same year).",
+              rule="A quote must state it (2019/20, 2019-20, 2019–20, 2019/2020 or 2019 to 2020 are the same year).",
               example="2019/20"),
         Field("last_financial_year", "string", "Last financial year the money is for (equal to the first for one "
               "year); null when the article gives none.", Origin.EVIDENCE, pattern=FINANCIAL_YEAR,

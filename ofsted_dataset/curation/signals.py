@@ -53,7 +53,8 @@ class CouncilFinder:
 # A grade word is a grade *given* (not "good support", "adequate processes") when it is quoted
 # ('Good', "inadequate", „inadequate“), follows a rating verb closely, or comes before "rating".
 _GRADE_WORD = re.compile(
-    r"(?<!\w)(requires\s+improvement(?:\s+to\s+be\s+good)?|inadequate|outstanding|adequate|good)(?!\w)", re.IGNORECASE
+    r"(?<!\w)(requir(?:es|ing|ed|e)\s+improvement(?:\s+to\s+be\s+good)?|inadequate|outstanding|adequate|good)(?!\w)",
+    re.IGNORECASE
 )
 _GRADES = {"requires improvement": "requires_improvement", "inadequate": "inadequate", "outstanding": "outstanding",
            "adequate": "adequate", "good": "good"}
@@ -65,9 +66,9 @@ _RATING_AFTER = re.compile(r"^\s+rating\b", re.IGNORECASE)
 
 
 def grade_of(word: str) -> str:
-    """The grade a grade word names: 'requires improvement to be good' is requires_improvement."""
+    """The grade a grade word names: 'requiring improvement to be good' is requires_improvement."""
     key = " ".join(word.lower().split())
-    return "requires_improvement" if key.startswith("requires improvement") else _GRADES[key]
+    return "requires_improvement" if key.startswith("requir") else _GRADES[key]
 
 
 def grades_given(text: str) -> list[Match]:
@@ -107,9 +108,11 @@ _WORD_NUMBERS = {w: i for i in range(1, 100) for w in crosschecks.number_words(i
 
 
 def money(text: str) -> list[Match]:
-    """Sums of money as written ('£9.2m'); crosschecks.money_amounts turns them into pounds."""
+    """Sums of money as written, in figures ('£9.2m') or words ('seven million pounds'), in order;
+    crosschecks.money_amounts turns them into pounds."""
+    found = [m for pattern in (crosschecks.MONEY, crosschecks.MONEY_IN_WORDS) for m in pattern.finditer(text)]
     return [Match(m.start(), m.start() + len(m.group(0).rstrip()), m.group(0).rstrip(), m.group(0).rstrip())
-            for m in crosschecks.MONEY.finditer(text)]
+            for m in sorted(found, key=lambda m: m.start())]
 
 
 def recommendations_word(text: str) -> list[Match]:

@@ -64,8 +64,9 @@ GRADE_FORMS: dict[str, re.Pattern[str]] = {
     grade: re.compile(rf"(?<!\w)(?:{_INFLECTED.get(grade, re.escape(word))})(?!\w)", re.IGNORECASE)
     for grade, word in GRADE_WORDS.items()
 }
-# "requires improvement to be good" is one grade, in any inflection: its last word must not back a grade of good.
-_RI_TO_BE_GOOD = re.compile(rf"(?<!\w)({_REQUIRES_IMPROVEMENT})\s+to\s+be\s+good(?!\w)", re.IGNORECASE)
+# "requires improvement to be good" is one grade, in any inflection: its last word must not back a grade of
+# good. Nor does it after any other "improvement" ("needs improvement to be good" says the service is not good).
+_IMPROVEMENT_TO_BE_GOOD = re.compile(r"(?<!\w)(improvement)\s+to\s+be\s+good(?!\w)", re.IGNORECASE)
 
 
 def _sums(text: str) -> list[tuple[int, int, Decimal]]:
@@ -130,7 +131,7 @@ def check_grade(grade: str, quotes: list[str]) -> str | None:
     """A grade must be named in a quote, in any inflection of Ofsted's own words ("rated as requiring
     improvement to be good"); the message names the grade words the quotes do hold."""
     form = GRADE_FORMS[grade]
-    quotes = [_RI_TO_BE_GOOD.sub(r"\1", fold(q)) for q in quotes]
+    quotes = [_IMPROVEMENT_TO_BE_GOOD.sub(r"\1", fold(q)) for q in quotes]
     if any(form.search(q) for q in quotes):
         return None
     present = [repr(GRADE_WORDS[g]) for g, f in GRADE_FORMS.items() if any(f.search(q) for q in quotes)]

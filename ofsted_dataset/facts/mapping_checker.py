@@ -21,9 +21,11 @@ from ofsted_dataset.facts.mapping_model import (
 from ofsted_dataset.facts.yaml_loader import LineDict
 from ofsted_dataset.text import shown
 from schemas.model import Field, Origin, Table
-from schemas.patterns import SOURCE_ID
+from schemas.patterns import FINANCIAL_YEAR, SLUG, SOURCE_ID
 
 _SOURCE_ID = re.compile(SOURCE_ID)
+_PATTERN_NAMES = {SLUG: "a lowercase slug (letters, digits and single hyphens)",
+                  FINANCIAL_YEAR: "a financial year written YYYY/YY (2019/20)"}
 
 
 def _suggest(word: str, choices: list[str] | tuple[str, ...]) -> str:
@@ -63,7 +65,7 @@ def _text(f: Field, raw: Any) -> str:
     if f.enum and raw not in f.enum:
         raise ValueError(f"{raw!r} is not one of {', '.join(f.enum)}{_suggest(raw, f.enum)}")
     if f.pattern and not re.match(f.pattern, raw):
-        raise ValueError(f"{raw!r} is not a lowercase slug (letters, digits and single hyphens)")
+        raise ValueError(f"{raw!r} is not {_PATTERN_NAMES.get(f.pattern, f'of the form {f.pattern}')}")
     return raw
 
 
