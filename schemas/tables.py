@@ -153,8 +153,9 @@ INSPECTIONS = Table(
         Field("overall_grade", "string",
               "Overall effectiveness grade; null when the inspection is ungraded or the grade unknown.",
               Origin.EVIDENCE, enum=tuple(GRADES), example="inadequate"),
-        Field("theme", "string", "The area of practice a focused visit or joint targeted area inspection looked "
-              "at; null for other inspections and when not stated.", Origin.EVIDENCE, enum=tuple(THEMES),
+        Field("theme", "string", "The area of practice a focused visit, monitoring visit or joint targeted area "
+              "inspection looked at; null for full inspections and when not stated.", Origin.EVIDENCE,
+              enum=tuple(THEMES), rule="Refused on a full inspection, which looks at every area.",
               example="front_door"),
         Field("recommendations_count", "integer",
               "Number of recommendations the report makes, as the article states it.",

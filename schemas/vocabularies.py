@@ -110,9 +110,9 @@ FRAMEWORK_NOTES: tuple[str, ...] = (
     "for them (leadership and management is `leadership`); an article that counts them (\"good in five of the "
     "eight areas\") gives rows of `grade_counts`, one per grade counted, scope `safeguarding`, `looked_after` "
     "or `all`.",
-    "A focused visit or a joint targeted area inspection looks at one area of practice: "
-    "`inspections.theme`, on the same vocabulary as recommendations' themes. Both are ungraded: "
-    "`overall_grade` stays null.",
+    "A focused visit or a joint targeted area inspection looks at one area of practice (a monitoring visit "
+    "often does too): `inspections.theme`, on the same vocabulary as recommendations' themes. All three are "
+    "ungraded: `overall_grade` stays null.",
     "An inspection whose year the article does not give and cannot be inferred (not even from the page's "
     "date, with a note) is given the id `<council>-undated-<inspection type>` (`-2`, `-3` for a second and "
     "third); its dates stay null.",

@@ -40,6 +40,12 @@ class Fact:
     values: dict[str, Any]
     provenance: list[dict[str, Any]] = field(default_factory=list)
     lines: dict[str, int] = field(default_factory=dict)
+    # A merged record: the mapping that stated a value first given by another article than `file`'s.
+    files: dict[str, str] = field(default_factory=dict)
+
+    def at(self, name: str) -> tuple[str, int]:
+        """Where the record's value of `name` was written (file and line), for a message about it."""
+        return self.files.get(name, self.file), self.lines.get(name, self.line)
 
 
 @dataclass
@@ -197,6 +203,7 @@ def _merge(ctx: _Context, facts: list[Fact]) -> dict[tuple[str, str], Fact]:
         for name, value in fact.values.items():
             if name not in into.values:
                 into.values[name] = value
+                into.files[name], into.lines[name] = fact.file, fact.lines.get(name, fact.line)
                 continue
             agreed = _agree(into.values[name], value)
             if agreed is not None:
@@ -262,26 +269,54 @@ def _flatten_dates(table: str, row: dict[str, Any]) -> None:
             row.setdefault(precision, None)
 
 
-def _funding_rules(ctx: _Context, merged: dict[tuple[str, str], Fact]) -> None:
-    """The record-level rules of funding commitments: an amount is exact unless the mapping says it is
-    approximate (the documented default), and the money cannot end in a financial year before it starts.
-    Each year's own form and its quotes were checked with the value (crosschecks.check_financial_year),
-    so both are well-formed YYYY/YY here and their first four digits order them."""
+def _funding_rule(row: dict[str, Any]) -> tuple[str, str] | None:
+    """An amount is exact unless the mapping says it is approximate (the documented default), and the
+    money cannot end in a financial year before it starts. Each year's own form and its quotes were
+    checked with the value (crosschecks.check_financial_year), so both are well-formed YYYY/YY here
+    and their first four digits order them."""
+    row.setdefault("approximate", False)
+    first, last = row.get("first_financial_year"), row.get("last_financial_year")
+    if first and last and last[:4] < first[:4]:
+        return "last_financial_year", f"last_financial_year {last!r} is before first_financial_year {first!r}"
+    return None
+
+
+def _count_rule(row: dict[str, Any]) -> tuple[str, str] | None:
+    """A count of areas given one grade cannot exceed the areas there are."""
+    areas, of_areas = row.get("areas"), row.get("of_areas")
+    if areas is not None and of_areas is not None and areas > of_areas:
+        return "areas", f"{areas} areas graded {row.get('grade')}, but of_areas says there are {of_areas}"
+    return None
+
+
+# Kinds of inspection that look at one area of practice, and so may have a theme.
+_THEMED = ("focused_visit", "monitoring_visit", "joint_targeted_area_inspection")
+
+
+def _theme_rule(row: dict[str, Any]) -> tuple[str, str] | None:
+    """A full inspection looks at every area: a theme belongs to a visit that looks at one."""
+    if row.get("theme") and row.get("inspection_type") not in _THEMED:
+        return "theme", (f"theme {row['theme']!r} on a {row.get('inspection_type')}: a theme is the one area of "
+                         f"practice a {', '.join(_THEMED[:-1])} or {_THEMED[-1]} looks at")
+    return None
+
+
+_RECORD_RULES = {"funding_commitments": _funding_rule, "grade_counts": _count_rule, "inspections": _theme_rule}
+
+
+def _record_rules(ctx: _Context, merged: dict[tuple[str, str], Fact]) -> None:
+    """Rules within one record of a table (after merging: the values of every article)."""
     for (table, record_id), fact in merged.items():
-        if table != "funding_commitments":
-            continue
-        row = fact.values
-        row.setdefault("approximate", False)
-        first, last = row.get("first_financial_year"), row.get("last_financial_year")
-        if first and last and last[:4] < first[:4]:
-            ctx.problems.append(Problem(fact.file, fact.lines.get("last_financial_year", fact.line),
-                                        f"funding_commitments {record_id}",
-                                        f"last_financial_year {last!r} is before first_financial_year {first!r}"))
+        rule = _RECORD_RULES.get(table)
+        broken = rule(fact.values) if rule else None
+        if broken:
+            name, message = broken
+            ctx.problems.append(Problem(*fact.at(name), f"{table} {record_id}", message))
 
 
 def _derive(ctx: _Context, merged: dict[tuple[str, str], Fact]) -> None:
     """Fill the DERIVED columns and add the overall_effectiveness judgement of each graded inspection."""
-    _funding_rules(ctx, merged)
+    _record_rules(ctx, merged)
     for (table, record_id), fact in list(merged.items()):
         row = fact.values
         if "local_authority" in row:
@@ -292,14 +327,14 @@ def _derive(ctx: _Context, merged: dict[tuple[str, str], Fact]) -> None:
             continue
         start, end = row.get("visit_start"), row.get("visit_end")
         if start and end and start.precision != end.precision:
-            ctx.problems.append(Problem(fact.file, fact.lines.get("visit_end", fact.line), f"inspections {record_id}",
+            ctx.problems.append(Problem(*fact.at("visit_end"), f"inspections {record_id}",
                                         "visit_start and visit_end must be written to the same precision"))
         elif start and end and end.value < start.value:
-            ctx.problems.append(Problem(fact.file, fact.lines.get("visit_end", fact.line), f"inspections {record_id}",
+            ctx.problems.append(Problem(*fact.at("visit_end"), f"inspections {record_id}",
                                         f"visit_end {_show(end)} is before visit_start {_show(start)}"))
         published = row.get("published_date")
         if published and start and last_day(published.value, published.precision) < start.value:
-            ctx.problems.append(Problem(fact.file, fact.lines.get("published_date", fact.line),
+            ctx.problems.append(Problem(*fact.at("published_date"),
                                         f"inspections {record_id}",
                                         f"published_date {_show(published)} is before visit_start {_show(start)}: "
                                         "a report is published after its visit"))
@@ -332,7 +367,7 @@ def _check_references(ctx: _Context, merged: dict[tuple[str, str], Fact], declar
             continue
         close = difflib.get_close_matches(reference, defined, n=1, cutoff=0.6)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
-        ctx.problems.append(Problem(fact.file, fact.lines.get("inspection_id", fact.line), f"{table} {fact.record_id}",
+        ctx.problems.append(Problem(*fact.at("inspection_id"), f"{table} {fact.record_id}",
                                     f"inspection_id {reference!r} is not defined by any mapping's "
                                     f"inspections{hint}"))
 

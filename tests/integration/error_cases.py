@@ -109,6 +109,12 @@ def _drafts_left(root: Path) -> None:
     _replace(root, M004, "  title:", "  review: reviewed\n  title:")
 
 
+def _theme_on_full_inspection(root: Path) -> None:
+    _replace(root, M004, "    inspection_type: full_inspection\n", "    inspection_type: full_inspection\n"
+             "    theme: front_door\n")
+    _replace(root, M004, "    evidence:\n", "    evidence:\n      theme: \"In Gloucestershire, Ofsted has stated\"\n")
+
+
 def _page(root: Path, text: str, file: str = P004) -> None:
     (root / file).write_text(text, encoding="utf-8")
 
@@ -301,6 +307,12 @@ CASES: list[Case] = [
           '  - mappings/004_99f45e7fed0112e3.yaml: source.published_date: 2017-07-07 disagrees with the '
           "page's date 2017-08-01 in raw/004_99f45e7fed0112e3.page.json: correct whichever is wrong (a "
           "page's date can be its last update: say so in the note)"]),
+    Case("theme_on_full_inspection", "a theme on a full inspection (it belongs to a visit of one area)",
+         _theme_on_full_inspection, [
+          '1 curation problem(s) in 1 file(s); nothing was published.',
+          '  - mappings/004_99f45e7fed0112e3.yaml:15: inspections gloucestershire-2017-full-inspection: '
+          "theme 'front_door' on a full_inspection: a theme is the one area of practice a focused_visit, "
+          'monitoring_visit or joint_targeted_area_inspection looks at']),
     Case("area_unknown_wording", "a judgement wording that is neither in the shared table nor stated as an area",
          lambda r: _replace(r, M003, "    area_label: adoption team\n", "    area_label:\n      text: adoption\n"
                             "      occurrence: 1\n"), [
