@@ -175,7 +175,8 @@ def combine(root: Path, ingested: Ingested, batches: list[list[ArticleFacts]]) -
     """Merge the per-article results into the tables (see apply.combine)."""
     results = [r for batch in batches for r in batch]
     rows, problems = combine_facts(results, Register.load(root))
-    problems += fill_sources(rows, ingested.pages)
+    date_lines = {r.source_id: f.lines.get("published_date") for r in results for f in r.facts if f.table == "sources"}
+    problems += fill_sources(rows, ingested.pages, date_lines)
     mapped = sorted(r.source_id for r in results if r.source_id in ingested.articles)
     waiting = sorted(set(ingested.articles) - {r.source_id for r in results})
     facts = sum(len(r.facts) for r in results)

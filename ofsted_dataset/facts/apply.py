@@ -119,6 +119,14 @@ def _fact(ctx: _Context, mapping: Mapping, record: Record) -> Fact | None:
     values, found = _resolved_values(ctx, mapping, record)
     if record.table == "judgements":
         _judgement_area(ctx, file, record, values)
+    if record.table == "funding_commitments" and "approximate" not in values and "amount_gbp" in found:
+        rounded = crosschecks.hedged(values["amount_gbp"], [span.text for _, span, _ in found["amount_gbp"]])
+        if rounded:
+            ctx.problems.append(Problem(file, record.lines.get("amount_gbp", record.line),
+                                        f"{record.where}.approximate",
+                                        f"the article hedges the amount ({rounded!r}): write `approximate: true` "
+                                        "with that quote as evidence (or `approximate: false` with a note, if the "
+                                        "figure is exact after all)"))
     if record.table == "sources":
         article = ctx.articles[mapping.source_id]
         values.update(source_id=mapping.source_id, path=article.path, sha256=article.sha256,

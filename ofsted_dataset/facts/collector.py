@@ -148,7 +148,7 @@ def read_pages(location: Path | str, articles: set[str]) -> tuple[dict[str, Page
     return pages, problems
 
 
-def _fill(row: dict[str, Any], page: Page | None, inferred: set[str]) -> Problem | None:
+def _fill(row: dict[str, Any], page: Page | None, inferred: set[str], line: int | None) -> Problem | None:
     """One sources row: the page's columns, the fallbacks and where each value comes from."""
     values = page.values if page else {}
     for key in KEYS:
@@ -171,16 +171,20 @@ def _fill(row: dict[str, Any], page: Page | None, inferred: set[str]) -> Problem
     curated = CuratedDate(row["published_date"], row["published_date_precision"])
     if page_date is None or same_period(curated, page_date):
         return None
-    return Problem(f"mappings/{row['source_id']}.yaml", None, "source.published_date",
+    return Problem(f"mappings/{row['source_id']}.yaml", line, "source.published_date",
                    f"{written(curated.value, curated.precision)} disagrees with the page's date "
                    f"{written(page_date.value, page_date.precision)} in raw/{row['source_id']}{PAGE_SUFFIX}: "
-                   "correct whichever is wrong (a page's date can be its last update: say so in the note)")
+                   "correct whichever is wrong (a page's metadata date can be its last update: then remove "
+                   "page_published_date from the page record)")
 
 
-def fill_sources(rows: dict[str, list[dict[str, Any]]], pages: dict[str, Page]) -> list[Problem]:
+def fill_sources(rows: dict[str, list[dict[str, Any]]], pages: dict[str, Page],
+                 date_lines: dict[str, int | None]) -> list[Problem]:
     """Complete every sources row from its page record (one row per article: a few thousand at most).
-    An article's date is `inferred` when a note on its quotes says how it was read from them."""
+    An article's date is `inferred` when a note on its quotes says how it was read from them;
+    `date_lines` are the mapping lines of the articles' dates, for a disagreement's message."""
     inferred = {p["record_id"] for p in rows["provenance"]
                 if p["table_name"] == "sources" and p["field"] == "published_date" and p["note"]}
-    problems = [_fill(row, pages.get(row["source_id"]), inferred) for row in rows["sources"]]
+    problems = [_fill(row, pages.get(row["source_id"]), inferred, date_lines.get(row["source_id"]))
+                for row in rows["sources"]]
     return [p for p in problems if p]

@@ -160,6 +160,18 @@ def check_approximate(approximate: bool, quotes: list[str]) -> str | None:
     return "approximate is true but its quotes give no hedging word (almost, about, around, nearly, ...)"
 
 
+def hedged(amount: int, quotes: list[str]) -> str | None:
+    """The hedged wording of `amount` in its quotes ("almost £5m"), or None when it is written plainly:
+    an amount left exact (approximate omitted) must not be one the article only rounds."""
+    for quote in quotes:
+        text = fold(quote)
+        hedges = {m.end(): m.start() for m in _HEDGE.finditer(text)}
+        for start, end, pounds in _sums(text):
+            if pounds == amount and start in hedges:
+                return text[hedges[start]:end]
+    return None
+
+
 def check_financial_year(year: str, quotes: list[str]) -> str | None:
     """A financial year (April to March) written YYYY/YY must name two consecutive years and be stated
     by a quote in one of the forms news uses: 2019/20, 2019-20, 2019–20, 2019/2020, 2019-2020 or

@@ -115,6 +115,22 @@ def _theme_on_full_inspection(root: Path) -> None:
     _replace(root, M004, "    evidence:\n", "    evidence:\n      theme: \"In Gloucestershire, Ofsted has stated\"\n")
 
 
+HEDGED_ARTICLE = "Leeds to spend more\n\nLeeds City Council will invest almost £5m in children's social care.\n"
+HEDGED_MAPPING = """source:
+  file: 005_new.txt
+  sha256: {sha}
+  title: Leeds to spend more
+funding_commitments:
+  - commitment_id: leeds-5m
+    local_authority: Leeds
+    amount_gbp: 5000000
+    purpose: children's social care
+    evidence:
+      local_authority: "Leeds City Council will invest"
+      amount_gbp: "invest almost £5m"
+"""
+
+
 def _page(root: Path, text: str, file: str = P004) -> None:
     (root / file).write_text(text, encoding="utf-8")
 
@@ -304,15 +320,22 @@ CASES: list[Case] = [
          lambda r: _page(r, '{"url": "https://example.org/a", "retrieved_date": "2018-01-02",'
                             ' "page_published_date": "2017-08-01"}'), [
           '1 curation problem(s) in 1 file(s); nothing was published.',
-          '  - mappings/004_99f45e7fed0112e3.yaml: source.published_date: 2017-07-07 disagrees with the '
+          '  - mappings/004_99f45e7fed0112e3.yaml:7: source.published_date: 2017-07-07 disagrees with the '
           "page's date 2017-08-01 in raw/004_99f45e7fed0112e3.page.json: correct whichever is wrong (a "
-          "page's date can be its last update: say so in the note)"]),
+          "page's metadata date can be its last update: then remove page_published_date from the page "
+          'record)']),
     Case("theme_on_full_inspection", "a theme on a full inspection (it belongs to a visit of one area)",
          _theme_on_full_inspection, [
           '1 curation problem(s) in 1 file(s); nothing was published.',
           '  - mappings/004_99f45e7fed0112e3.yaml:15: inspections gloucestershire-2017-full-inspection: '
           "theme 'front_door' on a full_inspection: a theme is the one area of practice a focused_visit, "
           'monitoring_visit or joint_targeted_area_inspection looks at']),
+    Case("hedged_amount_as_exact", "an amount the article only rounds (\"almost £5m\") left exact",
+         lambda r: new_article(r, HEDGED_ARTICLE, HEDGED_MAPPING), [
+          '1 curation problem(s) in 1 file(s); nothing was published.',
+          '  - mappings/005_new.yaml:8: funding_commitments[0].approximate: the article hedges the amount '
+          "('almost £5m'): write `approximate: true` with that quote as evidence (or `approximate: false` "
+          'with a note, if the figure is exact after all)']),
     Case("area_unknown_wording", "a judgement wording that is neither in the shared table nor stated as an area",
          lambda r: _replace(r, M003, "    area_label: adoption team\n", "    area_label:\n      text: adoption\n"
                             "      occurrence: 1\n"), [
