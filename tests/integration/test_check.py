@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ofsted_dataset import cli, stages
+from ofsted_dataset import cli, pipeline, stages
+from ofsted_dataset.errors import PipelineError
 from tests.helpers import add_article, copy_project, edit, publish, tree_digest
 
 
@@ -50,4 +51,20 @@ def test_check_refuses_a_draft_like_a_build(released: Path, capsys: pytest.Captu
         "  - mappings/004_99f45e7fed0112e3.yaml:46: inspections[2]: middlesbrough-2017-full-inspection is still "
         "a draft (review: draft): check each value and quote against the article, then write `review: reviewed` "
         "(or delete the line)"]
+    assert tree_digest(released / "published") == before
+
+
+def test_a_redrafted_mapping_stops_the_build_naming_every_unreviewed_record(released: Path):
+    """The issue's case: a seed mapping deleted and drafted again is not published until reviewed."""
+    (released / "mappings/002_3dafbde2ba55b338.yaml").unlink()
+    assert cli.main(["--root", str(released), "draft", str(released / "raw/002_3dafbde2ba55b338.txt")]) == 0
+    drafted = (released / "mappings/002_3dafbde2ba55b338.yaml").read_text(encoding="utf-8")
+    marks = sum(line.strip() == "review: draft" for line in drafted.splitlines())
+    before = tree_digest(released / "published")
+    with pytest.raises(PipelineError) as refused:
+        pipeline.run(released)
+    drafts = [d for d in refused.value.details if "is still a draft (review: draft)" in d]
+    assert len(drafts) == marks > 1
+    assert drafts[0].startswith("mappings/002_3dafbde2ba55b338.yaml:")
+    assert any(": sources[0]: the source block is still a draft" in d for d in drafts)
     assert tree_digest(released / "published") == before
