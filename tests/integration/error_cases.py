@@ -231,10 +231,12 @@ CASES: list[Case] = [
           "',' or ']', but got ':'"]),
     Case("unknown_key", "an unknown key (a typo like overal_grade)",
          lambda r: _replace(r, M004, "    overall_grade: inadequate\n", "    overal_grade: inadequate\n"),
-         ['1 curation problem(s) in 1 file(s); nothing was published.',
-          "  - mappings/004_99f45e7fed0112e3.yaml:16: inspections[0]: unknown key 'overal_grade' (did you mean "
-          "'overall_grade'?); allowed: inspection_id, local_authority, inspection_type, framework, "
-          'visit_start, visit_end, published_date, overall_grade, recommendations_count, evidence']),
+         [
+          '1 curation problem(s) in 1 file(s); nothing was published.',
+          "  - mappings/004_99f45e7fed0112e3.yaml:16: inspections[0]: unknown key 'overal_grade' (did you "
+          "mean 'overall_grade'?); allowed: inspection_id, local_authority, inspection_type, framework, "
+          'visit_start, visit_end, published_date, overall_grade, theme, recommendations_count, review, '
+          'evidence']),
     Case("wrong_type", "a value of the wrong type",
          lambda r: _replace(r, M002, "    period_years: 4\n", "    period_years: four\n"),
          ['1 curation problem(s) in 1 file(s); nothing was published.',
@@ -246,12 +248,14 @@ CASES: list[Case] = [
           "  - mappings/004_99f45e7fed0112e3.yaml:44: inspections[2]: missing required key 'local_authority'"]),
     Case("unknown_vocabulary", "a value outside its vocabulary",
          lambda r: _replace(r, M002, "theme: front_door", "theme: frontdoor"),
-         ['1 curation problem(s) in 1 file(s); nothing was published.',
+         [
+          '1 curation problem(s) in 1 file(s); nothing was published.',
           "  - mappings/002_3dafbde2ba55b338.yaml:72: recommendations[1].theme: 'frontdoor' is not one of "
           'front_door, assessment_and_risk, child_protection, children_in_need, children_in_care, '
           'care_leavers, disabled_children, exploitation, elective_home_education, voice_of_the_child, '
-          'record_keeping, information_sharing, quality_assurance, leadership_and_management, workforce, other '
-          "(did you mean 'front_door'?)"]),
+          'record_keeping, information_sharing, quality_assurance, leadership_and_management, workforce, '
+          'neglect, domestic_abuse, mental_health, edge_of_care, early_help, other (did you mean '
+          "'front_door'?)"]),
     Case("invalid_date", "a date that does not exist",
          lambda r: _replace(r, M003, "published_date: 2017-06-13", "published_date: 2017-02-30"),
          ['1 curation problem(s) in 1 file(s); nothing was published.',
@@ -381,18 +385,20 @@ CASES: list[Case] = [
           "reference/local_authorities.csv (did you mean 'Sheffield'?)"]),
     Case("all_errors_together", "several mistakes in several files",
          _three_files_many_mistakes,
-         ['3 curation problem(s) in 3 file(s); nothing was published.',
+         [
+          '3 curation problem(s) in 3 file(s); nothing was published.',
           "  - mappings/002_3dafbde2ba55b338.yaml:72: recommendations[1].theme: 'frontdoor' is not one of "
           'front_door, assessment_and_risk, child_protection, children_in_need, children_in_care, '
           'care_leavers, disabled_children, exploitation, elective_home_education, voice_of_the_child, '
-          'record_keeping, information_sharing, quality_assurance, leadership_and_management, workforce, other '
-          "(did you mean 'front_door'?)",
-          '  - mappings/003_6e4606619b08db71.yaml:106: funding_commitments[0].amount_gbp: amount 920,000 does '
-          'not match its quotes, which say 9,200,000',
-          "  - mappings/004_99f45e7fed0112e3.yaml:16: inspections[0]: unknown key 'overal_grade' (did you mean "
-          "'overall_grade'?); allowed: inspection_id, local_authority, inspection_type, framework, "
-          'visit_start, visit_end, published_date, overall_grade, recommendations_count, evidence']),
-    # --- hostile input ------------------------------------------------------------------------
+          'record_keeping, information_sharing, quality_assurance, leadership_and_management, workforce, '
+          'neglect, domestic_abuse, mental_health, edge_of_care, early_help, other (did you mean '
+          "'front_door'?)",
+          '  - mappings/003_6e4606619b08db71.yaml:106: funding_commitments[0].amount_gbp: amount 920,000 '
+          'does not match its quotes, which say 9,200,000',
+          "  - mappings/004_99f45e7fed0112e3.yaml:16: inspections[0]: unknown key 'overal_grade' (did you "
+          "mean 'overall_grade'?); allowed: inspection_id, local_authority, inspection_type, framework, "
+          'visit_start, visit_end, published_date, overall_grade, theme, recommendations_count, review, '
+          'evidence']),
     Case("path_traversal", "a mapping pointing outside raw/ (../../etc/passwd)",
          lambda r: _replace(r, M004, "  file: 004_99f45e7fed0112e3.txt", "  file: ../../etc/passwd"),
          ['1 curation problem(s) in 1 file(s); nothing was published.',

@@ -1,5 +1,5 @@
 """The real pipeline, end to end: the `ofsted-dataset` command running the Prefect flow (embedded
-server) on copies of the project, as `make run` does."""
+server) on copies of the seed corpus, as `make run` does."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ofsted_dataset.release.publish import next_version
-from tests.helpers import PROJECT, copy_project, edit, tree_digest
+from tests.helpers import copy_project, edit, tree_digest
 
 pytestmark = pytest.mark.slow
 
@@ -54,7 +53,7 @@ def artifacts(prefect_home: Path) -> list[str]:
     return result.stdout.splitlines()
 
 
-def test_build_publishes_1_0_0_then_nothing_new(tmp_path, prefect_home):
+def test_build_publishes_1_0_0_then_nothing_new(tmp_path, prefect_home, seed_release):
     root = copy_project(tmp_path / "project")
     inputs = {name: tree_digest(root / name) for name in ("raw", "mappings", "reference")}
     first = run_cli(root, prefect_home, "build")
@@ -65,8 +64,8 @@ def test_build_publishes_1_0_0_then_nothing_new(tmp_path, prefect_home):
     assert lines[:3] == [
         "Sources read: 5 raw article(s), 5 with a mapping",
         "Facts applied: 40 curated record(s), 155 quote(s) matched",
-        "Rows: sources 5, inspections 10, judgements 17, recommendations 8, funding_commitments 2, provenance 155, "
-        "official_checks 41",
+        "Rows: sources 5, inspections 10, judgements 17, recommendations 8, funding_commitments 2, grade_counts 0, "
+        "provenance 155, official_checks 41",
     ]
     assert lines[3] == (
         "Official record: 785 inspection(s) in the committed extract, from "
@@ -89,10 +88,9 @@ def test_build_publishes_1_0_0_then_nothing_new(tmp_path, prefect_home):
     assert (root / "published" / "LATEST").read_text(encoding="utf-8") == "1.0.0\n"
     assert os.readlink(root / "published" / "current") == "1.0.0"
 
-    # Same inputs, same bytes: the data files equal the committed current release's.
-    built, committed = tree_digest(root / "published" / "1.0.0" / "data"), tree_digest(
-        PROJECT / "published" / "current" / "data")
-    assert built == committed
+    # Same inputs, same bytes: the data files equal those the plain stages publish from the same corpus.
+    assert tree_digest(root / "published" / "1.0.0" / "data") == tree_digest(
+        seed_release / "published" / "1.0.0" / "data")
 
     before = tree_digest(root / "published")
     second = run_cli(root, prefect_home, "build")
@@ -136,24 +134,25 @@ def test_a_missing_quote_stops_the_run_and_publishes_nothing(tmp_path, prefect_h
     assert tree_digest(root / "published") == before
 
 
-def test_a_corrected_value_makes_a_patch_release(tmp_path, prefect_home):
+def test_a_corrected_value_makes_a_patch_release(tmp_path, prefect_home, seed_release):
     root = copy_project(tmp_path / "project", with_release=True)
-    current = (PROJECT / "published" / "LATEST").read_text(encoding="utf-8").strip()
-    patch = next_version(current, "patch")
+    assert (root / "published" / "LATEST").read_text(encoding="utf-8") == "1.0.0\n"
     edit(root / "mappings" / "002_3dafbde2ba55b338.yaml", "theme: front_door", "theme: leadership_and_management")
     result = run_cli(root, prefect_home, "build")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == (
-        f"Release {patch} written to published/{patch} (patch, previous {current}): recommendations: 1 changed. "
+        "Release 1.0.1 written to published/1.0.1 (patch, previous 1.0.0): recommendations: 1 changed. "
         "2 news value(s) conflict with Ofsted's official record (see CHANGES.md).")
-    assert tree_digest(root / "published" / current) == tree_digest(PROJECT / "published" / current)
+    assert os.readlink(root / "published" / "current") == "1.0.1"
+    assert tree_digest(root / "published" / "1.0.0") == tree_digest(seed_release / "published" / "1.0.0")
 
 
-def test_dask_runner_gives_byte_identical_output(tmp_path, prefect_home):
+def test_dask_runner_gives_byte_identical_output(tmp_path, prefect_home, seed_release):
     """The per-article batches on a local Dask cluster (2 worker processes) give the same bytes."""
     root = copy_project(tmp_path / "project")
     result = run_cli(root, prefect_home, "build", OFSTED_DASK_ADDRESS="local", OFSTED_DASK_WORKERS="2",
                      DASK_TEMPORARY_DIRECTORY=str(tmp_path / "dask"))
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr, result.stderr
-    assert tree_digest(root / "published" / "1.0.0" / "data") == tree_digest(PROJECT / "published" / "current" / "data")
+    assert tree_digest(root / "published" / "1.0.0" / "data") == tree_digest(
+        seed_release / "published" / "1.0.0" / "data")

@@ -109,23 +109,22 @@ def _summary(version: str):
 def test_a_run_with_the_same_inputs_as_the_last_build_is_a_no_op(tmp_path):
     from tests.helpers import copy_project
 
-    root = copy_project(tmp_path / "p", with_release=True)
-    current = (root / "published" / "LATEST").read_text(encoding="utf-8").strip()
+    root = copy_project(tmp_path / "p", with_release=True)  # release 1.0.0 of the seed corpus
     ingested = stages.ingest(root)
     fingerprint = stages.input_fingerprint(root, ingested)
     assert stages.unchanged_since_last_build(root, fingerprint) is None  # no build recorded yet
-    stages.remember_build(root, fingerprint, _summary(current))
+    stages.remember_build(root, fingerprint, _summary("1.0.0"))
     unchanged = stages.unchanged_since_last_build(root, fingerprint)
-    assert unchanged.outcome == f"No changes: release {current} is current; nothing published"
+    assert unchanged.outcome == "No changes: release 1.0.0 is current; nothing published"
     assert (unchanged.facts_applied, unchanged.official_record) == (40, "old line")
     # A pointer left behind by a killed publish: the run goes on to the publish step, which repairs it.
-    (root / "published" / "LATEST").write_text("1.0.0\n", encoding="utf-8")
+    (root / "published" / "LATEST").write_text("0.9.0\n", encoding="utf-8")
     assert stages.unchanged_since_last_build(root, fingerprint) is None
-    (root / "published" / "LATEST").write_text(current + "\n", encoding="utf-8")
+    (root / "published" / "LATEST").write_text("1.0.0\n", encoding="utf-8")
     assert stages.unchanged_since_last_build(root, fingerprint) is not None
     # Any input changed: a different fingerprint, so the run does the work.
     edit(root / M002, "theme: front_door", "theme: leadership_and_management")
     assert stages.input_fingerprint(root, stages.ingest(root)) != fingerprint
     # The recorded release is no longer the current one: the work is done again too.
-    (root / "published" / current).rename(root / "published" / "0.0.9")
+    (root / "published" / "1.0.0").rename(root / "published" / "0.0.9")
     assert stages.unchanged_since_last_build(root, fingerprint) is None

@@ -19,9 +19,9 @@ from ofsted_dataset.errors import PipelineError
 from ofsted_dataset.facts.mapping_model import RECORD_TABLES
 from ofsted_dataset.facts.mappings import load_mapping
 from ofsted_dataset.facts.reference import JudgementAreas, Register
-from tests.helpers import PROJECT, copy_project, tree_digest
+from tests.helpers import PROJECT, SEED_CORPUS, copy_project, tree_digest
 
-SEEDS = sorted(p.stem for p in (PROJECT / "mappings").glob("*.yaml"))
+SEEDS = sorted(p.stem for p in (SEED_CORPUS / "mappings").glob("*.yaml"))
 
 # Measured on the seed corpus; a change to the rules may raise these, never lower them.
 FLOORS = {
@@ -78,7 +78,7 @@ def test_draft_marks_the_source_and_each_record_review_draft(tmp_path: Path):
                    encoding="utf-8")
     sha = hashlib.sha256(raw.read_bytes()).hexdigest()
     said = "Ofsted has rated Leeds children’s services outstanding after a full inspection in January."
-    assert draft_mapping(raw, Register.load(PROJECT), JudgementAreas.load(PROJECT)) == DRAFT_HEADER + f"""\
+    assert draft_mapping(raw, Register.load(SEED_CORPUS), JudgementAreas.load(SEED_CORPUS)) == DRAFT_HEADER + f"""\
 source:
   file: 005_leeds.txt
   sha256: {sha}
@@ -118,7 +118,7 @@ trim quotes to the words that state the fact, add what was missed and delete wha
 
 
 def test_precision_and_recall_do_not_fall():
-    scores = precision_recall(total(tally_project(PROJECT).values()))
+    scores = precision_recall(total(tally_project(SEED_CORPUS).values()))
     assert set(scores) == set(FLOORS)
     for kind, (precision, recall) in scores.items():
         assert precision >= FLOORS[kind][0], kind
@@ -126,7 +126,7 @@ def test_precision_and_recall_do_not_fall():
 
 
 def test_per_article_tallies():
-    tallies = tally_project(PROJECT)
+    tallies = tally_project(SEED_CORPUS)
     # 004: Birmingham and Middlesbrough are listed "in these areas ... rated as inadequate"; the draft also
     # reads a current Birmingham inspection where the curator kept only the 2008 rating and a monitoring visit.
     assert tallies["004_99f45e7fed0112e3"]["inspections"] == (5, 6, 5)
@@ -172,7 +172,8 @@ def test_draft_reads_grades_in_any_quote_marks(tmp_path: Path):
     raw.write_text("Leeds services criticised\n\nMonday, March 4, 2024\n\n"
                    "Ofsted carried out a full inspection of Leeds children’s services in January.\n\n"
                    f"{sentence}\n", encoding="utf-8")
-    mapping = load_draft(draft_mapping(raw, Register.load(PROJECT), JudgementAreas.load(PROJECT)), "005_leeds.yaml")
+    drafted = draft_mapping(raw, Register.load(SEED_CORPUS), JudgementAreas.load(SEED_CORPUS))
+    mapping = load_draft(drafted, "005_leeds.yaml")
     inspections = [r for r in mapping.records if r.table == "inspections"]
     assert [(r.values["inspection_id"], r.values["overall_grade"]) for r in inspections] == [
         ("leeds-2024-full-inspection", "inadequate")]
@@ -183,9 +184,9 @@ def test_draft_reads_grades_in_any_quote_marks(tmp_path: Path):
 
 
 def test_draft_of_003_reads_grades_money_and_dates():
-    raw = PROJECT / "raw" / "003_6e4606619b08db71.txt"
-    text = draft_mapping(raw, Register.load(PROJECT), JudgementAreas.load(PROJECT))
-    assert text == draft_mapping(raw, Register.load(PROJECT), JudgementAreas.load(PROJECT))  # deterministic
+    raw = SEED_CORPUS / "raw" / "003_6e4606619b08db71.txt"
+    text = draft_mapping(raw, Register.load(SEED_CORPUS), JudgementAreas.load(SEED_CORPUS))
+    assert text == draft_mapping(raw, Register.load(SEED_CORPUS), JudgementAreas.load(SEED_CORPUS))  # deterministic
     mapping = load_draft(text, "003_6e4606619b08db71.yaml")  # as draft-score loads it: marks and all
     assert mapping.source.values["published_date"].value.isoformat() == "2017-06-13"
     got = [(r.values["inspection_id"], r.values.get("overall_grade"), r.values.get("visit_start"))

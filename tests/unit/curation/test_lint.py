@@ -12,7 +12,7 @@ from ofsted_dataset.cli import main
 from ofsted_dataset.curation.lint import Finding, lint, reasons
 from ofsted_dataset.curation.signals import Signals
 from ofsted_dataset.facts.reference import JudgementAreas, Register
-from tests.helpers import NEW_ARTICLE, NEW_MAPPING, PROJECT, edit
+from tests.helpers import NEW_ARTICLE, NEW_MAPPING, SEED_CORPUS, edit
 
 M002 = "mappings/002_3dafbde2ba55b338.yaml"
 BROMILEY_SENTENCE = (
@@ -27,10 +27,10 @@ FUNDING_SENTENCE = (
 )
 
 
-def test_the_corpus_has_no_findings_and_no_stale_waivers():
-    """Holds for any valid corpus: every fact-like sentence is quoted or waived, and every waiver is what
-    keeps some sentence from being reported."""
-    assert [str(f) for f in lint(PROJECT)] == []
+def test_the_seed_corpus_has_no_findings_and_no_stale_waivers():
+    """The seeds as curated: every fact-like sentence is quoted or waived, and every waiver is what keeps
+    some sentence from being reported. (lint advises; the live corpus is not held to it by a test.)"""
+    assert [str(f) for f in lint(SEED_CORPUS)] == []
 
 
 def add_waiver(project: Path, quote: str) -> int:
@@ -128,7 +128,7 @@ def test_lint_exits_non_zero_on_a_stale_waiver(project: Path, capsys: pytest.Cap
 
 
 def test_a_grade_in_any_quote_marks_is_a_signal():
-    signals = Signals(Register.load(PROJECT), JudgementAreas.load(PROJECT))
+    signals = Signals(Register.load(SEED_CORPUS), JudgementAreas.load(SEED_CORPUS))
     assert reasons("Inspectors called the services „inadequate“ and fostering «good».", signals) == [
         "grade word 'inadequate'", "grade word 'good'"]
 

@@ -299,3 +299,147 @@ def test_framework_a_mapping_states_is_kept(project):
     edit(project / M003, "    framework: slac\n", "")
     edit(project / M003, '      framework: "a joint Ofsted and Care Quality Commission inspection in 2010"\n', "")
     assert framework(project) is None
+
+
+# --- forms real news uses: inflected grades, money in words, financial years, hedged amounts, through a
+# whole apply run on a sixth article ----------------------------------------------------------------------
+
+FUNDING_ARTICLE = """Leeds pledges money after Ofsted visit
+
+Ofsted has rated Leeds children's services as requiring improvement to be good. \
+Its support for care leavers needs improvement, inspectors said.
+
+Leeds City Council has agreed almost £5m for early help over the financial years 2019/20 to 2020-21. \
+It will also spend seven million pounds on its social work academy in 2021/2022.
+"""
+FUNDING_MAPPING = """source:
+  file: 005_funding.txt
+  sha256: {sha}
+  title: Leeds pledges money after Ofsted visit
+inspections:
+  - inspection_id: leeds-2019-full-inspection
+    local_authority: Leeds
+    inspection_type: full_inspection
+    overall_grade: requires_improvement
+    evidence:
+      local_authority: "Ofsted has rated Leeds children's services"
+      inspection_type: "Ofsted has rated Leeds children's services"
+      overall_grade: "rated Leeds children's services as requiring improvement to be good"
+funding_commitments:
+  - commitment_id: leeds-2019-5m
+    local_authority: Leeds
+    amount_gbp: 5000000
+    approximate: true
+    first_financial_year: 2019/20
+    last_financial_year: 2020/21
+    purpose: early help
+    evidence:
+      local_authority: "Leeds City Council has agreed"
+      amount_gbp: "agreed almost £5m for early help"
+      approximate: "almost £5m"
+      first_financial_year: "the financial years 2019/20 to 2020-21"
+      last_financial_year: "the financial years 2019/20 to 2020-21"
+  - commitment_id: leeds-2021-7m
+    local_authority: Leeds
+    amount_gbp: 7000000
+    first_financial_year: 2021/22
+    last_financial_year: 2021/22
+    purpose: its social work academy
+    evidence:
+      local_authority: "Leeds City Council has agreed"
+      amount_gbp: "seven million pounds on its social work academy"
+      first_financial_year: "in 2021/2022"
+      last_financial_year: "in 2021/2022"
+"""
+FUNDING = "mappings/005_funding.yaml"
+
+
+def add_funding_article(root: Path) -> None:
+    """A sixth article with its mapping, pinned by its sha256 as a curator would."""
+    import hashlib  # here, so the tests above and their imports stay as they are
+
+    raw = root / "raw" / "005_funding.txt"
+    raw.write_text(FUNDING_ARTICLE, encoding="utf-8")
+    sha = hashlib.sha256(raw.read_bytes()).hexdigest()
+    (root / FUNDING).write_text(FUNDING_MAPPING.format(sha=sha), encoding="utf-8")
+
+
+def test_news_forms_of_grades_money_and_financial_years_are_applied(project):
+    add_funding_article(project)
+    applied = pipeline.run(project, until="apply").applied
+    assert [str(p) for p in applied.problems] == []
+    funding = {r["commitment_id"]: (r["amount_gbp"], r["approximate"], r["first_financial_year"],
+                                    r["last_financial_year"], r["purpose"])
+               for r in applied.tables["funding_commitments"].to_pylist()}
+    assert funding["leeds-2019-5m"] == (5_000_000, True, "2019/20", "2020/21", "early help")
+    assert funding["leeds-2021-7m"] == (7_000_000, False, "2021/22", "2021/22", "its social work academy")
+    grades = {r["inspection_id"]: r["overall_grade"] for r in applied.tables["inspections"].to_pylist()}
+    assert grades["leeds-2019-full-inspection"] == "requires_improvement"
+
+
+def test_seed_amounts_are_exact_by_default(seed_build):
+    assert {r["commitment_id"]: r["approximate"] for r in rows(seed_build, "funding_commitments")} == {
+        "gloucestershire-2017-9-2m": False, "south-gloucestershire-2021-10m": False}
+
+
+def test_last_financial_year_must_not_be_before_the_first(project):
+    add_funding_article(project)
+    edit(project / FUNDING, "    first_financial_year: 2019/20\n    last_financial_year: 2020/21\n",
+         "    first_financial_year: 2020/21\n    last_financial_year: 2019/20\n")
+    edit(project / FUNDING, 'first_financial_year: "the financial years 2019/20 to 2020-21"',
+         'first_financial_year: "2020-21"')
+    edit(project / FUNDING, 'last_financial_year: "the financial years 2019/20 to 2020-21"',
+         'last_financial_year: "the financial years 2019/20"')
+    assert problems_of(project) == [
+        "mappings/005_funding.yaml:20: funding_commitments leeds-2019-5m: last_financial_year '2019/20' is before "
+        "first_financial_year '2020/21'",
+    ]
+
+
+def test_financial_year_of_two_years_apart_is_refused(project):
+    add_funding_article(project)
+    edit(project / FUNDING, "last_financial_year: 2020/21", "last_financial_year: 2020/22")
+    assert problems_of(project) == [
+        "mappings/005_funding.yaml:20: funding_commitments[0].last_financial_year: '2020/22' is not a financial "
+        "year: the second part must be the year after the first (2020/21)",
+    ]
+
+
+def test_financial_year_must_be_written_in_its_quotes(project):
+    add_funding_article(project)
+    edit(project / FUNDING, "first_financial_year: 2021/22", "first_financial_year: 2020/21")
+    assert problems_of(project) == [
+        "mappings/005_funding.yaml:31: funding_commitments[1].first_financial_year: financial year '2020/21' is "
+        "not written in its quotes (expected a form such as '2020/21', '2020-21' or '2020/2021')",
+    ]
+
+
+def test_approximate_amount_needs_a_hedging_word(project):
+    add_funding_article(project)
+    edit(project / FUNDING, 'approximate: "almost £5m"', 'approximate: "£5m for early help"')
+    assert problems_of(project) == [
+        "mappings/005_funding.yaml:18: funding_commitments[0].approximate: approximate is true but its quotes give "
+        "no hedging word (almost, about, around, nearly, ...)",
+    ]
+
+
+def test_approximate_false_written_explicitly_needs_no_hedge(project):
+    add_funding_article(project)
+    edit(project / FUNDING, "    amount_gbp: 7000000\n", "    amount_gbp: 7000000\n    approximate: false\n")
+    edit(project / FUNDING, '      amount_gbp: "seven million pounds on its social work academy"\n',
+         '      amount_gbp: "seven million pounds on its social work academy"\n'
+         '      approximate: "seven million pounds"\n')
+    applied = pipeline.run(project, until="apply").applied
+    assert applied.problems == []
+    assert {r["commitment_id"]: r["approximate"] for r in applied.tables["funding_commitments"].to_pylist()
+            if r["commitment_id"].startswith("leeds")} == {"leeds-2019-5m": True, "leeds-2021-7m": False}
+
+
+def test_needs_improvement_is_not_the_grade_requires_improvement(project):
+    add_funding_article(project)
+    edit(project / FUNDING, 'overall_grade: "rated Leeds children\'s services as requiring improvement to be good"',
+         'overall_grade: "Its support for care leavers needs improvement"')
+    assert problems_of(project) == [
+        "mappings/005_funding.yaml:9: inspections[0].overall_grade: grade 'requires_improvement' is not stated in "
+        "its quotes (expected the word 'requires improvement'; they contain no grade word)",
+    ]

@@ -12,7 +12,7 @@ from ofsted_dataset.errors import Problem
 from ofsted_dataset.facts.mapping_model import CuratedDate, Evidence, Mapping, Quote, parse_date
 from ofsted_dataset.facts.mappings import load_mapping, load_mappings
 from ofsted_dataset.facts.yaml_loader import LineDict, YamlError, load_yaml
-from tests.helpers import PROJECT
+from tests.helpers import SEED_CORPUS
 
 SHA = "0123456789abcdef" * 4
 FILE = "mappings/a01.yaml"
@@ -238,12 +238,13 @@ def test_dates_keep_the_precision_typed_in_yaml(tmp_path):
     assert mapping.source.values["published_date"] == CuratedDate(dt.date(2017, 2, 13), "day")
 
 
-def test_project_mappings_all_load():
-    directory = PROJECT / "mappings"
-    mappings, problems = load_mappings(directory)
+def test_seed_mappings_all_load():
+    """The seed corpus's mappings (every live one is loaded by tests/integration/test_live_corpus.py)."""
+    mappings, problems = load_mappings(SEED_CORPUS / "mappings")
     assert problems == []
-    assert [m.source_id for m in mappings] == sorted(p.stem for p in directory.glob("*.yaml"))
-    assert len(mappings) == 5
+    assert [m.source_id for m in mappings] == [
+        "000_09d284dea3b9a717", "001_06ce62ec936559f3", "002_3dafbde2ba55b338", "003_6e4606619b08db71",
+        "004_99f45e7fed0112e3"]
 
 
 # --- problems, one kind at a time -----------------------------------------------------------------
@@ -257,7 +258,7 @@ def test_unknown_key_suggests_the_closest(tmp_path):
     assert _problems(tmp_path, text) == [
         f"{FILE}:12: inspections[0]: unknown key 'overal_grade' (did you mean 'overall_grade'?); allowed: "
         "inspection_id, local_authority, inspection_type, framework, visit_start, visit_end, published_date, "
-        "overall_grade, recommendations_count, evidence"
+        "overall_grade, theme, recommendations_count, review, evidence"
     ]
 
 
@@ -265,7 +266,7 @@ def test_unknown_top_level_key(tmp_path):
     text = _edit("inspections:\n", "inspection:\n")
     assert _problems(tmp_path, text) == [
         f"{FILE}:8: unknown key 'inspection' (did you mean 'inspections'?); allowed: "
-        "source, inspections, judgements, recommendations, funding_commitments, lint_waivers, notes"
+        "source, inspections, judgements, recommendations, funding_commitments, grade_counts, lint_waivers, notes"
     ]
 
 
@@ -273,7 +274,8 @@ def test_unknown_key_without_a_close_match_has_no_suggestion(tmp_path):
     text = _edit("    recommendations_count: 22\n", "    recommendations_count: 22\n    xyzzy: 1\n")
     assert _problems(tmp_path, text) == [
         f"{FILE}:14: inspections[0]: unknown key 'xyzzy'; allowed: inspection_id, local_authority, inspection_type, "
-        "framework, visit_start, visit_end, published_date, overall_grade, recommendations_count, evidence"
+        "framework, visit_start, visit_end, published_date, overall_grade, theme, recommendations_count, review, "
+        "evidence"
     ]
 
 
@@ -281,7 +283,7 @@ def test_unknown_key_in_source_block_is_reported_once(tmp_path):
     text = _edit("  title:", "  publishr: CYP Now\n  title:")
     assert _problems(tmp_path, text) == [
         f"{FILE}:4: source: unknown key 'publishr' (did you mean 'publisher'?); allowed: file, sha256, title, "
-        "publisher, published_date, evidence"
+        "publisher, published_date, review, evidence"
     ]
 
 

@@ -215,7 +215,7 @@ def test_every_area_is_in_the_vocabulary(area_rows):
 def test_labels_unique(area_rows):
     labels = Counter(_key(r["label"]) for r in area_rows)
     assert {k: n for k, n in labels.items() if n > 1} == {}
-    assert len(labels) == len(area_rows) == 21
+    assert len(labels) == len(area_rows)
 
 
 def test_frameworks_are_known(area_rows):
@@ -225,9 +225,9 @@ def test_frameworks_are_known(area_rows):
     assert used <= set(FRAMEWORKS)
 
 
-def test_judgement_areas_load_and_lookup():
+def test_judgement_areas_load_and_lookup(area_rows):
     areas = JudgementAreas.load(PROJECT)
-    assert len(areas.labels) == 21
+    assert len(areas.labels) == len(area_rows)  # a curator may add wordings: no fixed count
     assert areas.area_of("Children who need help and protection") == "help_and_protection"
     assert areas.area_of("Leadership, Management and Governance") == "leadership"
     assert areas.area_of("adoption team") == "adoption"

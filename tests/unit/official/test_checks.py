@@ -230,7 +230,7 @@ def test_official_checks_is_defined_after_provenance_and_provenance_backs_only_f
     assert list(TABLES)[-2:] == ["provenance", "official_checks"]
     assert TABLES["official_checks"].primary_key == ("table_name", "record_id", "field")
     assert TABLES["provenance"].field("table_name").enum == FACT_TABLE_NAMES == (
-        "sources", "inspections", "judgements", "recommendations", "funding_commitments")
+        "sources", "inspections", "judgements", "recommendations", "funding_commitments", "grade_counts")
     assert TABLES["official_checks"].field("status").enum == (
         "confirmed", "conflict", "not_in_official_record", "not_checked")
 

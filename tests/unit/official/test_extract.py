@@ -17,9 +17,10 @@ from ofsted_dataset.official.snapshot import EXTRACT_DIR, EXTRACT_NAME, extract_
 from schemas.model import Origin
 from schemas.official_extract import OFFICIAL_OUTCOMES
 from schemas.vocabularies import AREAS, FRAMEWORKS, GRADES, INSPECTION_TYPES
-from tests.helpers import PROJECT
+from tests.helpers import SEED_CORPUS
 
-COMMITTED = PROJECT / "reference" / "official" / "outcomes.csv"
+# The extract as the tests own it (a refresh of the project's own extract must not change these tests).
+COMMITTED = SEED_CORPUS / "reference" / "official" / "outcomes.csv"
 HEADER = ("gss_code,la_name,framework,inspection_type,official_type,inspection_date,published_date,"
           "overall_effectiveness,help_and_protection,children_in_care,adoption,care_leavers,leadership,"
           "safeguarding_board,source_file,source_sheet,source_row")
@@ -48,7 +49,7 @@ def test_vocabulary_columns_take_their_enum_from_the_vocabularies():
 def test_the_extract_lives_where_the_definition_says():
     assert OFFICIAL_OUTCOMES.location == "reference/official/outcomes.csv"
     assert (EXTRACT_DIR / EXTRACT_NAME).as_posix() == OFFICIAL_OUTCOMES.location
-    assert extract_path(PROJECT) == COMMITTED
+    assert extract_path(SEED_CORPUS) == COMMITTED
 
 
 # --- the committed extract ---------------------------------------------------------------------------

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from ofsted_dataset.release.diff import compare, render_markdown, schema_changes
-from tests.helpers import PROJECT
 
 # Not in alphabetical order, and more than a set keeps in insertion order by chance.
 _NAMES = ["sources", "inspections", "judgements", "recommendations", "funding_commitments", "provenance",
@@ -28,6 +29,13 @@ def test_resources_removed_are_listed_in_the_old_descriptor_order() -> None:
     assert {c.change for c in changes} == {"resource removed"}
 
 
-def test_first_release_changelog_is_the_one_published() -> None:
-    release = PROJECT / "published" / "1.0.0"
-    assert render_markdown(compare(None, release, PROJECT)) == (release / "CHANGES.md").read_text(encoding="utf-8")
+def test_first_release_changelog_is_the_one_published(seed_release: Path) -> None:
+    """Comparing the published folder again gives the changes its publish wrote, then the news values
+    the official record contradicts (two in the seed corpus)."""
+    release = seed_release / "published" / "1.0.0"
+    conflicts = json.loads((release / "changes.json").read_text(encoding="utf-8"))["official_conflicts"]
+    assert len(conflicts) == 2
+    published = (release / "CHANGES.md").read_text(encoding="utf-8")
+    assert published == render_markdown(compare(None, release, seed_release)) + (
+        "\n## Conflicts with Ofsted's official record\n\nNews values the official statistics contradict (table "
+        "official_checks, docs/official-checks.md):\n\n" + "".join(f"- {c}\n" for c in conflicts))

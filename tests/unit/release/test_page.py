@@ -1,6 +1,6 @@
-"""The release page (published/<version>/index.html): its content, rendered from the current committed
-release (the one published/LATEST names; read only, edits happen in temporary copies) with every
-expectation read from that release's own files, and its behaviour in a real headless Chromium."""
+"""The release page (published/<version>/index.html): its content, rendered from a release of the seed
+corpus (1.1.0, made by this code: 1.0.0 and one article more; read only, edits happen in temporary copies)
+with every expectation read from that release's own files, and its behaviour in a real headless Chromium."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import signal
 import subprocess
 import time
 import urllib.request
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -23,14 +24,8 @@ import pytest
 from websockets.sync.client import connect
 
 from ofsted_dataset.release.page import render_markdown, render_release_page, write_release_page
-from tests.helpers import PROJECT
+from tests.helpers import add_article, copy_project, publish
 
-PUBLISHED = PROJECT / "published"
-VERSION = (PUBLISHED / "LATEST").read_text(encoding="utf-8").strip()
-RELEASE = PUBLISHED / VERSION
-DESCRIPTOR = json.loads((RELEASE / "datapackage.json").read_text(encoding="utf-8"))
-CHANGES = json.loads((RELEASE / "changes.json").read_text(encoding="utf-8"))
-INSPECTIONS = pq.read_table(RELEASE / "data" / "inspections.parquet").to_pylist()
 CHROMIUM = Path("/usr/bin/chromium")
 INSTALL = "apt-get install -y chromium"
 
@@ -46,99 +41,139 @@ def _placed_at(row: dict[str, Any]) -> tuple[str, dt.date, str] | None:
     return None
 
 
-# The graded inspections of the release (inspections.overall_grade not null) with a date to draw them at,
-# ordered as the chart draws them (council, date, id); and those with no date at all.
-DRAWN = sorted((r for r in INSPECTIONS if r["overall_grade"] is not None and _placed_at(r)),
-               key=lambda r: (r["local_authority"], _placed_at(r)[1], r["inspection_id"]))
-UNDATED = sorted(r["inspection_id"] for r in INSPECTIONS if r["overall_grade"] is not None and not _placed_at(r))
-GRADED = sorted((r["inspection_id"], r["overall_grade"]) for r in DRAWN)
+@dataclass(frozen=True)
+class Release:
+    """The release under test and what its own files say."""
+
+    published: Path
+    version: str
+    path: Path
+    descriptor: dict[str, Any]
+    changes: dict[str, Any]
+    inspections: list[dict[str, Any]]
+
+    @property
+    def drawn(self) -> list[dict[str, Any]]:
+        """The graded inspections (inspections.overall_grade not null) with a date to draw them at, ordered
+        as the chart draws them (council, date, id)."""
+        return sorted((r for r in self.inspections if r["overall_grade"] is not None and _placed_at(r)),
+                      key=lambda r: (r["local_authority"], _placed_at(r)[1], r["inspection_id"]))
+
+    @property
+    def undated(self) -> list[str]:
+        """The graded inspections with no date at all."""
+        return sorted(r["inspection_id"] for r in self.inspections
+                      if r["overall_grade"] is not None and not _placed_at(r))
+
+    @property
+    def graded(self) -> list[tuple[str, str]]:
+        return sorted((r["inspection_id"], r["overall_grade"]) for r in self.drawn)
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory: pytest.TempPathFactory) -> Release:
+    """Release 1.1.0 of the seed corpus: its 1.0.0 (the session's seed_release), then one article more."""
+    root = copy_project(tmp_path_factory.mktemp("page") / "project", with_release=True)
+    add_article(root)
+    version = publish(root).version
+    assert version == "1.1.0"
+    path = root / "published" / version
+    return Release(root / "published", version, path,
+                   json.loads((path / "datapackage.json").read_text(encoding="utf-8")),
+                   json.loads((path / "changes.json").read_text(encoding="utf-8")),
+                   pq.read_table(path / "data" / "inspections.parquet").to_pylist())
+
+
 _MARK = re.compile(r'<circle class="mark" data-inspection-id="([^"]*)" data-grade="([^"]*)"')
 
 
 @pytest.fixture(scope="module")
-def page() -> str:
-    return render_release_page(RELEASE)
+def page(release: Release) -> str:
+    return render_release_page(release.path)
 
 
 @pytest.fixture
-def release_copy(tmp_path: Path) -> Path:
-    return Path(shutil.copytree(RELEASE, tmp_path / VERSION))
+def release_copy(release: Release, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(release.path, tmp_path / release.version))
 
 
-def test_the_release_under_test_is_the_current_one():
-    assert os.readlink(PUBLISHED / "current") == VERSION
-    assert DESCRIPTOR["version"] == CHANGES["to"] == VERSION
-    assert GRADED, "the current release has no graded inspection to draw: the chart tests would test nothing"
+def test_the_release_under_test_is_the_current_one(release: Release) -> None:
+    assert os.readlink(release.published / "current") == release.version == "1.1.0"
+    assert release.descriptor["version"] == release.changes["to"] == release.version
+    assert release.changes["from"] == "1.0.0"
+    # The seeds' seven graded inspections are drawn; the added one (Leeds, outstanding) has no date.
+    assert len(release.graded) == 7
+    assert release.undated == ["leeds-2022-full-inspection"]
 
 
-def test_header_shows_title_version_and_the_release_created_time(page: str) -> None:
-    assert f"<h1>{escape(DESCRIPTOR['title'])}</h1>" in page
-    assert f"<title>{escape(DESCRIPTOR['title'])} {VERSION}</title>" in page
-    created = DESCRIPTOR["created"]
-    assert (f'Version <strong id="version">{VERSION}</strong>, created '
+def test_header_shows_title_version_and_the_release_created_time(release: Release, page: str) -> None:
+    assert f"<h1>{escape(release.descriptor['title'])}</h1>" in page
+    assert f"<title>{escape(release.descriptor['title'])} {release.version}</title>" in page
+    created = release.descriptor["created"]
+    assert (f'Version <strong id="version">{release.version}</strong>, created '
             f'<time id="created" datetime="{created}">{created}</time>') in page
-    # The page is the release's own: the committed index.html is this rendering.
-    assert (RELEASE / "index.html").read_text(encoding="utf-8") == page
+    # The page is the release's own: the published index.html is this rendering.
+    assert (release.path / "index.html").read_text(encoding="utf-8") == page
 
 
-def test_row_counts_are_read_from_the_parquet_files(page: str) -> None:
+def test_row_counts_are_read_from_the_parquet_files(release: Release, page: str) -> None:
     shown = re.findall(r'<tr><td><code>(\w+)</code></td><td>([^<]*)</td><td class="count">(\d+)</td>'
                        r'<td><a href="([^"]*)">CSV</a> · <a href="([^"]*)">Parquet</a></td></tr>', page)
     assert shown == [
-        (r["name"], escape(r["title"]), str(pq.read_table(RELEASE / r["parquet"]["path"]).num_rows),
+        (r["name"], escape(r["title"]), str(pq.read_table(release.path / r["parquet"]["path"]).num_rows),
          r["path"], r["parquet"]["path"])
-        for r in DESCRIPTOR["resources"]]
-    assert ("inspections", escape("Inspections and visits"), str(len(INSPECTIONS)), "data/inspections.csv",
+        for r in release.descriptor["resources"]]
+    assert ("inspections", escape("Inspections and visits"), str(len(release.inspections)), "data/inspections.csv",
             "data/inspections.parquet") in shown
 
 
-def test_every_graded_inspection_is_exactly_one_mark_with_its_grade(page: str) -> None:
-    assert sorted(_MARK.findall(page)) == GRADED  # sorted() keeps duplicates: each id exactly once
-    assert page.count("data-inspection-id=") == len(GRADED)  # and no other element carries the attribute
-    if UNDATED:
+def test_every_graded_inspection_is_exactly_one_mark_with_its_grade(release: Release, page: str) -> None:
+    assert sorted(_MARK.findall(page)) == release.graded  # sorted() keeps duplicates: each id exactly once
+    assert page.count("data-inspection-id=") == len(release.graded)  # and no other element carries the attribute
+    if release.undated:
         assert ("<p>Graded but not drawn, for want of any date: "
-                + ", ".join(f"<code>{escape(i)}</code>" for i in UNDATED) + ".</p>") in page
+                + ", ".join(f"<code>{escape(i)}</code>" for i in release.undated) + ".</p>") in page
     else:
         assert "Graded but not drawn" not in page
 
 
-def test_marks_are_placed_at_the_published_date_else_the_visit_start(page: str) -> None:
+def test_marks_are_placed_at_the_published_date_else_the_visit_start(release: Release, page: str) -> None:
     titles = re.findall(r'<circle class="mark" [^>]*><title>([^<]*)</title></circle>', page)
     assert titles == [escape(f"{r['local_authority']}: {r['overall_grade'].replace('_', ' ').capitalize()} "
-                             f"({r['inspection_id']}), {_placed_at(r)[0]} {_placed_at(r)[2]}") for r in DRAWN]
+                             f"({r['inspection_id']}), {_placed_at(r)[0]} {_placed_at(r)[2]}") for r in release.drawn]
     councils = re.findall(r'<g class="council" data-local-authority="([^"]*)">', page)
-    assert councils == [escape(c) for c in sorted({r["local_authority"] for r in DRAWN})]
+    assert councils == [escape(c) for c in sorted({r["local_authority"] for r in release.drawn})]
     cx = {i: float(x) for i, x in re.findall(r'data-inspection-id="([^"]*)" data-grade="[^"]*" cx="([\d.]+)"', page)}
-    by_date = sorted(DRAWN, key=lambda r: _placed_at(r)[1])
+    by_date = sorted(release.drawn, key=lambda r: _placed_at(r)[1])
     for earlier, later in itertools.pairwise(by_date):
         a, b = cx[earlier["inspection_id"]], cx[later["inspection_id"]]
         assert a < b if _placed_at(earlier)[1] < _placed_at(later)[1] else a == b, (earlier, later)
 
 
-def _vocabulary() -> list[str]:
-    inspections = next(r for r in DESCRIPTOR["resources"] if r["name"] == "inspections")
+def _vocabulary(release: Release) -> list[str]:
+    inspections = next(r for r in release.descriptor["resources"] if r["name"] == "inspections")
     grade = next(f for f in inspections["schema"]["fields"] if f["name"] == "overall_grade")
     return grade["constraints"]["enum"]
 
 
-def test_legend_lists_the_release_grade_vocabulary_in_order(page: str) -> None:
-    known = _vocabulary()
+def test_legend_lists_the_release_grade_vocabulary_in_order(release: Release, page: str) -> None:
+    known = _vocabulary(release)
     assert known[:2] == ["outstanding", "good"] and known[-1] == "inadequate"
     assert re.findall(r'<button type="button" data-grade="([^"]*)"', page) == known + sorted(
-        {g for _, g in GRADED} - set(known))
+        {g for _, g in release.graded} - set(known))
 
 
-def test_changelog_comes_from_the_release_files(page: str) -> None:
-    heading = (RELEASE / "CHANGES.md").read_text(encoding="utf-8").splitlines()[0]
-    since = f" (from {CHANGES['from']})" if CHANGES["from"] else ""
-    assert heading == f"# Changes in {VERSION}{since}"
+def test_changelog_comes_from_the_release_files(release: Release, page: str) -> None:
+    heading = (release.path / "CHANGES.md").read_text(encoding="utf-8").splitlines()[0]
+    since = f" (from {release.changes['from']})" if release.changes["from"] else ""
+    assert heading == f"# Changes in {release.version}{since}"
     slug = re.sub(r"[^a-z0-9]+", "-", heading[2:].lower()).strip("-")
     changes = page.split('<section id="changes">')[1].split("</section>", maxsplit=1)[0]
     assert changes.startswith(f'\n<h2>Changes</h2>\n<h3 id="changes-{slug}">{escape(heading[2:])}</h3>\n')
-    for change in CHANGES["schema_changes"]:
+    for change in release.changes["schema_changes"]:
         assert (f"<tr><td>{change['resource']}</td><td>{change['field'] or ''}</td><td>{change['change']}</td>"
                 f"<td>{change['level']}</td></tr>") in changes
-    for conflict in CHANGES.get("official_conflicts", []):
+    for conflict in release.changes.get("official_conflicts", []):
         assert f"<li>{escape(conflict)}</li>" in changes
 
 
@@ -147,15 +182,15 @@ def _html_cell(cell: str) -> str:
     return "".join(f"<code>{escape(part)}</code>" if i % 2 else escape(part) for i, part in enumerate(cell.split("`")))
 
 
-def test_dictionary_comes_from_the_release_files(page: str) -> None:
+def test_dictionary_comes_from_the_release_files(release: Release, page: str) -> None:
     dictionary = page.split('<section id="dictionary">')[1]
-    for resource in DESCRIPTOR["resources"]:
+    for resource in release.descriptor["resources"]:
         assert f'<h4 id="dictionary-{resource["name"].replace("_", "-")}">{resource["name"]}</h4>' in dictionary
         section = dictionary.split(f">{resource['name']}</h4>")[1].split("</table>")[0]
         rows = re.findall(r"<tr><td>(\w+)</td><td>(\w+)</td>", section)
         assert rows == [(f["name"], f["type"]) for f in resource["schema"]["fields"]]
     # the dictionary's escaped pipes (\|, in the la_code pattern) are literal pipes inside the cell
-    markdown = (RELEASE / "data-dictionary.md").read_text(encoding="utf-8").splitlines()
+    markdown = (release.path / "data-dictionary.md").read_text(encoding="utf-8").splitlines()
     escaped = next(line for line in markdown if "\\|" in line)
     cells = [c.strip().replace("\x00", "|") for c in escaped.strip()[1:-1].replace("\\|", "\x00").split("|")]
     assert "<tr>" + "".join(f"<td>{_html_cell(c)}</td>" for c in cells) + "</tr>" in dictionary
@@ -169,8 +204,8 @@ def test_page_fetches_nothing(page: str) -> None:
     assert "default-src 'none'" in page
 
 
-def test_render_is_deterministic_and_write_writes_it(release_copy: Path, page: str) -> None:
-    assert render_release_page(RELEASE) == page
+def test_render_is_deterministic_and_write_writes_it(release: Release, release_copy: Path, page: str) -> None:
+    assert render_release_page(release.path) == page
     write_release_page(release_copy)
     assert (release_copy / "index.html").read_bytes() == page.encode("utf-8")
 
@@ -301,7 +336,7 @@ def _stop(process: subprocess.Popen[bytes], devtools: DevTools | None) -> None:
 
 @pytest.mark.slow
 def test_page_in_headless_chromium_shows_every_graded_inspection_without_errors(
-        release_copy: Path, tmp_path: Path) -> None:
+        release: Release, release_copy: Path, tmp_path: Path) -> None:
     write_release_page(release_copy)
     page = release_copy / "index.html"
     process, devtools = _open_in_chromium(page, tmp_path / "profile")
@@ -310,14 +345,14 @@ def test_page_in_headless_chromium_shows_every_graded_inspection_without_errors(
             "Array.from(document.querySelectorAll('[data-inspection-id]')).map(m => {"
             "  const box = m.getBoundingClientRect();"
             "  return [m.dataset.inspectionId, m.dataset.grade, box.width > 0 && box.height > 0]; })")
-        assert sorted(marks) == sorted([i, g, True] for i, g in GRADED)
-        assert devtools.evaluate("document.querySelectorAll('[data-inspection-id]').length") == len(GRADED)
-        assert devtools.evaluate("document.getElementById('version').textContent") == VERSION
+        assert sorted(marks) == sorted([i, g, True] for i, g in release.graded)
+        assert devtools.evaluate("document.querySelectorAll('[data-inspection-id]').length") == len(release.graded)
+        assert devtools.evaluate("document.getElementById('version').textContent") == release.version
         # the script ran: the legend hides and shows the marks of one grade
         hidden = ("document.querySelector('.legend button[data-grade=inadequate]').click();"
                   "Array.from(document.querySelectorAll('.mark')).filter("
                   "  m => getComputedStyle(m).display === 'none').map(m => m.dataset.inspectionId).sort()")
-        assert devtools.evaluate(hidden) == sorted(i for i, g in GRADED if g == "inadequate")
+        assert devtools.evaluate(hidden) == sorted(i for i, g in release.graded if g == "inadequate")
         assert devtools.evaluate(hidden) == []
         devtools.settle()
         assert devtools.errors() == []

@@ -1,5 +1,6 @@
-"""The pointers at the newest release (LATEST, current, datapackage.json, CHANGELOG.md) on a copy of the
-committed releases: what verify reports when they disagree, and what a repair says it rewrote."""
+"""The pointers at the newest release (LATEST, current, datapackage.json, CHANGELOG.md) on a copy of two
+releases built from the seed corpus: what verify reports when they disagree, and what a repair says it
+rewrote."""
 
 from __future__ import annotations
 
@@ -12,18 +13,26 @@ import pytest
 
 from ofsted_dataset.cli import main
 from ofsted_dataset.release.publish import pointer_problems, recover, sync_pointers
-from tests.helpers import PROJECT, copy_project
+from tests.helpers import add_article, copy_project, copy_released, publish
 
 NEWEST = "1.1.0"
 FINISH = f"but the newest release is {NEWEST}; run the build to finish the interrupted publish"
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """The committed releases 1.0.0 and 1.1.0 with their pointers, which agree."""
-    root = copy_project(tmp_path / "project", with_release=True)
-    shutil.copy(PROJECT / "CHANGELOG.md", root / "CHANGELOG.md")
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Release 1.0.0 of the seed corpus, then 1.1.0 with one article added; read only."""
+    root = copy_project(tmp_path_factory.mktemp("history") / "project", with_release=True)
+    add_article(root)
+    result = publish(root)
+    assert (result.version, result.previous, result.repaired) == (NEWEST, "1.0.0", ())
     return root
+
+
+@pytest.fixture
+def project(history: Path, tmp_path: Path) -> Path:
+    """A copy of releases 1.0.0 and 1.1.0 with their pointers, which agree."""
+    return copy_released(history, tmp_path / "project")
 
 
 def _pointers_at_the_older_release(root: Path) -> None:
@@ -35,7 +44,7 @@ def _pointers_at_the_older_release(root: Path) -> None:
     aside.rename(published / NEWEST)
 
 
-def test_the_committed_pointers_agree_and_nothing_is_rewritten(project: Path) -> None:
+def test_the_published_pointers_agree_and_nothing_is_rewritten(project: Path) -> None:
     assert pointer_problems(project) == []
     assert sync_pointers(project) == []
     assert recover(project) == []
