@@ -37,7 +37,7 @@ from schemas.tables import SOURCES, precision_column
 
 PAGE_SUFFIX = ".page.json"
 MAX_PAGE_BYTES = 64_000  # a few hundred bytes of metadata; anything this big is the wrong file
-KEYS = tuple(f.name for f in SOURCES.fields if f.origin is Origin.COLLECTOR and not f.name.endswith("_precision"))
+KEYS = tuple(f.name for f in SOURCES.fields if f.origin is Origin.COLLECTOR)  # precisions are derived
 REQUIRED = ("url", "retrieved_date")
 _TIMESTAMP = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
 
