@@ -27,10 +27,16 @@ def written(value: dt.date, precision: str | None) -> str:
     return value.isoformat()[: _DIGITS[precision or "day"]]
 
 
+def finer(a: Dated, b: Dated) -> Dated:
+    """The more precise of two dates (the second when they are alike)."""
+    return a if _DIGITS[a.precision] > _DIGITS[b.precision] else b
+
+
 def same_period(a: Dated, b: Dated) -> bool:
     """Whether two dates can be the same day: the more precise one lies in the other's period
     (2019 and 2019-03 can; 2019-02 and 2019-03 cannot)."""
-    coarse, fine = sorted((a, b), key=lambda d: _DIGITS[d.precision])
+    fine = finer(a, b)
+    coarse = b if fine is a else a
     return written(fine.value, coarse.precision) == written(coarse.value, coarse.precision)
 
 

@@ -22,9 +22,9 @@ from ofsted_dataset.curation.quoting import Quoter
 from ofsted_dataset.curation.reading import Reading, read_article
 from ofsted_dataset.curation.records import records
 from ofsted_dataset.errors import PipelineError
+from ofsted_dataset.facts.mapping_model import REVIEW_KEY
 from ofsted_dataset.facts.reference import JudgementAreas, Register
 
-REVIEW_KEY, DRAFT = "review", "draft"  # the mark the build refuses; a curator changes it to `reviewed`
 HEADER = ("# DRAFT mapping for raw/{file}, written by `ofsted-dataset draft`.\n"
           "# Nothing here is curated yet: review each record (and the source block) against the article, then\n"
           "# change `review: draft` to `review: reviewed` (or delete the line). The build refuses `review: draft`.")
@@ -49,7 +49,7 @@ def _for_review(record: dict[str, Any]) -> dict[str, Any]:
     """The record marked `review: draft`, as its last key before `evidence:` so the mark sits where the
     curator finishes reading the values and starts on their quotes."""
     marked = {key: value for key, value in record.items() if key != "evidence"}
-    marked[REVIEW_KEY] = DRAFT
+    marked[REVIEW_KEY] = "draft"  # the mark the build refuses (mapping_model.REVIEW_STATES)
     if "evidence" in record:
         marked["evidence"] = record["evidence"]
     return marked

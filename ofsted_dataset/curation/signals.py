@@ -53,7 +53,7 @@ class CouncilFinder:
 # A grade word is a grade *given* (not "good support", "adequate processes") when it is quoted
 # ('Good', "inadequate", „inadequate“), follows a rating verb closely, or comes before "rating".
 _GRADE_WORD = re.compile(
-    r"(?<!\w)(requir(?:es|ing|ed|e)\s+improvement(?:\s+to\s+be\s+good)?|inadequate|outstanding|adequate|good)(?!\w)",
+    rf"(?<!\w)({crosschecks.REQUIRES_IMPROVEMENT}(?:\s+to\s+be\s+good)?|inadequate|outstanding|adequate|good)(?!\w)",
     re.IGNORECASE
 )
 _GRADES = {"requires improvement": "requires_improvement", "inadequate": "inadequate", "outstanding": "outstanding",
@@ -108,11 +108,10 @@ _WORD_NUMBERS = {w: i for i in range(1, 100) for w in crosschecks.number_words(i
 
 
 def money(text: str) -> list[Match]:
-    """Sums of money as written, in figures ('£9.2m') or words ('seven million pounds'), in order;
-    crosschecks.money_amounts turns them into pounds."""
-    found = [m for pattern in (crosschecks.MONEY, crosschecks.MONEY_IN_WORDS) for m in pattern.finditer(text)]
-    return [Match(m.start(), m.start() + len(m.group(0).rstrip()), m.group(0).rstrip(), m.group(0).rstrip())
-            for m in sorted(found, key=lambda m: m.start())]
+    """Sums of money as written, in figures ('£9.2m') or words ('seven million pounds'), in order, read
+    exactly as the build's amount check reads them (crosschecks.sums)."""
+    said = [(start, text[start:end].rstrip()) for start, end, _ in crosschecks.sums(text)]
+    return [Match(start, start + len(words), words, words) for start, words in said]
 
 
 def recommendations_word(text: str) -> list[Match]:

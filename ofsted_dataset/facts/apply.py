@@ -18,7 +18,7 @@ from ofsted_dataset.facts.ingest import Article
 from ofsted_dataset.facts.mapping_model import CuratedDate, Mapping, Quote, Record
 from ofsted_dataset.facts.quotes import QuoteNotFound, Span, find_quote, quote_problem
 from ofsted_dataset.facts.reference import JudgementAreas, Register
-from ofsted_dataset.periods import last_day, same_period, written
+from ofsted_dataset.periods import finer, last_day, same_period, written
 from schemas.model import Field, Origin
 from schemas.patterns import FINANCIAL_YEAR
 from schemas.tables import TABLES, precision_column
@@ -236,7 +236,7 @@ def _agree(a: Any, b: Any) -> Any:
     if a == b:
         return a
     if isinstance(a, CuratedDate) and isinstance(b, CuratedDate) and same_period(a, b):
-        return a if len(written(a.value, a.precision)) > len(written(b.value, b.precision)) else b
+        return finer(a, b)
     return None
 
 

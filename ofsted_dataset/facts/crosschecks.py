@@ -58,8 +58,8 @@ _HEDGE = re.compile(rf"(?<!\w)(?:{_alternatives([re.escape(h) for h in HEDGES])}
 # Grade words as news inflects them. Only forms of Ofsted's own wording count: "requiring improvement"
 # is the grade, "needs improvement" is not. GRADE_WORDS stays the one canonical word per grade, the one
 # messages name; the other grades are not inflected.
-_REQUIRES_IMPROVEMENT = r"requir(?:es|ed|ing|e)\s+improvement"
-_INFLECTED = {"requires_improvement": _REQUIRES_IMPROVEMENT}
+REQUIRES_IMPROVEMENT = r"requir(?:es|ed|ing|e)\s+improvement"
+_INFLECTED = {"requires_improvement": REQUIRES_IMPROVEMENT}
 GRADE_FORMS: dict[str, re.Pattern[str]] = {
     grade: re.compile(rf"(?<!\w)(?:{_INFLECTED.get(grade, re.escape(word))})(?!\w)", re.IGNORECASE)
     for grade, word in GRADE_WORDS.items()
@@ -69,9 +69,10 @@ GRADE_FORMS: dict[str, re.Pattern[str]] = {
 _IMPROVEMENT_TO_BE_GOOD = re.compile(r"(?<!\w)(improvement)\s+to\s+be\s+good(?!\w)", re.IGNORECASE)
 
 
-def _sums(text: str) -> list[tuple[int, int, Decimal]]:
-    """Every sum of money in `text` (already folded) as (start, end, pounds), in the order written. A sum
-    in words that overlaps a figure with "£" is that figure ("£7 million pounds" is one sum, not two)."""
+def sums(text: str) -> list[tuple[int, int, Decimal]]:
+    """Every sum of money in `text` as (start, end, pounds), in the order written: the build's checks read
+    quotes with it (folded), lint and the drafter raw text (offsets kept). A sum in words that overlaps a
+    figure with "£" is that figure ("£7 million pounds" is one sum, not two)."""
     sums = [(m.start(), m.end(), Decimal(m.group(1).replace(",", "")) * _SCALE[m.group(2) and m.group(2).lower()])
             for m in MONEY.finditer(text)]
     for m in MONEY_IN_WORDS.finditer(text):
@@ -108,7 +109,7 @@ def _number_value(number: str) -> Decimal:
 def money_amounts(text: str) -> list[int]:
     """Every sum of money written in `text`, in whole pounds: '£9.2m' -> 9200000, '£1,500' -> 1500,
     'two and a half million pounds' -> 2500000. Fractions of a pound ('£2.55') are not amounts."""
-    return [int(pounds) for _, _, pounds in _sums(fold(text)) if pounds == pounds.to_integral_value()]
+    return [int(pounds) for _, _, pounds in sums(fold(text)) if pounds == pounds.to_integral_value()]
 
 
 def number_words(value: int) -> list[str]:
@@ -155,7 +156,7 @@ def check_approximate(approximate: bool, quotes: list[str]) -> str | None:
     for quote in quotes:
         text = fold(quote)
         hedged = {m.end() for m in _HEDGE.finditer(text)}
-        if any(start in hedged for start, _, _ in _sums(text)):
+        if any(start in hedged for start, _, _ in sums(text)):
             return None
     return "approximate is true but its quotes give no hedging word (almost, about, around, nearly, ...)"
 
@@ -166,7 +167,7 @@ def hedged(amount: int, quotes: list[str]) -> str | None:
     for quote in quotes:
         text = fold(quote)
         hedges = {m.end(): m.start() for m in _HEDGE.finditer(text)}
-        for start, end, pounds in _sums(text):
+        for start, end, pounds in sums(text):
             if pounds == amount and start in hedges:
                 return text[hedges[start]:end]
     return None

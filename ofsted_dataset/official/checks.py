@@ -183,10 +183,15 @@ def _article_dates(tables: dict[str, pa.Table]) -> dict[str, ArticleDate]:
         if (period := Period.of(s["published_date"], s["published_date_precision"])) is not None:
             dated[s["source_id"]] = ArticleDate(period.last, written(s["published_date"],
                                                                      s["published_date_precision"]))
+    # The distinct (inspection, article) pairs, by Arrow over the whole provenance table: a few per
+    # inspection reach Python, not a row per quote.
+    provenance = tables["provenance"]
+    reported = (provenance.filter(pc.equal(provenance["table_name"], "inspections"))
+                .group_by(["record_id", "source_id"]).aggregate([]))
     articles: dict[str, set[str]] = defaultdict(set)
-    for p in tables["provenance"].select(["table_name", "record_id", "source_id"]).to_pylist():
-        if p["table_name"] == "inspections":
-            articles[p["record_id"]].add(p["source_id"])
+    for record_id, source_id in zip(reported["record_id"].to_pylist(), reported["source_id"].to_pylist(),
+                                    strict=True):
+        articles[record_id].add(source_id)
     return {inspection_id: max((dated[i] for i in ids), key=lambda a: a.last)
             for inspection_id, ids in articles.items() if all(i in dated for i in ids)}
 

@@ -286,6 +286,19 @@ def publish(tables: dict[str, pa.Table], sources: list[dict[str, Any]], root: Pa
         return dataclasses.replace(result, repaired=repaired)
 
 
+def _staged_changes(tables: dict[str, pa.Table], sources: list[dict[str, Any]], root: Path, staged: Path,
+                    created: str) -> tuple[str | None, release_diff.ReleaseDiff]:
+    """The tables written as a release in `staged` (scratch, emptied first) and what they change against
+    the current release: the one computation a publish and a preview share."""
+    published = root / "published"
+    previous = current_version(published)
+    if staged.exists():
+        shutil.rmtree(staged)
+    write_release(staged, tables, sources, "0.0.0", created)
+    _failpoint("staged")
+    return previous, release_diff.compare(published / previous if previous else None, staged, root)
+
+
 def _changes_markdown(changes: release_diff.ReleaseDiff, contradicted: list[str]) -> str:
     """A release's CHANGES.md: what changed, then the news values the official record contradicts."""
     markdown = release_diff.render_markdown(changes)
@@ -299,12 +312,8 @@ def _changes_markdown(changes: release_diff.ReleaseDiff, contradicted: list[str]
 def preview(tables: dict[str, pa.Table], sources: list[dict[str, Any]], root: Path) -> str:
     """The changelog the next release would carry, computed exactly as a publish computes it, in
     staged/check/ (scratch); nothing in published/ is read for writing, and nothing is recorded."""
-    published, scratch = root / "published", root / "staged" / "check"
-    previous = current_version(published)
-    if scratch.exists():
-        shutil.rmtree(scratch)
-    write_release(scratch, tables, sources, "0.0.0", "1970-01-01T00:00:00Z")
-    changes = release_diff.compare(published / previous if previous else None, scratch, root)
+    scratch = root / "staged" / "check"
+    previous, changes = _staged_changes(tables, sources, root, scratch, "1970-01-01T00:00:00Z")
     shutil.rmtree(scratch)
     if previous and changes.level is None:
         return f"No changes: release {previous} is current; a build would publish nothing."
@@ -318,13 +327,8 @@ def _publish_unlocked(tables: dict[str, pa.Table], sources: list[dict[str, Any]]
                       texts: dict[str, str] | None, now: dt.datetime | None) -> PublishResult:
     """The publish proper, for a caller holding the lock over a recovered project."""
     published, staged = root / "published", root / "staged" / "build"
-    previous = current_version(published)
-    if staged.exists():
-        shutil.rmtree(staged)
     created = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    write_release(staged, tables, sources, "0.0.0", created)
-    _failpoint("staged")
-    changes = release_diff.compare(published / previous if previous else None, staged, root)
+    previous, changes = _staged_changes(tables, sources, root, staged, created)
     if previous and changes.level is None:
         return PublishResult(None, previous, published / previous)
     version = next_version(previous, changes.level or "minor")
