@@ -1,7 +1,7 @@
 """The files of one release, written deterministically: same tables in, same bytes out.
 
 Parquet (zstd, fixed options, rows sorted by key upstream), CSV, the Frictionless descriptor, the data
-dictionary, SHA256SUMS, a zip archive with fixed timestamps, and a DuckDB database file. DuckDB's file
+dictionary, SHA256SUMS and a zip archive with fixed timestamps. The DuckDB database file (duckdb_file.py) is beside them: DuckDB's file
 format embeds non-deterministic block layout, so `ofsted.duckdb` is the one file verified by content
 (its rows equal the Parquet files) rather than by bytes; the zip carries it and so is verified by its
 members' checksums.
@@ -20,29 +20,9 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from ofsted_dataset.release.duckdb_access import connect_bounded, read_parquet_sql
-from schemas.duckdb_ddl import create_table_sql
-from schemas.tables import JUDGEMENTS, TABLES
-
 PARQUET_OPTIONS: dict[str, Any] = {"compression": "zstd", "compression_level": 9, "use_dictionary": True,
                                    "write_statistics": True}
-DUCKDB_FILE = "ofsted.duckdb"
 CHECKSUMS = "SHA256SUMS"
-# Views shipped in the DuckDB file, for the questions users ask most.
-DUCKDB_VIEWS: dict[str, str] = {
-    "latest_overall_grade": """
-        select local_authority, la_code, inspection_id, overall_grade, published_date, published_date_precision
-        from inspections where overall_grade is not null
-        qualify row_number() over (
-            partition by la_code order by coalesce(published_date, visit_start) desc, inspection_id desc) = 1""",
-    "judgement_evidence": """
-        select j.inspection_id, j.area, j.area_label, j.grade, p.source_id, p.char_start, p.char_end, p.quote, p.note
-        from judgements j join provenance p
-          on p.table_name = 'judgements' and p.field = 'grade'
-         and p.record_id = """ + JUDGEMENTS.record_id_sql("j"),
-}
-
-
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -95,22 +75,6 @@ def write_data_files(tables: dict[str, pa.Table], directory: Path) -> dict[str, 
 
 def write_json(path: Path, document: dict[str, Any]) -> None:
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-
-
-def write_duckdb(directory: Path) -> None:
-    """One file with every table (keys and foreign keys enforced by DuckDB) and the views above."""
-    path = directory / DUCKDB_FILE
-    path.unlink(missing_ok=True)
-    con = connect_bounded(path)
-    try:
-        for name in TABLES:  # referenced tables come first in TABLES
-            con.execute(create_table_sql(TABLES[name]))
-            con.execute(f"INSERT INTO {name} SELECT * FROM {read_parquet_sql(parquet_file(directory, name))}")
-        for view, sql in DUCKDB_VIEWS.items():
-            con.execute(f"CREATE VIEW {view} AS {sql}")
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
 
 
 def is_archive(path: Path) -> bool:

@@ -38,11 +38,11 @@ from ofsted_dataset.atomic_files import write_text_atomically
 from ofsted_dataset.errors import PipelineError
 from ofsted_dataset.official.checks import conflicts
 from ofsted_dataset.release import diff as release_diff
+from ofsted_dataset.release.duckdb_file import write_duckdb
 from ofsted_dataset.release.files import (
     write_archive,
     write_checksums,
     write_data_files,
-    write_duckdb,
     write_json,
 )
 from ofsted_dataset.release.page import write_release_page

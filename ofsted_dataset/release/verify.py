@@ -19,9 +19,9 @@ from frictionless import Package
 from ofsted_dataset.errors import PipelineError, ValidationError
 from ofsted_dataset.facts.validate import validate_tables
 from ofsted_dataset.release.duckdb_access import connect_bounded, count, read_parquet_sql
+from ofsted_dataset.release.duckdb_file import DUCKDB_FILE
 from ofsted_dataset.release.files import (
     CHECKSUMS,
-    DUCKDB_FILE,
     is_archive,
     parquet_file,
     sha256_file,
