@@ -1,10 +1,10 @@
 """The files of one release, written deterministically: same tables in, same bytes out.
 
 Parquet (zstd, fixed options, rows sorted by key upstream), CSV, the Frictionless descriptor, the data
-dictionary, SHA256SUMS and a zip archive with fixed timestamps. The DuckDB database file (duckdb_file.py) is beside them: DuckDB's file
-format embeds non-deterministic block layout, so `ofsted.duckdb` is the one file verified by content
-(its rows equal the Parquet files) rather than by bytes; the zip carries it and so is verified by its
-members' checksums.
+dictionary, SHA256SUMS and a zip archive with fixed timestamps. The DuckDB database file is written
+beside them (duckdb_file.py): its format embeds non-deterministic block layout, so `ofsted.duckdb` is
+the one file verified by content (its rows equal the Parquet files) rather than by bytes; the zip
+carries it and so is verified by its members' checksums.
 """
 
 from __future__ import annotations
