@@ -28,11 +28,13 @@ from ofsted_dataset.facts.apply import combine as combine_facts
 from ofsted_dataset.facts.arrow_tables import to_arrow_tables
 from ofsted_dataset.facts.collector import Page, fill_sources, read_pages
 from ofsted_dataset.facts.ingest import Article, read_articles
+from ofsted_dataset.facts.inspections_flat import inspections_flat
 from ofsted_dataset.facts.mappings import load_mapping, mapping_paths
 from ofsted_dataset.facts.reference import JudgementAreas, Register
 from ofsted_dataset.facts.validate import validate_tables
 from ofsted_dataset.official.checks import check_against_official, conflicts
-from ofsted_dataset.official.snapshot import METADATA_NAME, describe_extract, extract_path
+from ofsted_dataset.official.snapshot import METADATA_NAME, describe_extract, extract_path, release_pages
+from ofsted_dataset.official.verdicts import with_official_verdicts
 from ofsted_dataset.progress import Progress
 from ofsted_dataset.release.publish import PublishResult, current_version, pointer_problems, publish
 from ofsted_dataset.summary import RunSummary
@@ -194,7 +196,8 @@ class OfficialChecked:
 
 def check_official(root: Path, applied: Applied) -> OfficialChecked:
     """Compare every inspection and judgement with the committed official extract
-    (docs/official-checks.md); without one, every check is not_checked."""
+    (docs/official-checks.md); without one, every check is not_checked. Each inspection then carries the
+    verdict (its official_* columns), and the flat export, which shows it, is derived last."""
     record = describe_extract(root)
     if applied.problems:  # nothing to check until the mappings apply; `validate` reports the problems
         return OfficialChecked(applied, record, {}, [])
@@ -202,7 +205,9 @@ def check_official(root: Path, applied: Applied) -> OfficialChecked:
     table = check_against_official(applied.tables, extract if extract.is_file() else None, Register.load(root))
     counted = pc.value_counts(table["status"]).to_pylist()
     statuses = {c["values"]: c["counts"] for c in sorted(counted, key=lambda c: c["values"])}
-    tables = {**applied.tables, "official_checks": table}
+    inspections = with_official_verdicts(applied.tables["inspections"], table, release_pages(root))
+    tables = {**applied.tables, "official_checks": table, "inspections": inspections}
+    tables["inspections_flat"] = inspections_flat(tables)
     return OfficialChecked(dataclasses.replace(applied, tables=tables), record, statuses, conflicts(table))
 
 

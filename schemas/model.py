@@ -48,6 +48,9 @@ class Field:
     example: str | None = None
     separator: str | None = None  # an input cell holding a list: its items, separated by this
     informative: bool = False  # an input column kept for the people who edit the file; the pipeline never reads it
+    # A derived date: the last day of the period of the date column named here (at its precision), so that
+    # a reader comparing dates known to a year or a month can ask "on or before" of any day it may be.
+    period_end_of: str | None = None
 
 
 @dataclass(frozen=True)

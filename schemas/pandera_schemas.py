@@ -52,9 +52,23 @@ def _row_check(name: str, fn: Callable[[pd.DataFrame], pd.Series]) -> pa.Check:
     return pa.Check(lambda df: fn(df).fillna(False).astype(bool), name=name, error=name)
 
 
+def _period_end_rule(end: str, date: str) -> pa.Check:
+    """`end` is the last day of `date`'s period, and null with it."""
+    def ends_period(df: pd.DataFrame) -> pd.Series:
+        d, e = pd.to_datetime(df[date].astype(object)), pd.to_datetime(df[end].astype(object))
+        p = df[precision_column(date)].astype(object)
+        last = d.where(p == "day", d + pd.offsets.MonthEnd(0)).where(p != "year", d + pd.offsets.YearEnd(0))
+        return (d.isna() & e.isna()) | (e == last)
+
+    return _row_check(f"{end} is the last day of {date}'s period", ends_period)
+
+
 def _dates_rules(table: Table) -> list[pa.Check]:
     checks = []
     for f in table.fields:
+        if f.period_end_of:
+            checks.append(_period_end_rule(f.name, f.period_end_of))
+            continue
         if f.type != "date":
             continue
         precision = precision_column(f.name)

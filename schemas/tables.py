@@ -6,6 +6,8 @@ value comes from (`Origin`). Everything else is generated from this module.
 
 from __future__ import annotations
 
+import dataclasses
+
 from schemas.model import Field, ForeignKey, Origin, Table
 from schemas.patterns import FINANCIAL_YEAR, GSS_CODE, SHA256, SLUG, SOURCE_ID, URL
 from schemas.vocabularies import (
@@ -31,8 +33,14 @@ def precision_column(date_field: str) -> str:
     return "visit_precision" if date_field in ("visit_start", "visit_end") else f"{date_field}_precision"
 
 
-def _date(name: str, what: str, origin: Origin = Origin.EVIDENCE) -> tuple[Field, Field]:
-    """A date column and its precision column: the convention every dated fact follows."""
+def period_end_column(date_field: str) -> str:
+    """The column holding the last day of a date's period: `<date>_end`."""
+    return f"{date_field}_end"
+
+
+def _date(name: str, what: str, origin: Origin = Origin.EVIDENCE) -> tuple[Field, Field, Field]:
+    """A date column, its precision column and the last day of its period: the convention every dated
+    fact follows."""
     return (
         Field(
             name,
@@ -49,6 +57,17 @@ def _date(name: str, what: str, origin: Origin = Origin.EVIDENCE) -> tuple[Field
             enum=_precision,
             rule="From the form of the date written: YYYY-MM-DD, YYYY-MM or YYYY.",
             example="month",
+        ),
+        Field(
+            period_end_column(name),
+            "date",
+            f"Last day of the period {name} stands for: {name} itself for a day, else the last day of its month "
+            f"or year. Null exactly when {name} is null. Compare with {name} and this column together when a date "
+            "known only to a month or year must be before or after another.",
+            Origin.DERIVED,
+            rule=f"{name} moved to the end of its {name}_precision period (2017 -> 2017-12-31, 2017-02 -> 2017-02-28).",
+            example="2017-12-31",
+            period_end_of=name,
         ),
     )
 
@@ -160,6 +179,38 @@ INSPECTIONS = Table(
         Field("recommendations_count", "integer",
               "Number of recommendations the report makes, as the article states it.",
               Origin.EVIDENCE, minimum=0, example="22"),
+        # Ofsted's verdict, beside the news claims it confirms or contradicts (from official_checks).
+        Field("official_status", "string",
+              "Ofsted's official record on this inspection in one word: conflict when the record contradicts a "
+              "value the news gives of it (its overall grade, publication date or a judgement's grade), else "
+              "confirmed (the record holds it), not_in_official_record or not_checked.", Origin.DERIVED,
+              required=True, enum=tuple(CHECK_STATUSES),
+              rule="From official_checks: conflict when a row of the inspection or of its judgements is a conflict; "
+                   "otherwise the status of its inspection_type row.", example="confirmed"),
+        Field("official_conflicts", "string",
+              "What the official record contradicts, as '<field>: news <value>, official <value>' joined by '; '; "
+              "null when nothing is contradicted.", Origin.DERIVED,
+              rule="The conflict rows of official_checks for the inspection and its judgements (a judgement's field "
+                   "written as its area), in record_id and field order.",
+              example="overall_grade: news inadequate, official requires_improvement"),
+        Field("official_overall_grade", "string",
+              "The overall grade in Ofsted's official record: the matched inspection's, or, when no official "
+              "inspection fits the news dates, the grade in force then (what the claim was checked against); null "
+              "when there is none (SLAC, visits, nothing to compare).", Origin.DERIVED, enum=tuple(GRADES),
+              rule="official_value of the inspection's overall_grade row of official_checks.",
+              example="requires_improvement"),
+        Field("official_source", "string",
+              "Where Ofsted's official statistics hold it: file, sheet and row (1-based) of the matched inspection, "
+              "else of the grade in force it was checked against; null when nothing was compared. The official "
+              "files give no inspection identifier or report link, so this row is the reference.", Origin.DERIVED,
+              rule="official_source of the inspection's first official_checks row that has one (inspection_type, "
+                   "then overall_grade, then published_date).",
+              example="LA_Inspection_Outcomes_as_at_31_March_2025.ods, ILACS_inspection_history, row 210"),
+        Field("official_url", "string",
+              "Web page of the official statistics release that holds official_source; null when official_source "
+              "is null.", Origin.DERIVED, pattern=URL,
+              rule="The release_page of official_source's file in reference/official/snapshot.json.",
+              example="https://www.gov.uk/government/statistics/local-authority-inspection-outcomes-as-at-31-march-2025"),
     ),
 )
 
@@ -322,9 +373,51 @@ OFFICIAL_CHECKS = Table(
     ),
 )
 
+
+def _copied(table: Table, name: str) -> Field:
+    """A column of `table` as a derived table carries it: the same meaning and constraints, copied."""
+    field = table.field(name)
+    return dataclasses.replace(field, origin=Origin.DERIVED, rule=f"Copied from {table.name}.{name}.",
+                               derivable=False)
+
+
+_FLAT_COPIED = ("inspection_id", "local_authority", "la_code", "inspection_type", "framework", "theme", "visit_start",
+                "visit_end", "visit_precision", "published_date", "published_date_precision", "published_date_end",
+                "overall_grade", "recommendations_count")
+_FLAT_OFFICIAL = ("official_status", "official_overall_grade", "official_conflicts", "official_source", "official_url")
+
+INSPECTIONS_FLAT = Table(
+    name="inspections_flat",
+    title="Inspections, one row each (for spreadsheets)",
+    description="One row per inspection: its dates with their precision, overall grade, the grade of each judgement "
+                "area as a column, Ofsted's official verdict and the articles that report it. Every value is copied "
+                "or counted from the other tables (each column's rule says from where); they remain the reference.",
+    primary_key=("inspection_id",),
+    foreign_keys=(ForeignKey(("inspection_id",), "inspections", ("inspection_id",)),),
+    fields=(
+        *(_copied(INSPECTIONS, name) for name in _FLAT_COPIED),
+        *(Field(area, "string", f"Grade of the judgement area: {AREAS[area]}; null when no article reports one.",
+                Origin.DERIVED, enum=tuple(GRADES), rule=f"judgements.grade where area = '{area}'.", example="good")
+          for area in AREAS if area != "overall_effectiveness"),
+        Field("recommendations_listed", "integer", "Recommendations of the inspection listed in table "
+              "recommendations (recommendations_count is the number the article says the report makes).",
+              Origin.DERIVED, required=True, minimum=0, rule="Rows of recommendations with this inspection_id.",
+              example="5"),
+        *(_copied(INSPECTIONS, name) for name in _FLAT_OFFICIAL),
+        Field("source_ids", "string", "The articles that report the inspection (sources.source_id), joined by '; '.",
+              Origin.DERIVED, required=True,
+              rule="Distinct source_id of the provenance rows of the inspection, sorted.",
+              example="000_09d284dea3b9a717; 001_06ce62ec936559f3"),
+        Field("source_urls", "string", "Addresses of those articles' pages (sources.url), joined by '; ' in "
+              "source_ids order; null when the collector recorded none.", Origin.DERIVED,
+              rule="sources.url of each of source_ids that has one.",
+              example="https://www.example.co.uk/news/ofsted-report"),
+    ),
+)
+
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (SOURCES, INSPECTIONS, JUDGEMENTS, RECOMMENDATIONS, FUNDING_COMMITMENTS, GRADE_COUNTS, PROVENANCE,
-              OFFICIAL_CHECKS)
+              OFFICIAL_CHECKS, INSPECTIONS_FLAT)
 }
 assert tuple(TABLES) == TABLE_NAMES

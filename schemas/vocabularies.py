@@ -142,4 +142,5 @@ TABLE_NAMES: tuple[str, ...] = (
     *FACT_TABLE_NAMES,
     "provenance",
     "official_checks",
+    "inspections_flat",
 )

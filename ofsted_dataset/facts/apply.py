@@ -264,10 +264,10 @@ def _framework(row: dict[str, Any]) -> str | None:
 
 def _flatten_dates(table: str, row: dict[str, Any]) -> None:
     """CuratedDate values become a date plus its precision column (null together)."""
-    names = TABLES[table].field_names
-    for name in names:
-        if TABLES[table].field(name).type != "date":
+    for column in TABLES[table].fields:
+        if column.type != "date" or column.period_end_of:  # a period's end is derived with the tables
             continue
+        name = column.name
         value = row.get(name)
         precision = precision_column(name)
         row[name] = value.value if value else None

@@ -1,22 +1,50 @@
 """Rows to Arrow tables in the published column order and types, sorted by primary key.
 
-Sorting by key here is what makes a rebuild byte-identical whatever order mappings were read in.
+Sorting by key here is what makes a rebuild byte-identical whatever order mappings were read in. The
+last day of each date's period (`<date>_end`) is derived here, once the dates are columns, as a column
+operation rather than per row.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from schemas.arrow import ARROW_SCHEMAS
-from schemas.tables import TABLES
+from schemas.tables import TABLES, precision_column
+
+# numpy's calendar units for the precisions coarser than a day
+_UNITS = {"month": "M", "year": "Y"}
+
+
+def period_ends(dates: pa.ChunkedArray | pa.Array, precisions: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """The last day of each date's period: the date itself for a day, else its month's or year's last
+    day; null where the date is null."""
+    days = np.asarray(pc.fill_null(dates, 0).cast(pa.int32()).to_numpy(zero_copy_only=False), dtype="datetime64[D]")
+    ends = days.copy()
+    for precision, unit in _UNITS.items():
+        mask = np.asarray(pc.fill_null(pc.equal(precisions, precision), False).to_numpy(zero_copy_only=False))
+        ends[mask] = (days[mask].astype(f"datetime64[{unit}]") + 1).astype("datetime64[D]") - 1
+    return pa.array(ends.astype("int32"), pa.int32(), mask=pc.is_null(dates).to_numpy(zero_copy_only=False)
+                    ).cast(pa.date32())
+
+
+def with_period_ends(name: str, table: pa.Table) -> pa.Table:
+    """`table` with every `<date>_end` column of its definition filled from the date and its precision."""
+    for field in TABLES[name].fields:
+        if field.period_end_of:
+            ends = period_ends(table[field.period_end_of], table[precision_column(field.period_end_of)])
+            table = table.set_column(table.schema.get_field_index(field.name), table.schema.field(field.name), ends)
+    return table
 
 
 def to_arrow(name: str, rows: list[dict[str, Any]]) -> pa.Table:
     schema = ARROW_SCHEMAS[name]
     columns = {f.name: [row.get(f.name) for row in rows] for f in schema}
-    table = pa.Table.from_pydict(columns, schema=schema.with_metadata(None))
+    table = with_period_ends(name, pa.Table.from_pydict(columns, schema=schema.with_metadata(None)))
     return table.sort_by([(key, "ascending") for key in TABLES[name].primary_key])
 
 

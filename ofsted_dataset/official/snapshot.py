@@ -126,6 +126,13 @@ def describe_extract(root: Path) -> str:
     return f"Official record: {rows} inspection(s) in the committed extract" + (f", from {files}" if files else "")
 
 
+def release_pages(root: Path) -> dict[str, str]:
+    """Each official file of the committed extract with the web page of the statistics release it comes
+    from (snapshot.json), for readers to find the official row an inspection matched."""
+    described = _load_json(root / EXTRACT_DIR / METADATA_NAME)
+    return {f["name"]: f["release_page"] for f in described.get("files", []) if f.get("name") and f.get("release_page")}
+
+
 def sources_from_env(environ: Mapping[str, str] | None = None) -> dict[str, str]:
     """The configured sources: OFSTED_OFFICIAL_SOURCES ("name=url;name=url") if set, else the defaults."""
     value = (os.environ if environ is None else environ).get(SOURCES_ENV, "").strip()

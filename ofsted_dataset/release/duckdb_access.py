@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Final
 
 import duckdb
+import pyarrow as pa
 
 # The type DuckDB's `connect` accepts for its configuration.
 DuckDBConfig = dict[str, str | bool | int | float | list[str]]
@@ -43,3 +44,8 @@ def count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
     if row is None:
         raise ValueError(f"expected one row from: {sql}")
     return int(row[0])
+
+
+def arrow_result(con: duckdb.DuckDBPyConnection, sql: str) -> pa.Table:
+    """The rows of a query as an Arrow table, read from the relation (no extra copy of the rows)."""
+    return con.sql(sql).to_arrow_table()

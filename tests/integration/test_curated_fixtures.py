@@ -24,6 +24,7 @@ import pytest
 from ofsted_dataset import pipeline
 from ofsted_dataset.curation.lint import lint
 from ofsted_dataset.facts.mappings import load_mappings
+from ofsted_dataset.periods import last_day
 
 PROJECT = Path(__file__).resolve().parents[2]
 FIXTURE = PROJECT / "tests" / "fixtures" / "curated_articles"
@@ -67,7 +68,7 @@ def _by(rows: list[dict[str, Any]], *key: str) -> dict[Any, dict[str, Any]]:
 def test_every_table_holds_what_the_five_articles_say(tables):
     assert {name: len(rows) for name, rows in tables.items() if name != "provenance"} == {
         "sources": 5, "inspections": 7, "judgements": 16, "recommendations": 7, "funding_commitments": 2,
-        "grade_counts": 4, "official_checks": 33,
+        "grade_counts": 4, "official_checks": 33, "inspections_flat": 7,
     }
 
 
@@ -137,11 +138,14 @@ def _inspection(inspection_id: str, la: str, code: str, kind: str, framework: st
            "published_date": None, "published_date_precision": None, "overall_grade": None, "theme": None,
            "recommendations_count": None}
     row.update(values)
+    published, precision = row["published_date"], row["published_date_precision"]
+    row["published_date_end"] = published and last_day(published, precision)
     return row
 
 
 def test_inspections_exact(tables):
-    assert tables["inspections"] == [
+    news = [{k: v for k, v in r.items() if not k.startswith("official_")} for r in tables["inspections"]]
+    assert news == [
         _inspection("bury-2021-full-inspection", "Bury", "E08000002", "full_inspection", "ilacs",
                     published_date=D(2021, 12, 1), published_date_precision="month", overall_grade="inadequate"),
         _inspection("bury-2024-monitoring-visit", "Bury", "E08000002", "monitoring_visit", "ilacs",
@@ -235,13 +239,13 @@ def test_funding_commitments_exact(tables):
         {"commitment_id": "bury-2024-5m", "local_authority": "Bury", "la_code": "E08000002", "amount_gbp": 5_000_000,
          "approximate": True, "period_years": 2, "first_financial_year": "2024/25", "last_financial_year": "2025/26",
          "purpose": "children's social care", "announced_date": D(2024, 12, 2), "announced_date_precision": "day",
-         "inspection_id": "bury-2024-monitoring-visit"},
+         "announced_date_end": D(2024, 12, 2), "inspection_id": "bury-2024-monitoring-visit"},
         # "SEVEN MILLION POUNDS", "£7million", "Seven million pounds": one exact sum.
         {"commitment_id": "worcestershire-2017-7m", "local_authority": "Worcestershire", "la_code": "E10000034",
          "amount_gbp": 7_000_000, "approximate": False, "period_years": 3, "first_financial_year": None,
          "last_financial_year": None,
          "purpose": "to recruit permanent social workers, reduce caseloads and strengthen management oversight",
-         "announced_date": None, "announced_date_precision": None,
+         "announced_date": None, "announced_date_precision": None, "announced_date_end": None,
          "inspection_id": "worcestershire-2017-full-inspection"},
     ]
 
@@ -260,6 +264,23 @@ def test_provenance_keeps_every_way_the_money_is_written(tables):
                      ("last_financial_year", "will be spent as £1.5m in 2024/25 and £3.4m in 2025-26")}
 
 
+# Where the official record holds each fixture inspection (file, sheet, row).
+OFFICIAL_ROWS = {
+    "bury-2021-full-inspection": "LA_Inspection_Outcomes_as_at_31_March_2025.ods, ILACS_inspection_history, row 38",
+    "bury-2024-monitoring-visit": "LA_Inspection_Outcomes_as_at_31_March_2025.ods, In-year_inspections, row 17",
+    "leicester-2012-full-inspection":
+        "Childrens_social_care_in_England_2023_underlying_data.ods, LA_inspections_2009-2023, row 76",
+    "stockton-on-tees-2023-full-inspection":
+        "LA_Inspection_Outcomes_as_at_31_March_2025.ods, ILACS_inspection_history, row 222",
+    "stockton-on-tees-2024-focused-visit":
+        "LA_Inspection_Outcomes_as_at_31_March_2025.ods, In-year_inspections, row 91",
+    "west-sussex-2023-full-inspection":
+        "LA_Inspection_Outcomes_as_at_31_March_2025.ods, ILACS_inspection_history, row 257",
+    "worcestershire-2017-full-inspection":
+        "Childrens_social_care_in_England_2023_underlying_data.ods, LA_inspections_2009-2023, row 156",
+}
+
+
 def test_every_fact_checked_against_the_official_record_is_confirmed(tables):
     """The fixtures' facts are real: the official record confirms each one it holds (the SLAC
     "adequate" through Ofsted's recoding)."""
@@ -269,20 +290,33 @@ def test_every_fact_checked_against_the_official_record_is_confirmed(tables):
     assert (recoded["news_value"], recoded["official_value"]) == ("adequate", "requires_improvement")
     sources = {r["record_id"]: r["official_source"] for r in tables["official_checks"]
                if r["field"] == "inspection_type"}
-    assert sources == {
-        "bury-2021-full-inspection": "LA_Inspection_Outcomes_as_at_31_March_2025.ods, ILACS_inspection_history, row 38",
-        "bury-2024-monitoring-visit": "LA_Inspection_Outcomes_as_at_31_March_2025.ods, In-year_inspections, row 17",
-        "leicester-2012-full-inspection":
-            "Childrens_social_care_in_England_2023_underlying_data.ods, LA_inspections_2009-2023, row 76",
-        "stockton-on-tees-2023-full-inspection":
-            "LA_Inspection_Outcomes_as_at_31_March_2025.ods, ILACS_inspection_history, row 222",
-        "stockton-on-tees-2024-focused-visit":
-            "LA_Inspection_Outcomes_as_at_31_March_2025.ods, In-year_inspections, row 91",
-        "west-sussex-2023-full-inspection":
-            "LA_Inspection_Outcomes_as_at_31_March_2025.ods, ILACS_inspection_history, row 257",
-        "worcestershire-2017-full-inspection":
-            "Childrens_social_care_in_England_2023_underlying_data.ods, LA_inspections_2009-2023, row 156",
-    }
+    assert sources == OFFICIAL_ROWS
+
+
+def test_each_inspection_carries_the_official_verdict_its_row_and_the_release_page(tables):
+    verdicts = {r["inspection_id"]: (r["official_status"], r["official_conflicts"], r["official_overall_grade"],
+                                     r["official_source"], r["official_url"]) for r in tables["inspections"]}
+    pages = {"LA_Inspection_Outcomes_as_at_31_March_2025.ods":
+             "https://www.gov.uk/government/statistics/local-authority-inspection-outcomes-as-at-31-march-2025",
+             "Childrens_social_care_in_England_2023_underlying_data.ods":
+             "https://www.gov.uk/government/statistics/childrens-social-care-in-england-2023"}
+    grades = {"bury-2021-full-inspection": "inadequate",
+              "stockton-on-tees-2023-full-inspection": "requires_improvement",
+              "west-sussex-2023-full-inspection": "requires_improvement",
+              "worcestershire-2017-full-inspection": "inadequate"}  # SLAC and visits have no official overall grade
+    assert verdicts == {inspection: ("confirmed", None, grades.get(inspection), row, pages[row.split(", ")[0]])
+                        for inspection, row in OFFICIAL_ROWS.items()}
+
+
+def test_the_flat_export_links_each_inspection_to_its_article_page(tables):
+    flat = {r["inspection_id"]: (r["source_ids"], r["source_urls"]) for r in tables["inspections_flat"]}
+    assert flat["west-sussex-2023-full-inspection"] == (
+        "f02_ilacs_press_release",
+        "https://www.westsussex.example.gov.uk/news/ofsted-recognises-progress-in-west-sussex-childrens-services/")
+    assert flat["bury-2024-monitoring-visit"] == (
+        "f05_monitoring_visit_local_paper",
+        "https://www.irwellvalleygazette.example.co.uk/news/24801357.almost-5m-boost-bury-childrens-services/")
+    assert len(flat) == 7 and all(urls for _, urls in flat.values())
 
 
 _F03 = "f03_sif_trade_press.yaml"

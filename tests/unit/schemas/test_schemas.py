@@ -41,7 +41,8 @@ def test_seed_tables_pass(seed_build):
     ingested, applied = seed_build
     counts = validate_tables(applied.tables, {k: a.text for k, a in ingested.articles.items()})
     assert counts == {"sources": 5, "inspections": 10, "judgements": 17, "recommendations": 8,
-                      "funding_commitments": 2, "grade_counts": 0, "provenance": 155, "official_checks": 41}
+                      "funding_commitments": 2, "grade_counts": 0, "provenance": 155, "official_checks": 41,
+                      "inspections_flat": 10}
 
 
 def test_unknown_grade_is_shown_with_its_row(seed_build):
