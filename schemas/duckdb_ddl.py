@@ -1,7 +1,8 @@
-"""DuckDB's view of the table definitions: column types and CREATE TABLE statements, generated.
+"""DuckDB's view of the table definitions: column types, CREATE TABLE and COMMENT ON statements, generated.
 
 The release's `ofsted.duckdb` enforces the same keys, foreign keys and required columns as the
-Frictionless descriptor and the pandera checks, because all three come from schemas/tables.py.
+Frictionless descriptor and the pandera checks, and carries the same descriptions as the data
+dictionary, because all of them come from schemas/tables.py.
 """
 
 from __future__ import annotations
@@ -18,3 +19,15 @@ def create_table_sql(table: Table) -> str:
     columns += [f"FOREIGN KEY ({', '.join(fk.fields)}) REFERENCES {fk.resource} ({', '.join(fk.reference_fields)})"
                 for fk in table.foreign_keys]
     return f"CREATE TABLE {table.name} (\n  " + ",\n  ".join(columns) + "\n)"
+
+
+def comment_sql(table: Table) -> list[str]:
+    """COMMENT ON the table and on each of its columns, with their descriptions: someone who has only the
+    database file reads what a column means where they query it (duckdb_tables(), duckdb_columns())."""
+    return [f"COMMENT ON TABLE {table.name} IS {_text(table.description)}"] + [
+        f'COMMENT ON COLUMN {table.name}."{f.name}" IS {_text(f.description)}' for f in table.fields]
+
+
+def _text(value: str) -> str:
+    """`value` as a SQL string literal: descriptions hold apostrophes ("a council's"), which must not end it."""
+    return "'" + value.replace("'", "''") + "'"

@@ -179,9 +179,13 @@ def test_rebuild_from_a_clean_copy_is_byte_identical(released):
 
 def test_duckdb_file_has_keys_and_views(released):
     con = duckdb.connect(str(released / "published" / "1.0.0" / "ofsted.duckdb"), read_only=True)
-    assert con.execute("select local_authority, overall_grade from latest_overall_grade order by 1").fetchall() == [
-        ("Birmingham", "inadequate"), ("Gloucestershire", "inadequate"), ("Middlesbrough", "inadequate"),
-        ("South Gloucestershire", "requires_improvement")]
+    latest = "select local_authority, overall_grade, official_status, official_overall_grade from latest_overall_grade"
+    assert con.execute(f"{latest} order by 1").fetchall() == [
+        ("Birmingham", "inadequate", "not_in_official_record", None),
+        ("Gloucestershire", "inadequate", "confirmed", "inadequate"),
+        # the news says inadequate; the view shows the official record contradicts it
+        ("Middlesbrough", "inadequate", "conflict", "requires_improvement"),
+        ("South Gloucestershire", "requires_improvement", "confirmed", "requires_improvement")]
     keys = con.execute("select constraint_type from duckdb_constraints() where table_name = 'judgements' "
                        "order by 1").fetchall()
     assert ("PRIMARY KEY",) in keys and ("FOREIGN KEY",) in keys
