@@ -34,7 +34,7 @@ def reproduce(root: Path, version: str | None = None) -> list[str]:
     out = root / "staged" / "reproduce"
     if out.exists():
         shutil.rmtree(out)
-    write_release(out, tables, tables["sources"].to_pylist(), version, created)
+    write_release(out, tables, tables["sources"].to_pylist(), version, created, root)
     if (release / "index.html").is_file():  # the page also shows the release's changelog
         shutil.copy(release / "CHANGES.md", out / "CHANGES.md")
         write_release_page(out)

@@ -38,6 +38,7 @@ from ofsted_dataset.atomic_files import write_text_atomically
 from ofsted_dataset.errors import PipelineError
 from ofsted_dataset.official.checks import conflicts
 from ofsted_dataset.release import diff as release_diff
+from ofsted_dataset.release.consumer_files import write_consumer_files
 from ofsted_dataset.release.duckdb_file import write_duckdb
 from ofsted_dataset.release.files import (
     write_archive,
@@ -260,11 +261,14 @@ def recover(root: Path) -> list[str]:
 
 
 def write_release(directory: Path, tables: dict[str, pa.Table], sources: list[dict[str, Any]], version: str,
-                  created: str) -> dict[str, dict[str, Any]]:
-    """The reproducible files of a release: data, datapackage.json and the data dictionary."""
+                  created: str, root: Path) -> dict[str, dict[str, Any]]:
+    """The reproducible files of a release: data, datapackage.json, the data dictionary, and the files that
+    let the release stand alone (README, coverage, citation, licences, and the reference files of the
+    project at `root` that the build read)."""
     files = write_data_files(tables, directory)
     write_json(directory / "datapackage.json", package_descriptor(version, created, sources, files))
     (directory / "data-dictionary.md").write_text(render_dictionary(), encoding="utf-8")
+    write_consumer_files(directory, root)
     return files
 
 
@@ -294,7 +298,7 @@ def _staged_changes(tables: dict[str, pa.Table], sources: list[dict[str, Any]], 
     previous = current_version(published)
     if staged.exists():
         shutil.rmtree(staged)
-    write_release(staged, tables, sources, "0.0.0", created)
+    write_release(staged, tables, sources, "0.0.0", created, root)
     _failpoint("staged")
     return previous, release_diff.compare(published / previous if previous else None, staged, root)
 
@@ -335,7 +339,7 @@ def _publish_unlocked(tables: dict[str, pa.Table], sources: list[dict[str, Any]]
     if (published / version).exists():
         raise PipelineError(f"published/{version} already exists and releases are never rewritten")
     changes.new = version
-    write_release(staged, tables, sources, version, created)
+    write_release(staged, tables, sources, version, created, root)
     contradicted = conflicts(tables["official_checks"]) if "official_checks" in tables else []
     summary = release_diff.summary(changes) + (
         f" {len(contradicted)} news value(s) conflict with Ofsted's official record (see CHANGES.md)."

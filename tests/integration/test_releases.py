@@ -43,8 +43,11 @@ def changes(root: Path, version: str) -> dict:
 def test_first_release_is_1_0_0_with_every_file(released):
     release = released / "published" / "1.0.0"
     assert sorted(p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file()) == sorted([
-        "CHANGES.md", "SHA256SUMS", "changes.json", "data-dictionary.md", "datapackage.json", "index.html",
-        "ofsted-dataset-1.0.0.zip", "ofsted-dataset-1.0.0.zip.sha256", "ofsted.duckdb",
+        "CHANGES.md", "CITATION.cff", "LICENCE-CC-BY-4.0.txt", "LICENCE-OGL-3.0.txt", "README.md", "SHA256SUMS",
+        "changes.json", "coverage.json", "data-dictionary.md", "datapackage.json", "docs/data-dictionary.md",
+        "docs/official-checks.md", "index.html", "ofsted-dataset-1.0.0.zip", "ofsted-dataset-1.0.0.zip.sha256",
+        "ofsted.duckdb", "reference/judgement_areas.csv", "reference/local_authorities.csv",
+        "reference/local_authorities.md", "reference/official/outcomes.csv", "reference/official/snapshot.json",
         *(f"data/{t}.{ext}" for t in TABLES for ext in ("csv", "parquet")),
     ])
     assert changes(released, "1.0.0")["from"] is None
