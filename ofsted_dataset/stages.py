@@ -36,6 +36,7 @@ from ofsted_dataset.official.checks import check_against_official, conflicts
 from ofsted_dataset.official.snapshot import METADATA_NAME, describe_extract, extract_path, release_pages
 from ofsted_dataset.official.verdicts import with_official_verdicts
 from ofsted_dataset.progress import Progress
+from ofsted_dataset.release.consumer_files import shipped_sources
 from ofsted_dataset.release.publish import PublishResult, current_version, pointer_problems, publish
 from ofsted_dataset.summary import RunSummary
 from schemas.reference_tables import RETIRED_IDS
@@ -100,7 +101,8 @@ LAST_BUILD = Path("staged") / "last-build.json"
 
 def input_fingerprint(root: Path, ingested: Ingested) -> str:
     """Everything a build's output depends on: every article and mapping, the reference data, the
-    official extract, and the pipeline's own code. Equal fingerprints give equal releases."""
+    official extract, the documents a release ships and the pipeline's own code. Equal fingerprints
+    give equal releases."""
     digest = hashlib.sha256(article_cache.environment_version(root).encode())
     for source_id, article in sorted(ingested.articles.items()):
         digest.update(f"{source_id}:{article.sha256}\n".encode())
@@ -113,6 +115,8 @@ def input_fingerprint(root: Path, ingested: Ingested) -> str:
     extract = extract_path(root)
     for path in (extract, extract.with_name(METADATA_NAME), root / (RETIRED_IDS.location or "")):
         digest.update(hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"absent")
+    for name, path in sorted(shipped_sources(root).items()):  # the release ships them as they are
+        digest.update(name.encode() + hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
 

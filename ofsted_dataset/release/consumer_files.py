@@ -94,16 +94,33 @@ def _copy(source: Path, target: Path) -> None:
     shutil.copyfile(source, target)
 
 
+def shipped_sources(root: Path) -> dict[str, Path]:
+    """Each file a release ships as it is, by its name in the release, with where it is copied from: the
+    licence texts and documents from the checkout, the reference files that exist from `root` (the
+    retired ids and the official extract are optional inputs). The build's fingerprint covers them, so
+    editing one is a change the next run publishes (see `changed_documents`)."""
+    sources = {name: CHECKOUT / LICENCE_DIR / name for name in LICENCE_TEXTS.values()}
+    sources |= {name: CHECKOUT / name for name in DOCS}
+    sources |= {name: root / name for name in REFERENCE_FILES if (root / name).is_file()}
+    return sources
+
+
+def changed_documents(old_dir: Path, new_dir: Path) -> list[str]:
+    """The shipped documents that differ between two release folders (added, removed or edited), as the
+    changelog names them: a release is made when only a licence text or a reference file changed."""
+    names = sorted({*LICENCE_TEXTS.values(), *DOCS, *REFERENCE_FILES})
+    return [f"file {name}" for name in names
+            if _bytes_or_none(old_dir / name) != _bytes_or_none(new_dir / name)]
+
+
+def _bytes_or_none(path: Path) -> bytes | None:
+    return path.read_bytes() if path.is_file() else None
+
+
 def _copy_files(directory: Path, root: Path) -> None:
-    """The licence texts and documents from the checkout, the reference files that exist from `root`
-    (the retired ids and the official extract are optional inputs), and the dictionary's copy."""
-    for name in LICENCE_TEXTS.values():
-        _copy(CHECKOUT / LICENCE_DIR / name, directory / name)
-    for name in DOCS:
-        _copy(CHECKOUT / name, directory / name)
-    for name in REFERENCE_FILES:
-        if (root / name).is_file():
-            _copy(root / name, directory / name)
+    """The shipped sources, and the dictionary under the name datapackage.json gives it."""
+    for name, source in shipped_sources(root).items():
+        _copy(source, directory / name)
     _copy(directory / DICTIONARY, directory / DICTIONARY_COPY)
 
 

@@ -17,6 +17,7 @@ import duckdb
 
 from ofsted_dataset.errors import PipelineError
 from ofsted_dataset.facts.input_tables import read_input_table
+from ofsted_dataset.release.consumer_files import changed_documents
 from ofsted_dataset.release.duckdb_access import connect_bounded, count, read_parquet_sql
 from ofsted_dataset.release.files import parquet_file
 from schemas.model import record_id_sql
@@ -232,6 +233,8 @@ def compare(old_dir: Path | None, new_dir: Path, root: Path | None = None) -> Re
     old = _descriptor(old_dir) if old_dir is not None else {"resources": []}
     result = ReleaseDiff(old.get("version"), new.get("version"))
     result.schema, result.metadata = schema_changes(old, new)
+    if old_dir is not None:
+        result.metadata += changed_documents(old_dir, new_dir)
     retired = _retired(root)
     old_resources = {r["name"]: r["schema"] for r in old["resources"]}
     con = connect_bounded()

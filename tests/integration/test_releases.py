@@ -17,10 +17,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from ofsted_dataset import pipeline
 from ofsted_dataset.cli import main
 from ofsted_dataset.errors import PipelineError
 from ofsted_dataset.rebuild import reproduce
-from ofsted_dataset.release.publish import FAILPOINT_ENV, pointer_problems
+from ofsted_dataset.release.publish import FAILPOINT_ENV, PublishResult, pointer_problems
 from ofsted_dataset.release.verify import verify_release
 from schemas.arrow import ARROW_SCHEMAS, arrow_schema
 from schemas.model import Field, Origin, Table
@@ -34,6 +35,13 @@ def released(tmp_path: Path) -> Path:
     """A project holding release 1.0.0 built from the seed corpus: a copy of the session's seed_release,
     whose first publish made 1.0.0 and repaired nothing (a first release's pointers are no repair)."""
     return copy_project(tmp_path / "project", with_release=True)
+
+
+def _build(root: Path) -> PublishResult:
+    """A build as `make run` does it (plain stages), the record of the last build kept."""
+    summary = pipeline.run(root).summary
+    assert summary is not None and summary.release is not None
+    return summary.release
 
 
 def changes(root: Path, version: str) -> dict:
@@ -81,6 +89,19 @@ def test_value_correction_is_a_patch_naming_record_field_old_and_new(released):
     assert tree_digest(released / "published" / "1.0.0") == original  # never rewritten
     assert os.readlink(released / "published" / "current") == "1.0.1"
     assert json.loads((released / "datapackage.json").read_text(encoding="utf-8"))["version"] == "1.0.1"
+
+
+def test_an_edited_shipped_document_alone_is_a_patch_release_carrying_it(released):
+    """A release ships the register's documentation as it is: editing it is a change to publish (and a
+    no-op build must not answer "nothing changed"), though no table changes."""
+    assert _build(released).version is None  # nothing new; the build is remembered
+    register_notes = released / "reference" / "local_authorities.md"
+    register_notes.write_text(register_notes.read_text(encoding="utf-8") + "\nA note added.\n", encoding="utf-8")
+    result = _build(released)  # the no-change check runs first, as in a scheduled run
+    assert (result.version, result.level) == ("1.0.1", "patch")
+    assert changes(released, "1.0.1")["metadata_changes"] == ["file reference/local_authorities.md"]
+    assert (released / "published" / "1.0.1" / "reference" / "local_authorities.md").read_bytes() == \
+        register_notes.read_bytes()
 
 
 def test_new_article_is_a_minor_release_listing_added_records(released):
