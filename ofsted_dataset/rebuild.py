@@ -35,8 +35,9 @@ def reproduce(root: Path, version: str | None = None) -> list[str]:
     if out.exists():
         shutil.rmtree(out)
     write_release(out, tables, tables["sources"].to_pylist(), version, created, root)
-    if (release / "index.html").is_file():  # the page also shows the release's changelog
-        shutil.copy(release / "CHANGES.md", out / "CHANGES.md")
+    if (release / "index.html").is_file():  # the page also shows the changelog and links changes.json
+        for name in ("CHANGES.md", "changes.json"):
+            shutil.copy(release / name, out / name)
         write_release_page(out)
     rebuilt = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     return [name for name in rebuilt

@@ -4,13 +4,14 @@ with every expectation read from that release's own files, and its behaviour in 
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
-import itertools
 import json
 import os
 import re
 import shutil
 import signal
+import struct
 import subprocess
 import time
 import urllib.request
@@ -19,10 +20,12 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from websockets.sync.client import connect
 
+from ofsted_dataset.release.citation import citation_text
 from ofsted_dataset.release.page import render_markdown, render_release_page, write_release_page
 from tests.helpers import add_article, copy_project, publish
 
@@ -33,7 +36,7 @@ _DIGITS = {"year": 4, "month": 7, "day": 10}
 
 
 def _placed_at(row: dict[str, Any]) -> tuple[str, dt.date, str] | None:
-    """Where the page must draw a graded inspection: (which date, the date, written to its precision)."""
+    """Where the page must draw an inspection: (which date, the date, written to its precision)."""
     for kind, date, precision in (("published", "published_date", "published_date_precision"),
                                   ("visit started", "visit_start", "visit_precision")):
         if row[date] is not None:
@@ -54,20 +57,31 @@ class Release:
 
     @property
     def drawn(self) -> list[dict[str, Any]]:
-        """The graded inspections (inspections.overall_grade not null) with a date to draw them at, ordered
-        as the chart draws them (council, date, id)."""
-        return sorted((r for r in self.inspections if r["overall_grade"] is not None and _placed_at(r)),
+        """The inspections, graded or not, with a date to draw them at, ordered as the chart draws them
+        (council, date, id)."""
+        return sorted((r for r in self.inspections if _placed_at(r)),
                       key=lambda r: (r["local_authority"], _placed_at(r)[1], r["inspection_id"]))
 
     @property
     def undated(self) -> list[str]:
-        """The graded inspections with no date at all."""
-        return sorted(r["inspection_id"] for r in self.inspections
-                      if r["overall_grade"] is not None and not _placed_at(r))
+        """The inspections with no date at all."""
+        return sorted(r["inspection_id"] for r in self.inspections if not _placed_at(r))
 
     @property
     def graded(self) -> list[tuple[str, str]]:
-        return sorted((r["inspection_id"], r["overall_grade"]) for r in self.drawn)
+        """The drawn graded inspections (inspections.overall_grade not null), with their grade."""
+        return sorted((r["inspection_id"], r["overall_grade"]) for r in self.drawn if r["overall_grade"])
+
+    @property
+    def ungraded(self) -> list[str]:
+        return sorted(r["inspection_id"] for r in self.drawn if r["overall_grade"] is None)
+
+    def contradicted(self) -> list[tuple[str, str, str]]:
+        """(inspection, news grade, official grade) of each overall grade the official record contradicts,
+        queried from the release's own official_checks."""
+        checks = pq.read_table(self.path / "data" / "official_checks.parquet").to_pylist()
+        return sorted((c["record_id"], c["news_value"], c["official_value"]) for c in checks
+                      if (c["table_name"], c["field"], c["status"]) == ("inspections", "overall_grade", "conflict"))
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +98,13 @@ def release(tmp_path_factory: pytest.TempPathFactory) -> Release:
                    pq.read_table(path / "data" / "inspections.parquet").to_pylist())
 
 
-_MARK = re.compile(r'<circle class="mark" data-inspection-id="([^"]*)" data-grade="([^"]*)"')
+# A mark: the inspection, its grade (none for an ungraded visit) and the legend kinds it belongs to.
+_MARK = re.compile(r'<g class="mark" data-inspection-id="([^"]*)"(?: data-grade="([^"]*)")? data-filter="([^"]*)">')
+
+
+def _mark_elements(page: str) -> dict[str, str]:
+    """Each mark's whole element, by inspection id."""
+    return {m.group(1): m.group(0) for m in re.finditer(r'<g class="mark" data-inspection-id="([^"]*)".*?</g>', page)}
 
 
 @pytest.fixture(scope="module")
@@ -97,13 +117,26 @@ def release_copy(release: Release, tmp_path: Path) -> Path:
     return Path(shutil.copytree(release.path, tmp_path / release.version))
 
 
+def _edit_inspections(release_dir: Path, inspection_id: str, **values: Any) -> None:
+    """Change one inspection's columns in a copy of a release (inspections.parquet only)."""
+    path = release_dir / "data" / "inspections.parquet"
+    table = pq.read_table(path)
+    rows = [{**r, **values} if r["inspection_id"] == inspection_id else r for r in table.to_pylist()]
+    pq.write_table(pa.Table.from_pylist(rows, schema=table.schema), path)
+
+
 def test_the_release_under_test_is_the_current_one(release: Release) -> None:
     assert os.readlink(release.published / "current") == release.version == "1.1.0"
     assert release.descriptor["version"] == release.changes["to"] == release.version
     assert release.changes["from"] == "1.0.0"
-    # The seeds' seven graded inspections are drawn; the added one (Leeds, outstanding) has no date.
+    # The seeds' seven graded inspections and three ungraded visits are drawn; the added one (Leeds,
+    # outstanding) has no date.
     assert len(release.graded) == 7
+    assert release.ungraded == ["birmingham-2017-monitoring-visit", "sheffield-2021-focused-visit",
+                                "south-gloucestershire-2021-focused-visit"]
     assert release.undated == ["leeds-2022-full-inspection"]
+    # No date of the seeds is known to the day: every mark is a bar (see the point test for a day).
+    assert {_placed_at(r)[2].count("-") for r in release.drawn} == {0, 1}
 
 
 def test_header_shows_title_version_and_the_release_created_time(release: Release, page: str) -> None:
@@ -127,27 +160,191 @@ def test_row_counts_are_read_from_the_parquet_files(release: Release, page: str)
             "data/inspections.parquet") in shown
 
 
-def test_every_graded_inspection_is_exactly_one_mark_with_its_grade(release: Release, page: str) -> None:
-    assert sorted(_MARK.findall(page)) == release.graded  # sorted() keeps duplicates: each id exactly once
-    assert page.count("data-inspection-id=") == len(release.graded)  # and no other element carries the attribute
-    if release.undated:
-        assert ("<p>Graded but not drawn, for want of any date: "
-                + ", ".join(f"<code>{escape(i)}</code>" for i in release.undated) + ".</p>") in page
-    else:
-        assert "Graded but not drawn" not in page
+# The files the seed release is made of today, besides those other parts of the build add (README.md,
+# CITATION.cff, ...), which the page must list as well; index.html is the page itself.
+_SEED_FILES = ["CHANGES.md", "SHA256SUMS", "changes.json", "data-dictionary.md",
+               *(f"data/{t}.{ext}" for t in ("funding_commitments", "grade_counts", "inspections", "judgements",
+                                             "official_checks", "provenance", "recommendations", "sources")
+                 for ext in ("csv", "parquet")),
+               "datapackage.json", "ofsted-dataset-1.1.0.zip", "ofsted-dataset-1.1.0.zip.sha256", "ofsted.duckdb"]
+
+
+def _file_links(page: str) -> list[str]:
+    files = page.split('<ul class="files">\n')[1].split("\n</ul>", maxsplit=1)[0].splitlines()
+    links = [re.fullmatch(r'<li><a href="([^"]*)">([^<]*)</a></li>', line) for line in files]
+    assert all(link and link[1] == link[2] for link in links), files  # each file links to itself
+    return [link[1] for link in links if link]
+
+
+def test_files_lists_every_file_of_the_release_but_the_page(release: Release, page: str) -> None:
+    in_folder = sorted(p.relative_to(release.path).as_posix() for p in release.path.rglob("*") if p.is_file())
+    assert set(_SEED_FILES) <= set(in_folder)
+    assert _file_links(page) == sorted(set(in_folder) - {"index.html"})
+    assert [n for n in _file_links(page) if n in _SEED_FILES] == _SEED_FILES  # literally, in this order
+    assert '<a href="#files">Files</a>' in page
+
+
+def test_files_are_listed_as_published_before_the_last_four_exist(release_copy: Path) -> None:
+    """The page is rendered before the database file, SHA256SUMS and the zip with its checksum are written
+    (publish.py): it lists them all the same, and lists what else is in the folder then, sorted."""
+    for name in ("ofsted.duckdb", "SHA256SUMS", "ofsted-dataset-1.1.0.zip", "ofsted-dataset-1.1.0.zip.sha256",
+                 "index.html"):
+        (release_copy / name).unlink()
+    # what other parts of the build write into a release meanwhile (README.md, ...)
+    others = {p.relative_to(release_copy).as_posix() for p in release_copy.rglob("*") if p.is_file()} - set(_SEED_FILES)
+    extras = ("CITATION.cff", "LICENCE-DATA.txt", "README.md", "coverage.json", "reference/official/outcomes.csv")
+    for extra in extras:
+        (release_copy / extra).parent.mkdir(parents=True, exist_ok=True)
+        (release_copy / extra).write_text("x\n", encoding="utf-8")
+    assert _file_links(render_release_page(release_copy)) == sorted({*_SEED_FILES, *extras, *others})
+
+
+def test_citation_quotes_citation_py_and_links_citation_cff_when_there(release: Release, page: str,
+                                                                        release_copy: Path) -> None:
+    text = citation_text(release.descriptor)
+    assert text == (f"ofsted-dataset contributors ({release.descriptor['created'][:4]}). Ofsted inspections of "
+                    "English councils' children's services, from news reports (version 1.1.0) [Data set]. "
+                    "Licence: CC-BY-4.0.")
+    cite = page.split('<section id="cite">')[1].split("</section>", maxsplit=1)[0]
+    assert f'<blockquote class="citation"><p id="citation">{escape(text)}</p></blockquote>' in cite
+    link = ('<p>For reference managers: <a href="CITATION.cff">CITATION.cff</a> (Citation File Format).</p>')
+    assert (link in cite) == (release.path / "CITATION.cff").is_file()
+    (release_copy / "CITATION.cff").write_text("cff-version: 1.2.0\n", encoding="utf-8")
+    assert link in render_release_page(release_copy)
+    (release_copy / "CITATION.cff").unlink()
+    assert "CITATION.cff" not in render_release_page(release_copy)
+    assert '<a href="#cite">How to cite</a>' in page
+
+
+def test_every_dated_inspection_is_exactly_one_mark(release: Release, page: str) -> None:
+    assert sorted((i, g) for i, g, _ in _MARK.findall(page) if g) == release.graded
+    assert sorted(i for i, g, _ in _MARK.findall(page) if not g) == release.ungraded
+    assert sorted(i for i, _, _ in _MARK.findall(page)) == sorted(r["inspection_id"] for r in release.drawn)
+    assert page.count("data-inspection-id=") == len(release.drawn)  # and no other element carries the attribute
+    assert ("<p>Not drawn, for want of any date: <code>leeds-2022-full-inspection</code>.</p>") in page
 
 
 def test_marks_are_placed_at_the_published_date_else_the_visit_start(release: Release, page: str) -> None:
-    titles = re.findall(r'<circle class="mark" [^>]*><title>([^<]*)</title></circle>', page)
-    assert titles == [escape(f"{r['local_authority']}: {r['overall_grade'].replace('_', ' ').capitalize()} "
-                             f"({r['inspection_id']}), {_placed_at(r)[0]} {_placed_at(r)[2]}") for r in release.drawn]
+    def what(r: dict[str, Any]) -> str:
+        grade = r["overall_grade"]
+        return grade.replace("_", " ").capitalize() if grade else f"Ungraded {r['inspection_type'].replace('_', ' ')}"
+
+    titles = re.findall(r'<g class="mark" [^>]*><title>([^<]*)</title>', page)
+    official = {i: o.replace("_", " ") for i, _, o in release.contradicted()}
+    assert titles == [escape(f"{r['local_authority']}: {what(r)} ({r['inspection_id']}), {_placed_at(r)[0]} "
+                             f"{_placed_at(r)[2]}" + (f"; official record: {official[r['inspection_id']]}"
+                                                      if r["inspection_id"] in official else ""))
+                      for r in release.drawn]
     councils = re.findall(r'<g class="council" data-local-authority="([^"]*)">', page)
     assert councils == [escape(c) for c in sorted({r["local_authority"] for r in release.drawn})]
-    cx = {i: float(x) for i, x in re.findall(r'data-inspection-id="([^"]*)" data-grade="[^"]*" cx="([\d.]+)"', page)}
-    by_date = sorted(release.drawn, key=lambda r: _placed_at(r)[1])
-    for earlier, later in itertools.pairwise(by_date):
-        a, b = cx[earlier["inspection_id"]], cx[later["inspection_id"]]
-        assert a < b if _placed_at(earlier)[1] < _placed_at(later)[1] else a == b, (earlier, later)
+
+
+def _year_x(page: str) -> dict[int, float]:
+    """The x of each year's label on the axis: the chart's own scale, to check the marks against."""
+    return {int(y): float(x) for x, y in re.findall(r'<text x="([\d.]+)" y="\d+">(\d{4})</text>', page)}
+
+
+def _x(years: dict[int, float], date: dt.date) -> str:
+    """Where the axis puts a day, on the scale of its first and last labels (the ones between are rounded),
+    by the day of its year."""
+    start = dt.date(date.year, 1, 1)
+    year = date.year + (date - start).days / (dt.date(date.year + 1, 1, 1) - start).days
+    first, last = min(years), max(years)
+    return f"{years[first] + (year - first) * (years[last] - years[first]) / (last - first):.1f}"
+
+
+def _last_day(date: dt.date, precision: str) -> dt.date:
+    if precision == "year":
+        return dt.date(date.year, 12, 31)
+    return dt.date(date.year + date.month // 12, date.month % 12 + 1, 1) - dt.timedelta(days=1)
+
+
+def test_a_date_known_to_the_month_or_year_is_a_bar_across_its_period(release: Release, page: str) -> None:
+    marks = _mark_elements(page)
+    # The axis runs from 2008 (Birmingham, 2008) to 1 January 2022 after the last mark (the 2021-11 visits),
+    # over 640 px from x = 174 (past "South Gloucestershire", 21 characters): 45.714 px a year.
+    years = _year_x(page)
+    assert (min(years), max(years), years[2008], years[2022]) == (2008, 2022, 174.0, 814.0)
+    # A year: Middlesbrough, published 2017, from 2017-01-01 (585.4) to 2017-12-31 (631.0); its shape at the middle.
+    assert ('<rect class="span" x="585.4" y="93.0" width="45.6" height="6" fill="#d55e00" stroke="#333"/>'
+            '<use class="glyph" href="#shape-triangle-down" x="608.2" y="96.0" fill="#d55e00" stroke="#333"/>'
+            ) in marks["middlesbrough-2017-full-inspection"]
+    # A month: South Gloucestershire's 2016 inspection, published 2017-02: 2017-02-01 (589.3) to 2017-02-28 (592.7).
+    assert ('<rect class="span" x="589.3" y="157.0" width="3.4" height="6" fill="#d55e00" stroke="#333"/>'
+            '<use class="glyph" href="#shape-triangle-down" x="591.0" y="160.0" fill="#d55e00" stroke="#333"/>'
+            ) in marks["south-gloucestershire-2016-full-inspection"]
+    # (so the year-precise 2017 is no longer drawn before February 2017: its bar, 585.4 to 631.0, covers it)
+    # Every mark's bar spans its period as the axis scales it, with its shape at the middle.
+    for r in release.drawn:
+        _, first, written = _placed_at(r)
+        last = _last_day(first, "year" if len(written) == 4 else "month")
+        span = re.search(r'<rect class="span" x="([\d.]+)" y="[\d.]+" width="([\d.]+)"', marks[r["inspection_id"]])
+        assert span and span[1] == _x(years, first), r
+        assert f"{float(span[1]) + float(span[2]):.1f}" == _x(years, last), r
+        glyph = re.search(r'<use class="glyph" href="[^"]*" x="([\d.]+)"', marks[r["inspection_id"]])
+        assert glyph and abs(float(glyph[1]) - (float(span[1]) + float(span[2]) / 2)) <= 0.05, r
+
+
+def test_a_date_known_to_the_day_is_a_point(release_copy: Path) -> None:
+    day = dt.date(2017, 6, 13)  # (published_date_end is ignored when the release has no such column)
+    _edit_inspections(release_copy, "gloucestershire-2017-full-inspection", published_date=day,
+                      published_date_precision="day", published_date_end=day)
+    mark = _mark_elements(render_release_page(release_copy))["gloucestershire-2017-full-inspection"]
+    # 2017-06-13 is day 163 of 2017: 174 + (9 + 163/365) * 640/14 = 605.8; no bar.
+    assert mark == ('<g class="mark" data-inspection-id="gloucestershire-2017-full-inspection" data-grade="inadequate" '
+                    'data-filter="inadequate"><title>Gloucestershire: Inadequate '
+                    '(gloucestershire-2017-full-inspection), published 2017-06-13</title>'
+                    '<use class="glyph" href="#shape-triangle-down" x="605.8" y="64.0" fill="#d55e00" stroke="#333"/>'
+                    '</g>')
+
+
+def test_a_grade_the_official_record_contradicts_is_ringed(release: Release, page: str) -> None:
+    # The seed corpus has one: Middlesbrough 2017, reported inadequate, requires improvement officially.
+    assert release.contradicted() == [("middlesbrough-2017-full-inspection", "inadequate", "requires_improvement")]
+    assert [i for i, _, kinds in _MARK.findall(page) if "contradicted" in kinds.split()] == [
+        "middlesbrough-2017-full-inspection"]
+    assert page.count('class="contradicted"') == 1
+    assert _mark_elements(page)["middlesbrough-2017-full-inspection"] == (
+        '<g class="mark" data-inspection-id="middlesbrough-2017-full-inspection" data-grade="inadequate" '
+        'data-filter="inadequate contradicted"><title>Middlesbrough: Inadequate '
+        '(middlesbrough-2017-full-inspection), published 2017; official record: requires improvement</title>'
+        '<rect class="span" x="585.4" y="93.0" width="45.6" height="6" fill="#d55e00" stroke="#333"/>'
+        '<use class="glyph" href="#shape-triangle-down" x="608.2" y="96.0" fill="#d55e00" stroke="#333"/>'
+        '<circle class="contradicted" cx="608.2" cy="96.0" r="12" fill="none" stroke="#000" stroke-width="1.5" '
+        'stroke-dasharray="3 2"/></g>')
+    assert ('<li><button type="button" data-filter="contradicted" aria-pressed="true"><svg class="swatch" width="20" '
+            'height="20" viewBox="-13 -13 26 26" aria-hidden="true"><circle r="12" fill="none" stroke="#000" '
+            'stroke-width="1.5" stroke-dasharray="3 2"/></svg>Grade the official record contradicts</button></li>'
+            ) in page
+
+
+def test_a_release_without_official_checks_marks_nothing(release_copy: Path) -> None:
+    """Releases made before official_checks existed have neither the file nor its resource."""
+    for suffix in ("csv", "parquet"):
+        (release_copy / "data" / f"official_checks.{suffix}").unlink()
+    descriptor = json.loads((release_copy / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] != "official_checks"]
+    (release_copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    html = render_release_page(release_copy)
+    assert '<circle class="contradicted"' not in html and "; official record:" not in html
+    assert "data/official_checks.parquet" not in html
+    assert {row[-1] for row in _table_rows(html)} == {"not checked"}
+
+
+def test_ungraded_visits_are_hollow_grey_circles(release: Release, page: str) -> None:
+    marks = _mark_elements(page)
+    assert ('<use class="glyph" href="#shape-circle" x="808.2" y="128.0" fill="#fff" stroke="#666" '
+            'stroke-width="1.5"/>') in marks["sheffield-2021-focused-visit"]
+    for inspection in release.ungraded:
+        assert f'data-inspection-id="{inspection}" data-filter="ungraded">' in marks[inspection]
+        assert re.search(r'<rect class="span" [^>]* fill="#fff" stroke="#666" stroke-width="1.5"/><use class="glyph" '
+                         r'href="#shape-circle" [^>]* fill="#fff" stroke="#666" stroke-width="1.5"/></g>$',
+                         marks[inspection]), marks[inspection]
+    assert ('<title>Sheffield: Ungraded focused visit (sheffield-2021-focused-visit), visit started 2021-11</title>'
+            in marks["sheffield-2021-focused-visit"])
+    assert ('<li><button type="button" data-filter="ungraded" aria-pressed="true"><svg class="swatch" width="20" '
+            'height="20" viewBox="-13 -13 26 26" aria-hidden="true"><use href="#shape-circle" fill="#fff" '
+            'stroke="#666" stroke-width="1.5"/></svg>Ungraded visit</button></li>') in page
 
 
 def _vocabulary(release: Release) -> list[str]:
@@ -156,11 +353,73 @@ def _vocabulary(release: Release) -> list[str]:
     return grade["constraints"]["enum"]
 
 
-def test_legend_lists_the_release_grade_vocabulary_in_order(release: Release, page: str) -> None:
+def test_legend_lists_the_release_grade_vocabulary_in_order_then_the_other_kinds(release: Release,
+                                                                                  page: str) -> None:
     known = _vocabulary(release)
     assert known[:2] == ["outstanding", "good"] and known[-1] == "inadequate"
-    assert re.findall(r'<button type="button" data-grade="([^"]*)"', page) == known + sorted(
-        {g for _, g in release.graded} - set(known))
+    assert re.findall(r'<button type="button" data-filter="([^"]*)"', page) == known + sorted(
+        {g for _, g in release.graded} - set(known)) + ["ungraded", "contradicted"]
+    assert ('<li class="key"><svg class="swatch" width="20" height="20" viewBox="-13 -13 26 26" aria-hidden="true">'
+            '<rect x="-12" y="-3" width="24" height="6" fill="#fff" stroke="#333"/></svg>Bar: a date known only to '
+            'its month or year</li>') in page
+
+
+# Okabe–Ito colours and a shape per grade: told apart without colour too.
+_GRADE_LOOKS = {"outstanding": ("#0072b2", "star"), "good": ("#009e73", "square"),
+                "requires_improvement": ("#e69f00", "triangle-up"), "adequate": ("#f0e442", "diamond"),
+                "inadequate": ("#d55e00", "triangle-down")}
+
+
+def test_each_grade_has_its_own_colour_and_shape_in_legend_and_marks(release: Release, page: str) -> None:
+    assert set(_GRADE_LOOKS) == set(_vocabulary(release))
+    assert len({c for c, _ in _GRADE_LOOKS.values()}) == len({s for _, s in _GRADE_LOOKS.values()}) == 5
+    defined = re.findall(r'<(?:circle|rect|path) id="shape-([a-z-]+)"', page)
+    assert sorted(defined) == sorted({s for _, s in _GRADE_LOOKS.values()} | {"circle"})  # each once
+    for grade, (colour, shape) in _GRADE_LOOKS.items():
+        assert (f'<li><button type="button" data-filter="{grade}" aria-pressed="true"><svg class="swatch" '
+                f'width="20" height="20" viewBox="-13 -13 26 26" aria-hidden="true"><use href="#shape-{shape}" '
+                f'fill="{colour}" stroke="#333"/></svg>{grade.replace("_", " ").capitalize()}</button></li>') in page
+    marks = _mark_elements(page)
+    for inspection, grade in release.graded:
+        colour, shape = _GRADE_LOOKS[grade]
+        assert f'href="#shape-{shape}" ' in marks[inspection] and f'fill="{colour}" stroke="#333"' in marks[inspection]
+    assert {g for _, g in release.graded} == {"inadequate", "adequate", "requires_improvement"}
+
+
+def _table_rows(html: str) -> list[tuple[str, ...]]:
+    table = html.split('<section id="inspections">')[1].split("</section>", maxsplit=1)[0]
+    assert ('<thead><tr><th scope="col">Local authority</th><th scope="col">Inspection</th><th scope="col">Type</th>'
+            '<th scope="col">Visit</th><th scope="col">Published</th><th scope="col">Overall grade</th>'
+            '<th scope="col">Official record</th></tr></thead>') in table
+    return [tuple(re.sub(r"</?code>", "", c) for c in re.findall(r"<td>(.*?)</td>", row))
+            for row in re.findall(r"<tr>(<td>.*?)</tr>", table)]
+
+
+def test_table_lists_every_inspection_by_council_then_date_with_the_official_verdict(page: str) -> None:
+    assert _table_rows(page) == [
+        ("Birmingham", "birmingham-2008-full-inspection", "full inspection", "", "2008", "Inadequate",
+         "not in the official record"),
+        ("Birmingham", "birmingham-2017-monitoring-visit", "monitoring visit", "", "2017", "ungraded",
+         "not in the official record"),
+        ("Gloucestershire", "gloucestershire-2010-full-inspection", "full inspection", "2010", "2011", "Inadequate",
+         "not in the official record"),
+        ("Gloucestershire", "gloucestershire-2017-full-inspection", "full inspection", "2017-02 to 2017-03",
+         "2017-06", "Inadequate", "confirmed"),
+        ("Leeds", "leeds-2022-full-inspection", "full inspection", "", "", "Outstanding", "not checked"),
+        ("Middlesbrough", "middlesbrough-2017-full-inspection", "full inspection", "", "2017", "Inadequate",
+         "conflict: official record requires improvement"),
+        ("Sheffield", "sheffield-2021-focused-visit", "focused visit", "2021-11", "", "ungraded",
+         "not in the official record"),
+        ("South Gloucestershire", "south-gloucestershire-2012-full-inspection", "full inspection", "2012", "",
+         "Adequate", "not in the official record"),
+        ("South Gloucestershire", "south-gloucestershire-2016-full-inspection", "full inspection", "2016", "2017-02",
+         "Inadequate", "confirmed"),
+        ("South Gloucestershire", "south-gloucestershire-2019-full-inspection", "full inspection", "2019-03", "2019",
+         "Requires improvement", "confirmed"),
+        ("South Gloucestershire", "south-gloucestershire-2021-focused-visit", "focused visit", "2021-11", "",
+         "ungraded", "not in the official record"),
+    ]
+    assert '<a href="#inspections">Every inspection</a>' in page
 
 
 def test_changelog_comes_from_the_release_files(release: Release, page: str) -> None:
@@ -185,8 +444,8 @@ def _html_cell(cell: str) -> str:
 def test_dictionary_comes_from_the_release_files(release: Release, page: str) -> None:
     dictionary = page.split('<section id="dictionary">')[1]
     for resource in release.descriptor["resources"]:
-        assert f'<h4 id="dictionary-{resource["name"].replace("_", "-")}">{resource["name"]}</h4>' in dictionary
-        section = dictionary.split(f">{resource['name']}</h4>")[1].split("</table>")[0]
+        assert f'<h3 id="dictionary-{resource["name"].replace("_", "-")}">{resource["name"]}</h3>' in dictionary
+        section = dictionary.split(f">{resource['name']}</h3>")[1].split("</table>")[0]
         rows = re.findall(r"<tr><td>(\w+)</td><td>(\w+)</td>", section)
         assert rows == [(f["name"], f["type"]) for f in resource["schema"]["fields"]]
     # the dictionary's escaped pipes (\|, in the la_code pattern) are literal pipes inside the cell
@@ -195,6 +454,21 @@ def test_dictionary_comes_from_the_release_files(release: Release, page: str) ->
     cells = [c.strip().replace("\x00", "|") for c in escaped.strip()[1:-1].replace("\\|", "\x00").split("|")]
     assert "<tr>" + "".join(f"<td>{_html_cell(c)}</td>" for c in cells) + "</tr>" in dictionary
     assert any("|" in c for c in cells)
+
+
+def test_the_data_dictionary_heading_shows_once(release: Release, page: str) -> None:
+    assert (release.path / "data-dictionary.md").read_text(encoding="utf-8").startswith("# Data dictionary\n")
+    assert re.findall(r"<h\d[^>]*>Data dictionary</h\d>", page) == ["<h2>Data dictionary</h2>"]
+    dictionary = page.split('<section id="dictionary">')[1].split("</section>", maxsplit=1)[0]
+    assert dictionary.startswith("\n<h2>Data dictionary</h2>\n<p>Generated from <code>schemas/tables.py</code>")
+
+
+def test_every_table_scrolls_in_a_box_of_its_own(page: str) -> None:
+    """A wide table scrolls sideways inside its box on a phone, instead of widening the page."""
+    assert page.count("<table>") == page.count('<div class="scroll" tabindex="0"><table>') > 10
+    assert page.count("</table>") == page.count("</table></div>")
+    assert "overflow-wrap: anywhere" not in page and "break-all" not in page
+    assert '<div class="chart" tabindex="0">' in page
 
 
 def test_page_fetches_nothing(page: str) -> None:
@@ -297,9 +571,25 @@ class DevTools:
         return [e["params"]["request"]["url"] for e in self.events if e.get("method") == "Network.requestWillBeSent"]
 
 
-def _open_in_chromium(page: Path, profile: Path) -> tuple[subprocess.Popen[bytes], DevTools]:
-    """Start headless Chromium with DevTools on a free port, enable the domains that report errors,
-    then load `page`. The domains are enabled before the navigation, so nothing the page logs is missed."""
+@dataclass(frozen=True)
+class Viewport:
+    """A window the page is read in; a phone's is emulated as Chromium's device mode does (mobile: the
+    viewport meta tag applies, and a page wider than the screen would be zoomed out to fit)."""
+
+    name: str
+    width: int
+    height: int
+    mobile: bool
+
+
+DESKTOP = Viewport("desktop", 1280, 800, mobile=False)
+PHONE = Viewport("phone", 390, 844, mobile=True)
+
+
+def _open_in_chromium(page: Path, profile: Path,
+                      viewport: Viewport = DESKTOP) -> tuple[subprocess.Popen[bytes], DevTools]:
+    """Start headless Chromium with DevTools on a free port, enable the domains that report errors, size the
+    viewport, then load `page`. All before the navigation, so nothing the page logs is missed."""
     assert CHROMIUM.exists(), f"{CHROMIUM} is missing: install Chromium ({INSTALL})"
     process = subprocess.Popen(
         [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -319,6 +609,8 @@ def _open_in_chromium(page: Path, profile: Path) -> tuple[subprocess.Popen[bytes
     devtools = DevTools(target["webSocketDebuggerUrl"])
     for domain in ("Runtime", "Log", "Page", "Network"):
         devtools.send(f"{domain}.enable")
+    devtools.send("Emulation.setDeviceMetricsOverride", {"width": viewport.width, "height": viewport.height,
+                                                         "deviceScaleFactor": 1, "mobile": viewport.mobile})
     devtools.navigate(page.as_uri())
     return process, devtools
 
@@ -334,29 +626,149 @@ def _stop(process: subprocess.Popen[bytes], devtools: DevTools | None) -> None:
         process.wait()
 
 
+# Each mark: its inspection, its grade, and whether it and each of its parts (the grade's shape, the bar of
+# a month or year, the ring of a contradicted grade; null when it has none) take up room on the screen.
+_MARKS_SHOWN = """Array.from(document.querySelectorAll('.mark')).map(m => {
+  const shown = e => { if (!e) return null; const b = e.getBoundingClientRect(); return b.width > 0 && b.height > 0; };
+  return [m.dataset.inspectionId, m.dataset.grade || null, shown(m), shown(m.querySelector('.glyph')),
+          shown(m.querySelector('.span')), shown(m.querySelector('.contradicted'))]; })"""
+
+# What makes a page scroll sideways: wider than the window, or (on a phone) zoomed out to fit it.
+_LAYOUT = """({innerWidth: window.innerWidth, scrollWidth: document.documentElement.scrollWidth,
+  scale: window.visualViewport.scale})"""
+
+# Words (runs of letters and digits, which nothing may break) of table cells that span two line boxes: the
+# "strin g" of `overflow-wrap: anywhere`. A break at a space or after a hyphen is not one.
+_BROKEN_WORDS = """(() => {
+  const broken = [];
+  for (const cell of document.querySelectorAll('td, th')) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const word of node.data.matchAll(/[\\p{L}\\p{N}]+/gu)) {
+        const range = document.createRange();
+        range.setStart(node, word.index);
+        range.setEnd(node, word.index + word[0].length);
+        if (new Set(Array.from(range.getClientRects(), r => Math.round(r.top))).size > 1) broken.push(word[0]);
+      }
+    }
+  }
+  return broken; })()"""
+
+# How table cells may wrap, and the box each table sits in (class, overflow-x): one entry per kind found.
+_CELL_WRAPPING = """[Array.from(new Set(Array.from(document.querySelectorAll('td, th'), c => {
+    const style = getComputedStyle(c); return style.overflowWrap + ' ' + style.wordBreak; }))),
+  Array.from(new Set(Array.from(document.querySelectorAll('table'), t =>
+    t.parentElement.className + ' ' + getComputedStyle(t.parentElement).overflowX)))]"""
+
+# The boxes that scroll sideways inside the page (wider content than room): the chart's, by its class, and
+# each table's, by the id of the section it is in.
+_SCROLLING = """Array.from(document.querySelectorAll('.chart, .scroll')).filter(b => b.scrollWidth > b.clientWidth)
+  .map(b => b.classList.contains('chart') ? 'chart' : b.closest('section').id)"""
+
+
+def _sideways(devtools: DevTools, viewport: Viewport) -> list[str]:
+    """Why the page would scroll sideways in `viewport`, if it would."""
+    layout = devtools.evaluate(_LAYOUT)
+    problems = []
+    if layout["innerWidth"] != viewport.width or layout["scale"] != 1:
+        problems.append(f"zoomed out to fit: {layout}")
+    if layout["scrollWidth"] > viewport.width:
+        problems.append(f"scrolls sideways: {layout}")
+    return problems
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    """The width and height of a whole PNG (signature, header first and end chunk last), else fail."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR", data[:16]
+    assert data[-12:] == b"\x00\x00\x00\x00IEND\xaeB`\x82"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+def _screenshot(devtools: DevTools, viewport: Viewport, folder: Path) -> Path:
+    """The whole page, at the viewport's width, as page-<width>.png in `folder`."""
+    height = devtools.send("Page.getLayoutMetrics")["cssContentSize"]["height"]
+    shot = devtools.send("Page.captureScreenshot", {
+        "format": "png", "captureBeyondViewport": True,
+        "clip": {"x": 0, "y": 0, "width": viewport.width, "height": height, "scale": 1}}, timeout=60)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"page-{viewport.width}.png"
+    path.write_bytes(base64.b64decode(shot["data"]))
+    return path
+
+
 @pytest.mark.slow
-def test_page_in_headless_chromium_shows_every_graded_inspection_without_errors(
-        release: Release, release_copy: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=lambda v: f"{v.name}-{v.width}")
+def test_page_in_headless_chromium_shows_every_inspection_without_errors(
+        release: Release, release_copy: Path, tmp_path: Path, viewport: Viewport) -> None:
     write_release_page(release_copy)
     page = release_copy / "index.html"
-    process, devtools = _open_in_chromium(page, tmp_path / "profile")
+    process, devtools = _open_in_chromium(page, tmp_path / "profile", viewport)
     try:
-        marks = devtools.evaluate(
-            "Array.from(document.querySelectorAll('[data-inspection-id]')).map(m => {"
-            "  const box = m.getBoundingClientRect();"
-            "  return [m.dataset.inspectionId, m.dataset.grade, box.width > 0 && box.height > 0]; })")
-        assert sorted(marks) == sorted([i, g, True] for i, g in release.graded)
-        assert devtools.evaluate("document.querySelectorAll('[data-inspection-id]').length") == len(release.graded)
+        contradicted = {i for i, _, _ in release.contradicted()}
+        # every mark shows, and so do its shape, its bar (every seed date is a month or a year) and its ring
+        assert sorted(devtools.evaluate(_MARKS_SHOWN)) == sorted(
+            [r["inspection_id"], r["overall_grade"], True, True, True,
+             True if r["inspection_id"] in contradicted else None] for r in release.drawn)
+        assert devtools.evaluate("document.querySelectorAll('[data-inspection-id]').length") == len(release.drawn)
+        assert devtools.evaluate("document.querySelectorAll('.mark .contradicted').length") == 1
+        assert devtools.evaluate("document.querySelectorAll('.mark[data-filter=ungraded] .glyph').length") == 3
         assert devtools.evaluate("document.getElementById('version').textContent") == release.version
-        # the script ran: the legend hides and shows the marks of one grade
-        hidden = ("document.querySelector('.legend button[data-grade=inadequate]').click();"
-                  "Array.from(document.querySelectorAll('.mark')).filter("
-                  "  m => getComputedStyle(m).display === 'none').map(m => m.dataset.inspectionId).sort()")
-        assert devtools.evaluate(hidden) == sorted(i for i, g in release.graded if g == "inadequate")
-        assert devtools.evaluate(hidden) == []
+        assert devtools.evaluate("document.querySelectorAll('#inspections tbody tr').length") == len(
+            release.inspections)
+        # the page never scrolls sideways: the chart and the wide tables scroll in their own boxes
+        assert _sideways(devtools, viewport) == []
+        assert devtools.evaluate(_CELL_WRAPPING) == [["normal normal"], ["scroll auto"]]
+        assert devtools.evaluate(_BROKEN_WORDS) == []
+        # on a phone the chart and the tables are wider than the screen; on a desktop only tables of the data
+        # dictionary can be (their URLs, file names and patterns do not break), and the page's own fit
+        scrolling = set(devtools.evaluate(_SCROLLING))
+        if viewport is PHONE:
+            assert scrolling == {"chart", "tables", "inspections", "dictionary"}, scrolling
+        else:
+            assert scrolling <= {"dictionary"}, scrolling
+        folder = Path(os.environ.get("RELEASE_PAGE_SCREENSHOTS") or tmp_path / "screenshots")
+        shot = _screenshot(devtools, viewport, folder)
+        width, height = _png_size(shot.read_bytes())
+        assert width == viewport.width and height >= viewport.height, (width, height)
         devtools.settle()
         assert devtools.errors() == []
         assert devtools.requested() == [page.as_uri()]  # nothing fetched but the page itself
+    finally:
+        _stop(process, devtools)
+
+
+_HIDDEN = ("Array.from(document.querySelectorAll('.mark')).filter("
+           "  m => getComputedStyle(m).display === 'none').map(m => m.dataset.inspectionId).sort()")
+
+
+def _press(devtools: DevTools, kind: str) -> list[str]:
+    """Press a legend button; the marks hidden then."""
+    return devtools.evaluate(f"document.querySelector('.legend button[data-filter={kind}]').click(); {_HIDDEN}")
+
+
+@pytest.mark.slow
+def test_legend_buttons_show_and_hide_every_kind_of_mark(release: Release, release_copy: Path,
+                                                         tmp_path: Path) -> None:
+    write_release_page(release_copy)
+    process, devtools = _open_in_chromium(release_copy / "index.html", tmp_path / "profile")
+    try:
+        kinds = devtools.evaluate("Array.from(document.querySelectorAll('.legend button'), b => b.dataset.filter)")
+        assert kinds == [*_vocabulary(release), "ungraded", "contradicted"]
+        graded = dict(release.graded)
+        for kind in kinds:
+            assert _press(devtools, kind) == sorted(
+                r["inspection_id"] for r in release.drawn if kind in (graded.get(r["inspection_id"], "ungraded"),)
+                or (kind == "contradicted" and r["inspection_id"] == "middlesbrough-2017-full-inspection")), kind
+            assert devtools.evaluate(f"document.querySelector('[data-filter={kind}]').ariaPressed") == "false"
+            assert _press(devtools, kind) == [], kind
+        # a mark shows while every kind it is of does: Middlesbrough is inadequate and contradicted
+        assert _press(devtools, "contradicted") == ["middlesbrough-2017-full-inspection"]
+        assert "middlesbrough-2017-full-inspection" in _press(devtools, "inadequate")
+        assert _press(devtools, "inadequate") == ["middlesbrough-2017-full-inspection"]
+        assert _press(devtools, "contradicted") == []
+        devtools.settle()
+        assert devtools.errors() == []
     finally:
         _stop(process, devtools)
 
@@ -386,5 +798,30 @@ def test_the_browser_harness_reports_errors_and_fetches(release_copy: Path, tmp_
         errors = devtools.errors()
         assert "boom" in errors, errors  # console.error
         assert any(e.startswith("Error: bang") for e in errors), errors  # uncaught exception
+    finally:
+        _stop(process, devtools)
+
+
+@pytest.mark.slow
+def test_the_layout_checks_see_sideways_scroll_and_broken_words(release_copy: Path, tmp_path: Path) -> None:
+    """The phone checks above prove something only if they fail on the page as it was: cells that break
+    anywhere (the "strin g" of the old style) and content wider than the screen."""
+    write_release_page(release_copy)
+    html = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "",
+                  (release_copy / "index.html").read_text(encoding="utf-8"))
+    broken = release_copy / "broken.html"
+    broken.write_text(html.replace("</head>", "<style>td { overflow-wrap: anywhere; } .scroll { overflow-x: visible; }"
+                                              "</style></head>"), encoding="utf-8")
+    process, devtools = _open_in_chromium(broken, tmp_path / "profile", PHONE)
+    try:
+        assert devtools.evaluate(_CELL_WRAPPING) == [["normal normal", "anywhere normal"], ["scroll visible"]]
+        assert len(devtools.evaluate(_BROKEN_WORDS)) > 10
+        wide = release_copy / "wide.html"
+        wide.write_text(html.replace("</main>", '<div style="width: 1000px">wide</div></main>'), encoding="utf-8")
+        devtools.navigate(wide.as_uri())
+        layout = devtools.evaluate(_LAYOUT)
+        assert layout["scrollWidth"] > 1000  # the div, and the body's padding
+        # as a phone does, the page is zoomed out to fit its width: both checks see it
+        assert _sideways(devtools, PHONE) == [f"zoomed out to fit: {layout}", f"scrolls sideways: {layout}"]
     finally:
         _stop(process, devtools)
