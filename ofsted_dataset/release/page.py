@@ -188,7 +188,14 @@ def _chart(inspections: list[dict[str, Any]], checks: dict[tuple[str, str], dict
 
 
 def _verdict(row: dict[str, Any], checks: dict[tuple[str, str], dict[str, Any]]) -> str:
-    """The official record on the news claim: its overall grade, or for an ungraded visit the visit itself."""
+    """The official record on the inspection: its own verdict column where the release has one, else (an
+    older release) the check of its news grade, or for an ungraded visit of the visit itself."""
+    if row.get("official_status") is not None:
+        status, official = row["official_status"], row["official_overall_grade"]
+        if status == "conflict":
+            return f"conflict: official record {words(official)}"\
+                if official else f"conflict: {row['official_conflicts']}"
+        return _VERDICTS.get(status, words(status))
     check = checks.get((row["inspection_id"], "inspection_type" if row["overall_grade"] is None else "overall_grade"))
     if check is None:
         return "not checked"
@@ -216,8 +223,9 @@ def _inspection_table(inspections: list[dict[str, Any]], checks: dict[tuple[str,
 
     head = ("Local authority", "Inspection", "Type", "Visit", "Published", "Overall grade", "Official record")
     html = ["<p>Dates are written as precisely as they are known (2017, 2017-06 or 2017-06-14). Official record: "
-            "the check of the news grade (for an ungraded visit, of the visit itself) against Ofsted's official "
-            "statistics, from table <code>official_checks</code>.</p>",
+            "Ofsted's official statistics on the inspection (<code>inspections.official_status</code>, from table "
+            "<code>official_checks</code>): confirmed, in conflict with the news, not in the record, or not "
+            "checked.</p>",
             "<table>", "<thead><tr>" + "".join(f'<th scope="col">{h}</th>' for h in head) + "</tr></thead>", "<tbody>"]
     for row in sorted(inspections, key=order):
         cells = (escape(row["local_authority"]), f"<code>{escape(row['inspection_id'])}</code>",
