@@ -65,7 +65,7 @@ def test_build_publishes_1_0_0_then_nothing_new(tmp_path, prefect_home, seed_rel
         "Sources read: 5 raw article(s), 5 with a mapping",
         "Facts applied: 40 curated record(s), 155 quote(s) matched",
         "Rows: sources 5, inspections 10, judgements 17, recommendations 8, funding_commitments 2, grade_counts 0, "
-        "provenance 155, official_checks 41",
+        "provenance 155, official_checks 41, inspections_flat 10",
     ]
     assert lines[3] == (
         "Official record: 785 inspection(s) in the committed extract, from "
@@ -81,8 +81,8 @@ def test_build_publishes_1_0_0_then_nothing_new(tmp_path, prefect_home, seed_rel
         "data.ods, LA_inspections_2009-2023, row 85)",
         "Release 1.0.0 written to published/1.0.0 (first release): Initial release: sources: 5 added; "
         "inspections: 10 added; judgements: 17 added; recommendations: 8 added; funding_commitments: 2 added; "
-        "provenance: 155 added; official_checks: 41 added. 2 news value(s) conflict with Ofsted's official "
-        "record (see CHANGES.md).",
+        "provenance: 155 added; official_checks: 41 added; inspections_flat: 10 added. 2 news value(s) conflict "
+        "with Ofsted's official record (see CHANGES.md).",
     ]
     assert "Traceback" not in first.stderr and "ERROR" not in first.stderr, first.stderr
     assert (root / "published" / "LATEST").read_text(encoding="utf-8") == "1.0.0\n"

@@ -145,34 +145,40 @@ def test_unmutated_mapping_gives_the_seed_facts(seed_tables, seed_build):
     assert built == {name: table.to_pylist() for name, table in seed_build[1].tables.items()}
     assert {name: len(rows) for name, rows in built.items()} == {
         "sources": 5, "inspections": 10, "judgements": 17, "recommendations": 8, "funding_commitments": 2,
-        "grade_counts": 0, "provenance": 155, "official_checks": 41}
+        "grade_counts": 0, "provenance": 155, "official_checks": 41, "inspections_flat": 10}
     # ... and exactly the rows this mapping reports (some merged with what other articles say).
     assert [r for r in built["sources"] if r["source_id"] == SOURCE] == [{
         "source_id": SOURCE, "path": f"raw/{SOURCE}.txt",
         "sha256": "e79501990cad8a286eb158825ba4c14f2a7f91d2993258182507f92f6c01a13e",
         "title": "Ofsted rates council 'inadequate' amid concerns over leadership", "publisher": "CYP Now",
         "publisher_origin": "quoted", "published_date": dt.date(2017, 6, 13), "published_date_precision": "day",
-        "published_date_origin": "quoted", "url": None, "retrieved_date": None, "retrieved_date_precision": None,
-        "page_publisher": None, "page_published_date": None, "page_published_date_precision": None,
+        "published_date_end": dt.date(2017, 6, 13), "published_date_origin": "quoted", "url": None,
+        "retrieved_date": None, "retrieved_date_precision": None, "retrieved_date_end": None, "page_publisher": None,
+        "page_published_date": None, "page_published_date_precision": None, "page_published_date_end": None,
         "characters": 5621}]
-    inspections = {r["inspection_id"]: r for r in built["inspections"]}
+    # the news facts of each inspection (its official_* verdict is tested in tests/unit/official/test_verdicts.py)
+    inspections = {r["inspection_id"]: {k: v for k, v in r.items() if not k.startswith("official_")}
+                   for r in built["inspections"]}
     assert inspections["gloucestershire-2017-full-inspection"] == {
         "inspection_id": "gloucestershire-2017-full-inspection", "local_authority": "Gloucestershire",
         "la_code": "E10000013", "inspection_type": "full_inspection", "framework": "sif",
         "visit_start": dt.date(2017, 2, 1), "visit_end": dt.date(2017, 3, 1), "visit_precision": "month",
-        "published_date": dt.date(2017, 6, 1), "published_date_precision": "month", "overall_grade": "inadequate",
+        "published_date": dt.date(2017, 6, 1), "published_date_precision": "month",
+        "published_date_end": dt.date(2017, 6, 30), "overall_grade": "inadequate",
         "theme": None, "recommendations_count": None}
     assert inspections["gloucestershire-2010-full-inspection"] == {
         "inspection_id": "gloucestershire-2010-full-inspection", "local_authority": "Gloucestershire",
         "la_code": "E10000013", "inspection_type": "full_inspection", "framework": "slac",
         "visit_start": dt.date(2010, 1, 1), "visit_end": None, "visit_precision": "year",
-        "published_date": dt.date(2011, 1, 1), "published_date_precision": "year", "overall_grade": "inadequate",
+        "published_date": dt.date(2011, 1, 1), "published_date_precision": "year",
+        "published_date_end": dt.date(2011, 12, 31), "overall_grade": "inadequate",
         "theme": None, "recommendations_count": None}
     assert inspections["south-gloucestershire-2016-full-inspection"] == {
         "inspection_id": "south-gloucestershire-2016-full-inspection", "local_authority": "South Gloucestershire",
         "la_code": "E06000025", "inspection_type": "full_inspection", "framework": "sif",
         "visit_start": dt.date(2016, 1, 1), "visit_end": None, "visit_precision": "year",
-        "published_date": dt.date(2017, 2, 1), "published_date_precision": "month", "overall_grade": "inadequate",
+        "published_date": dt.date(2017, 2, 1), "published_date_precision": "month",
+        "published_date_end": dt.date(2017, 2, 28), "overall_grade": "inadequate",
         "theme": None, "recommendations_count": 22}
     assert sorted((r["inspection_id"], r["area"], r["area_label"], r["grade"]) for r in built["judgements"]
                   if r["inspection_id"].startswith("gloucestershire-")) == [
@@ -188,7 +194,7 @@ def test_unmutated_mapping_gives_the_seed_facts(seed_tables, seed_build):
         "amount_gbp": 9_200_000, "approximate": False, "period_years": None, "first_financial_year": None,
         "last_financial_year": None, "purpose": "children's services to speed up improvement",
         "announced_date": dt.date(2017, 1, 1), "announced_date_precision": "year",
-        "inspection_id": "gloucestershire-2017-full-inspection"}]
+        "announced_date_end": dt.date(2017, 12, 31), "inspection_id": "gloucestershire-2017-full-inspection"}]
     assert sum(1 for r in built["provenance"] if r["source_id"] == SOURCE) == 42
 
 
