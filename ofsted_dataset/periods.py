@@ -1,13 +1,18 @@
 """Dates known to a precision: a day, a month or a year, stored as the first day of the period.
 
 One place for the two things every part of the pipeline asks of such a date: how to write it as
-precisely as it is known (2017, 2017-06, 2017-06-14) and where its period ends.
+precisely as it is known (2017, 2017-06, 2017-06-14) and where its period ends, for one date or, as
+the tables' `<date>_end` columns are filled, for a whole column at once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Protocol
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 _DIGITS = {"year": 4, "month": 7, "day": 10}
 
@@ -49,3 +54,18 @@ def last_day(value: dt.date, precision: str | None) -> dt.date:
         return following - dt.timedelta(days=1)
     return value
 
+
+# numpy's calendar units for the precisions coarser than a day
+_UNITS = {"month": "M", "year": "Y"}
+
+
+def period_ends(dates: pa.ChunkedArray | pa.Array, precisions: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """`last_day` over a column: the date itself for a day, else its month's or year's last day; null
+    where the date is null. Computed on the whole array (numpy's calendar units), not per row."""
+    days = np.asarray(pc.fill_null(dates, 0).cast(pa.int32()).to_numpy(zero_copy_only=False), dtype="datetime64[D]")
+    ends = days.copy()
+    for precision, unit in _UNITS.items():
+        mask = np.asarray(pc.fill_null(pc.equal(precisions, precision), False).to_numpy(zero_copy_only=False))
+        ends[mask] = (days[mask].astype(f"datetime64[{unit}]") + 1).astype("datetime64[D]") - 1
+    return pa.array(ends.astype("int32"), pa.int32(), mask=pc.is_null(dates).to_numpy(zero_copy_only=False)
+                    ).cast(pa.date32())

@@ -53,7 +53,8 @@ def _row_check(name: str, fn: Callable[[pd.DataFrame], pd.Series]) -> pa.Check:
 
 
 def _period_end_rule(end: str, date: str) -> pa.Check:
-    """`end` is the last day of `date`'s period, and null with it."""
+    """`end` is the last day of `date`'s period, and null with it: computed here again, with pandas'
+    calendar offsets, so that the check does not trust the code that filled the column."""
     def ends_period(df: pd.DataFrame) -> pd.Series:
         d, e = pd.to_datetime(df[date].astype(object)), pd.to_datetime(df[end].astype(object))
         p = df[precision_column(date)].astype(object)

@@ -9,27 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from ofsted_dataset.periods import period_ends
 from schemas.arrow import ARROW_SCHEMAS
 from schemas.tables import TABLES, precision_column
-
-# numpy's calendar units for the precisions coarser than a day
-_UNITS = {"month": "M", "year": "Y"}
-
-
-def period_ends(dates: pa.ChunkedArray | pa.Array, precisions: pa.ChunkedArray | pa.Array) -> pa.Array:
-    """The last day of each date's period: the date itself for a day, else its month's or year's last
-    day; null where the date is null."""
-    days = np.asarray(pc.fill_null(dates, 0).cast(pa.int32()).to_numpy(zero_copy_only=False), dtype="datetime64[D]")
-    ends = days.copy()
-    for precision, unit in _UNITS.items():
-        mask = np.asarray(pc.fill_null(pc.equal(precisions, precision), False).to_numpy(zero_copy_only=False))
-        ends[mask] = (days[mask].astype(f"datetime64[{unit}]") + 1).astype("datetime64[D]") - 1
-    return pa.array(ends.astype("int32"), pa.int32(), mask=pc.is_null(dates).to_numpy(zero_copy_only=False)
-                    ).cast(pa.date32())
 
 
 def with_period_ends(name: str, table: pa.Table) -> pa.Table:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
+import pyarrow as pa
 import pytest
 
-from ofsted_dataset.periods import last_day, written
+from ofsted_dataset.periods import last_day, period_ends, written
 
 # (first day of the month, its last day): each month of a non-leap year, February of leap years
 # (2016, 2020, and 2000, divisible by 400) and of years that are not (2019, and 1900, divisible by 100).
@@ -67,3 +68,19 @@ def test_written_to_its_precision(value, precision, expected):
 def test_a_month_and_its_last_day_are_written_as_the_same_month(first, last):
     assert written(last_day(first, "month"), "month") == written(first, "month") == first.isoformat()[:7]
     assert written(last + dt.timedelta(days=1), "month") != written(first, "month")
+
+
+def test_period_ends_are_the_last_day_of_each_period_as_periods_last_day_says():
+    days = [dt.date(2017, 2, 1), dt.date(2016, 1, 1), dt.date(2019, 3, 14), None, dt.date(2020, 2, 1),
+            dt.date(2017, 12, 1)]
+    precisions = ["month", "year", "day", None, "month", "month"]
+    ends = period_ends(pa.array(days, pa.date32()), pa.array(precisions)).to_pylist()
+    assert ends == [dt.date(2017, 2, 28), dt.date(2016, 12, 31), dt.date(2019, 3, 14), None, dt.date(2020, 2, 29),
+                    dt.date(2017, 12, 31)]
+    assert ends == [None if d is None else last_day(d, p) for d, p in zip(days, precisions, strict=True)]
+
+
+def test_period_ends_of_a_column_agree_with_last_day_at_every_month_end():
+    firsts = [first for first, _ in MONTH_ENDS]
+    assert period_ends(pa.array(firsts, pa.date32()), pa.array(["month"] * len(firsts))).to_pylist() == [
+        last for _, last in MONTH_ENDS]

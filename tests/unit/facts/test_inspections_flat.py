@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pyarrow as pa
-
-from ofsted_dataset.facts.arrow_tables import period_ends
-from ofsted_dataset.periods import last_day
 from schemas.tables import INSPECTIONS_FLAT
 
 
@@ -30,13 +26,3 @@ def test_the_seed_build_gives_one_row_per_inspection_with_grades_as_columns(seed
     visit = next(r for r in flat.to_pylist() if r["inspection_id"] == "sheffield-2021-focused-visit")
     assert (visit["overall_grade"], visit["recommendations_listed"], visit["source_ids"]) == (
         None, 3, "002_3dafbde2ba55b338")
-
-
-def test_period_ends_are_the_last_day_of_each_period_as_periods_last_day_says():
-    days = [dt.date(2017, 2, 1), dt.date(2016, 1, 1), dt.date(2019, 3, 14), None, dt.date(2020, 2, 1),
-            dt.date(2017, 12, 1)]
-    precisions = ["month", "year", "day", None, "month", "month"]
-    ends = period_ends(pa.array(days, pa.date32()), pa.array(precisions)).to_pylist()
-    assert ends == [dt.date(2017, 2, 28), dt.date(2016, 12, 31), dt.date(2019, 3, 14), None, dt.date(2020, 2, 29),
-                    dt.date(2017, 12, 31)]
-    assert ends == [None if d is None else last_day(d, p) for d, p in zip(days, precisions, strict=True)]
