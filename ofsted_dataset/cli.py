@@ -152,7 +152,8 @@ def _draft(args: argparse.Namespace) -> int:
 def _draft_score(args: argparse.Namespace) -> int:
     from ofsted_dataset.curation.draft_score import report
 
-    print(report(args.root.resolve()))
+    corpus = args.corpus.resolve() if args.corpus else None
+    print(report(args.root.resolve(), corpus, args.differences))
     return 0
 
 
@@ -197,8 +198,13 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--cron", default=None, help="cron schedule (default: OFSTED_BUILD_CRON or daily 06:00)")
     draft = commands.add_parser("draft", help="write a draft mapping for an article that has none")
     draft.add_argument("article", type=Path, help="raw/<source_id>.txt")
-    commands.add_parser("draft-score", help="draft every mapped article with its mapping hidden and print the "
-                        "drafts' precision and recall per fact type against the curated mappings")
+    draft_score = commands.add_parser("draft-score", help="draft every mapped article with its mapping hidden and "
+                                      "print the drafts' precision and recall per fact type against the mappings")
+    draft_score.add_argument("--corpus", type=Path, default=None,
+                             help="a folder of articles with raw/ and mappings/ to score instead of the project's "
+                             "(its own reference/ if it has one, else the project's)")
+    draft_score.add_argument("--differences", action="store_true",
+                             help="also list, per article, each fact the drafts missed or added")
     commands.add_parser("lint", help="sentences that look like facts but no mapping quote covers")
     commands.add_parser("official-snapshot",
                         help="download Ofsted's official statistics and refresh reference/official/ (review, commit)")
