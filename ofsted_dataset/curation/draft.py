@@ -22,6 +22,7 @@ from ofsted_dataset.curation.quoting import Quoter
 from ofsted_dataset.curation.reading import Reading, read_article
 from ofsted_dataset.curation.records import records
 from ofsted_dataset.errors import PipelineError
+from ofsted_dataset.facts.collector import read_pages
 from ofsted_dataset.facts.mapping_model import REVIEW_KEY
 from ofsted_dataset.facts.reference import JudgementAreas, Register
 
@@ -74,7 +75,9 @@ def draft_mapping(article_path: Path, register: Register, areas: JudgementAreas)
     title = next((line.strip() for line in text.split("\n") if line.strip()), None)
     if title is None:
         raise PipelineError(f"raw/{article_path.name} is empty: nothing to draft")
-    reading = read_article(text, register, areas)
+    pages, _ = read_pages(article_path.parent, {article_path.stem})  # the build reports a bad page record
+    page = pages.get(article_path.stem)
+    reading = read_article(text, register, areas, page.values.get("page_published_date") if page else None)
     out = [HEADER.format(file=article_path.name),
            _dump({"source": _for_review(_source(article_path, data, title, reading))}).rstrip()]
     for table, rows in records(reading).items():

@@ -160,7 +160,7 @@ def compare_corpus(corpus: Path, reference_root: Path) -> dict[str, tuple[Facts,
     from its raw text and page record alone, and of its curated mapping. Mappings or page records that do
     not load stop it, as they stop a build: there is nothing to score against."""
     curated, problems = load_mappings(corpus / "mappings")
-    pages, page_problems = read_pages(corpus / "raw", {m.source_id for m in curated})
+    pages, page_problems = read_pages(corpus / "raw", {p.stem for p in (corpus / "raw").glob("*.txt")})
     if problems or page_problems:
         raise CurationError([*problems, *page_problems])
     register, areas = Register.load(reference_root), JudgementAreas.load(reference_root)

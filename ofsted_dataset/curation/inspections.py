@@ -16,11 +16,14 @@ from ofsted_dataset.curation.signals import Match
 
 
 @dataclass(frozen=True)
-class Visit:
-    start: str  # YYYY or YYYY-MM
+class Dated:
+    """A date read for an inspection: a visit (possibly a range) or a publication."""
+
+    start: str  # YYYY, YYYY-MM or YYYY-MM-DD
     end: str | None
-    quotes: list[Sentence | str]  # sentences, or the words of the dateline that give the year
+    quotes: list[Sentence | str]  # sentences, or the words of the dateline the date was read against
     note: str | None  # how the date was read, when the quotes alone do not state it
+    sure: bool  # stated in full, next to a mention of the inspection
 
 
 @dataclass
@@ -28,6 +31,7 @@ class Judgement:
     label: Match  # the area's wording, with offsets in the article
     grade: str
     quotes: list[Sentence]
+    listed: bool  # the wording is in reference/judgement_areas.csv; else the draft states the area
 
 
 @dataclass(frozen=True)
@@ -46,8 +50,8 @@ class Inspection:
     type_quotes: list[Sentence] = field(default_factory=list)
     grade: str | None = None
     grade_quotes: list[Sentence] = field(default_factory=list)
-    visit: Visit | None = None
-    published: tuple[str, Sentence] | None = None
+    visit: Dated | None = None
+    published: Dated | None = None
     count: tuple[int, Sentence] | None = None
     judgements: dict[str, Judgement] = field(default_factory=dict)
     recommendations: list[Recommendation] = field(default_factory=list)
@@ -59,11 +63,17 @@ class Inspection:
         if self.grade == grade and s not in self.grade_quotes:
             self.grade_quotes.append(s)
 
-    def add_judgement(self, label: Match, grade: str, s: Sentence) -> None:
+    @property
+    def dated_year(self) -> int | None:
+        """The year it is known by: its own, else its visit's or publication's."""
+        dated = self.visit or self.published
+        return self.year or (int(dated.start[:4]) if dated else None)
+
+    def add_judgement(self, label: Match, grade: str, s: Sentence, listed: bool) -> None:
         """The first grade read for an area is its judgement; later sentences giving the same grade back it up."""
         found = self.judgements.get(label.value)
         if found is None:
-            self.judgements[label.value] = Judgement(label, grade, [s])
+            self.judgements[label.value] = Judgement(label, grade, [s], listed)
         elif found.grade == grade and s not in found.quotes:
             found.quotes.append(s)
 

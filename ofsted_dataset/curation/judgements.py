@@ -1,49 +1,73 @@
-"""Grades a sentence gives: to a judgement area when its wording comes just before, else overall.
+"""Grades a sentence gives: to the judgement areas it names beside them, else overall.
 
-"Leadership was judged inadequate and the adoption team good" gives two area grades; "rated
-inadequate" gives the overall grade. Only full inspections are graded (monitoring and focused visits
-are not), so grades near a mention of another kind of visit are left for the curator.
+A grade is an area's when the area's wording comes just before it ("Leadership was judged inadequate",
+"Adoption performance: requires improvement", "rated the experiences and progress of children in care
+as good") or right after it ("outstanding for adoption"); wordings joined by "and" or commas share the
+grade ("its fostering service and leadership ... rating both as outstanding"). A grade no wording takes
+is the overall grade. Only full inspections are graded (monitoring and focused visits are not), and a
+SLAC inspection has no overall grade: its two judgements (safeguarding, looked after children) are
+judgements.
 """
 
 from __future__ import annotations
+
+import re
 
 from ofsted_dataset.curation.inspections import Inspection, Inspections, Mention
 from ofsted_dataset.curation.sentences import Sentence
 from ofsted_dataset.curation.signals import AreaFinder, Match, grades_given
 
-_LABEL_TO_GRADE = 60  # characters: further on, a grade word is no longer the area's
+_LABEL_TO_GRADE = 70  # characters: further on, a grade word is no longer the area's
 _GRADED_KIND = "full_inspection"
+_LAST_SLAC_YEAR = 2013
+# What may stand between two area wordings that share a grade, or between a grade and the wordings after it.
+_JOINED = re.compile(r"^\s*(?:,|and|&|as\s+well\s+as|,\s*and)\s*(?:(?:the|its|for|of)\s+)*$", re.IGNORECASE)
+_GRADE_FOR = re.compile(r"^\s*(?:for|in|on)\s+(?:(?:the|its|their)\s+)?$", re.IGNORECASE)
+
+
+def _chain(labels: list[Match], first: int, step: int, text: str) -> list[Match]:
+    """The wording at `first` and those joined to it going back (step -1) or forward (step 1)."""
+    chained = [labels[first]]
+    i = first
+    while 0 <= i + step < len(labels):
+        a, b = (labels[i + step], labels[i]) if step < 0 else (labels[i], labels[i + step])
+        if not _JOINED.match(text[a.end:b.start]):
+            break
+        i += step
+        chained.append(labels[i])
+    return chained
+
+
+def _areas_of(grade: Match, previous_end: int, labels: list[Match], text: str) -> list[Match]:
+    """The wordings a grade is given to: those just before it, else those right after "for"."""
+    before = [i for i, lab in enumerate(labels)
+              if previous_end <= lab.start and lab.end <= grade.start and grade.start - lab.end <= _LABEL_TO_GRADE]
+    if before:
+        return _chain(labels, before[-1], -1, text)
+    after = [i for i, lab in enumerate(labels)
+             if lab.start >= grade.end and _GRADE_FOR.match(text[grade.end:lab.start])]
+    return _chain(labels, after[0], 1, text) if after else []
 
 
 def read_grades(s: Sentence, offset: int, mentions: list[Mention], la: str | None, areas: AreaFinder,
-                inspections: Inspections) -> None:
+                inspections: Inspections, slac: bool, article_year: int | None) -> None:
     """Grades given in `s` from `offset` on (before it is an earlier sentence joined to `s` only to name
-    the councils it refers to)."""
-    grades = [g for g in grades_given(s.text) if g.start >= offset]
-    used = _area_grades(s, grades, mentions, la, areas, inspections)
-    for grade in grades:
-        if grade.start not in used:
-            for inspection in _graded(inspections.nearest(mentions, grade.start, la)):
+    the councils it refers to); `slac` when the article reports a SLAC inspection, which one dated to
+    2013 or before (or undated in an article of then) is."""
+    labels = areas.find(s.text, slac)
+    previous_end = offset
+    for grade in grades_given(s.text):
+        if grade.start < offset:
+            continue
+        given = [lab for lab in _areas_of(grade, previous_end, labels, s.text) if lab.value != "overall_effectiveness"]
+        previous_end = grade.end
+        for inspection in _graded(inspections.nearest(mentions, grade.start, la)):
+            if given:
+                for label in given:
+                    absolute = Match(s.start + label.start, s.start + label.end, label.text, label.value)
+                    inspection.add_judgement(absolute, grade.value, s, areas.listed(label.text))
+            elif not (slac and (inspection.dated_year or article_year or 0) <= _LAST_SLAC_YEAR):
                 inspection.add_grade(grade.value, s)
-
-
-def _area_grades(s: Sentence, grades: list[Match], mentions: list[Mention], la: str | None, areas: AreaFinder,
-                 inspections: Inspections) -> set[int]:
-    """Each area wording takes the next grade given; returns the offsets of the grades so taken."""
-    used: set[int] = set()
-    for label in areas.find(s.text):
-        after = [g for g in grades if g.start >= label.end and g.start - label.end <= _LABEL_TO_GRADE]
-        if not after:
-            continue
-        grade = after[0]
-        if label.value == "overall_effectiveness":
-            used.discard(grade.start)  # the overall grade, even when an area wording before took it
-            continue
-        used.add(grade.start)
-        absolute = Match(s.start + label.start, s.start + label.end, label.text, label.value)
-        for inspection in _graded(inspections.nearest(mentions, label.start, la)):
-            inspection.add_judgement(absolute, grade.value, s)
-    return used
 
 
 def _graded(inspections: list[Inspection]) -> list[Inspection]:

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import re
 
-from ofsted_dataset.curation.dates import YEAR_AFTER, Dateline, date_inspection
+from ofsted_dataset.curation.dates import FUTURE, YEAR_AFTER
 from ofsted_dataset.curation.inspections import Inspections, Mention
 from ofsted_dataset.curation.sentences import Sentence
 
 # A kind of visit, or words that report an inspection without saying which kind ("rated", "report").
 _MENTION = re.compile(
     r"(?P<focused>focused\s+visit)|(?P<monitoring>monitoring\s+visit|continues?\s+to\s+make\s+(?:\w+\s+)?progress)"
-    r"|(?P<jtai>joint\s+targeted\s+area\s+inspection|\bJTAI\b)|(?P<full>(?:full\s+)?inspection)"
+    r"|(?P<jtai>joint\s+targeted\s+area\s+inspection|\bJTAI\b)|(?P<full>(?:full\s+)?inspection|\b(?:fully\s+)?inspected\b)"
     r"|(?P<weak>\brated\b|\brating\b|\breports?\b)",
     re.IGNORECASE,
 )
@@ -26,6 +26,17 @@ _KINDS = {"focused": "focused_visit", "monitoring": "monitoring_visit", "jtai": 
 _HISTORY_BEFORE = re.compile(r"\b(?:previous|previously|last|earlier|since|prior|another|former)\b[^.;]{0,30}$",
                              re.IGNORECASE)
 _SINCE_YEAR = re.compile(r"^[^.;]{0,20}?\bsince\s+\d{4}\b")
+_CLAUSE_BEFORE = 60  # characters before a mention read for the future tense
+
+
+def _not_an_inspection(text: str, m: re.Match[str]) -> bool:
+    """A mention that reports no inspection: plural and general ("Monitoring visits are not graded",
+    "between full inspections"), or yet to come ("Inspectors will return for a full inspection",
+    "before its next inspection")."""
+    if m.lastgroup != "weak" and text[m.end():m.end() + 1].lower() == "s":
+        return True
+    before = text[max(0, m.start() - _CLAUSE_BEFORE):m.start()]
+    return bool(FUTURE.search(re.split(r"[;:]", before)[-1]))
 
 
 def _historical(before: str, after: str, year: int | None, article_year: int | None) -> bool:
@@ -34,14 +45,15 @@ def _historical(before: str, after: str, year: int | None, article_year: int | N
     return bool(year and article_year and year < article_year)
 
 
-def read_mentions(s: Sentence, las: list[str], inspections: Inspections, article_year: int | None,
-                  dateline: Dateline | None) -> list[Mention]:
-    """The inspections of councils `las` that `s` mentions, created or dated as the mentions say. A weak
+def read_mentions(s: Sentence, las: list[str], inspections: Inspections, article_year: int | None) -> list[Mention]:
+    """The inspections of councils `las` that `s` mentions, created as the mentions say. A weak
     mention after a named kind of visit in the same sentence ("the focused visit ... the report") is
     that visit, not a second inspection."""
     mentions: list[Mention] = []
     strong: Mention | None = None
     for m in _MENTION.finditer(s.text):
+        if _not_an_inspection(s.text, m):
+            continue
         kind_group = m.lastgroup or "weak"
         weak = kind_group == "weak"
         year_match = YEAR_AFTER.match(s.text[m.end():])
@@ -57,5 +69,4 @@ def read_mentions(s: Sentence, las: list[str], inspections: Inspections, article
             mentions.append(mention)
             if not weak:
                 strong = mention
-            date_inspection(inspection, s, m, year_match, dateline)
     return mentions

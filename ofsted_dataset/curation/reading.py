@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ofsted_dataset.curation.dates import Dateline, article_year, find_dateline
+from ofsted_dataset.curation.date_expressions import Reference
+from ofsted_dataset.curation.dates import Dateline, article_year, find_dateline, read_dates, reference
 from ofsted_dataset.curation.funding import Funding, read_funding
 from ofsted_dataset.curation.inspections import Inspections
 from ofsted_dataset.curation.judgements import read_grades
@@ -19,8 +20,11 @@ from ofsted_dataset.curation.mentions import read_mentions
 from ofsted_dataset.curation.recommendations import read_count, read_recommendations
 from ofsted_dataset.curation.sentences import Sentence, split_sentences
 from ofsted_dataset.curation.signals import Signals
+from ofsted_dataset.facts.mapping_model import CuratedDate
 from ofsted_dataset.facts.reference import JudgementAreas, Register
 
+_SLAC = re.compile(r"safeguarding\s+and\s+looked[\s-]+after\s+children|Care\s+Quality\s+Commission|\bCQC\b|\bSLAC\b",
+                   re.IGNORECASE)
 _ANAPHORA = re.compile(r"\b(?:these|those)\s+(?:areas|councils|authorities|local\s+authorities)\b", re.IGNORECASE)
 
 
@@ -32,6 +36,8 @@ class Reading:
     signals: Signals
     sentences: list[Sentence]
     dateline: Dateline | None
+    ref: Reference | None  # the article's date (dateline, else page record): what relative dates count from
+    slac: bool  # the article reports a SLAC inspection (Ofsted with the CQC, 2009-2013)
     first_naming: dict[str, Sentence]  # each council's first sentence: the quote for its name
     main_la: str | None  # the council the article is about, until a sentence names another
     inspections: Inspections = field(default_factory=Inspections)
@@ -42,8 +48,9 @@ class Reading:
         return list(dict.fromkeys(m.value for m in self.signals.councils.find(text)))
 
 
-def read_article(text: str, register: Register, areas: JudgementAreas) -> Reading:
-    """Every fact the rules find in `text`, attached to the inspections they are about."""
+def read_article(text: str, register: Register, areas: JudgementAreas, page_date: CuratedDate | None = None) -> Reading:
+    """Every fact the rules find in `text`, attached to the inspections they are about; `page_date` is
+    the page record's date of the article, used when the text gives none."""
     signals = Signals(register, areas)
     sentences = split_sentences(text)
     first_naming: dict[str, Sentence] = {}
@@ -52,7 +59,9 @@ def read_article(text: str, register: Register, areas: JudgementAreas) -> Readin
         for m in signals.councils.find(s.text):
             first_naming.setdefault(m.value, s)
             counts[m.value] = counts.get(m.value, 0) + 1
-    reading = Reading(text, signals, sentences, find_dateline(sentences), first_naming,
+    dateline = find_dateline(sentences)
+    ref = reference(dateline, page_date)
+    reading = Reading(text, signals, sentences, dateline, ref, bool(_SLAC.search(text)), first_naming,
                       _main_council(signals, sentences, counts))
     _read_sentences(reading)
     reading.inspections.merge_undated()
@@ -69,7 +78,7 @@ def _main_council(signals: Signals, sentences: list[Sentence], counts: dict[str,
 
 
 def _read_sentences(reading: Reading) -> None:
-    year = article_year(reading.text, reading.dateline)
+    year = article_year(reading.text, reading.ref)
     context_la = reading.main_la
     previous: Sentence | None = None
     for s in reading.sentences[1:]:
@@ -77,8 +86,10 @@ def _read_sentences(reading: Reading) -> None:
         if len(councils) == 1:
             context_la = councils[0]
         las = councils or ([context_la] if context_la else [])
-        mentions = read_mentions(quote, las, reading.inspections, year, reading.dateline) if las else []
-        read_grades(quote, s.start - quote.start, mentions, context_la, reading.signals.areas, reading.inspections)
+        mentions = read_mentions(quote, las, reading.inspections, year) if las else []
+        read_dates(quote, mentions, context_la, reading.inspections, reading.ref, reading.dateline)
+        read_grades(quote, s.start - quote.start, mentions, context_la, reading.signals.areas, reading.inspections,
+                    reading.slac, year)
         read_count(s, mentions, context_la, reading.inspections)
         read_recommendations(s, mentions, context_la, reading.inspections)
         reading.funding += read_funding(s, councils, context_la)

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ofsted_dataset.curation.dates import Dateline
-from ofsted_dataset.curation.inspections import Inspection, Visit
+from ofsted_dataset.curation.inspections import Dated, Inspection
 from ofsted_dataset.curation.quoting import Quoter, QuoteValue
 from ofsted_dataset.curation.reading import Reading
 from ofsted_dataset.curation.recommendations import theme_of
@@ -23,7 +22,7 @@ Record = dict[str, Any]
 def records(reading: Reading) -> dict[str, list[Record]]:
     """Every table's records, in the order their facts were first read."""
     quoter = Quoter(reading.text)
-    ids = _inspection_ids(reading.inspections.found, reading.dateline)
+    ids = _inspection_ids(reading.inspections.found, reading.ref.date.year if reading.ref else None)
     inspections, judgements, recommendations = [], [], []
     for i in reading.inspections.found:
         inspections.append(_inspection(i, ids[i], _la_quote(reading, i), quoter))
@@ -41,13 +40,14 @@ def _unique(base: str, taken: set[str]) -> str:
     return ident
 
 
-def _inspection_ids(inspections: list[Inspection], dateline: Dateline | None) -> dict[Inspection, str]:
+def _inspection_ids(inspections: list[Inspection], article_year: int | None) -> dict[Inspection, str]:
     """<council>-<year>-<kind>: the year that identifies the inspection, else its visit's, else the
     article's; "earlier" for a past inspection of unknown year."""
     taken: set[str] = set()
     ids = {}
     for i in inspections:
-        year = i.year or (int(i.visit.start[:4]) if i.visit else None) or (dateline.year if dateline else None)
+        dated = i.visit or i.published
+        year = i.year or (int(dated.start[:4]) if dated else None) or article_year
         stamp = "earlier" if i.historical and i.year is None else str(year) if year else "undated"
         ids[i] = _unique(f"{slug(i.la)}-{stamp}-{i.kind.replace('_', '-')}", taken)
     return ids
@@ -64,10 +64,9 @@ def _inspection(i: Inspection, ident: str, la_quote: Sentence, quoter: Quoter) -
     evidence: dict[str, Any] = {"local_authority": quoter.quote(la_quote),
                                 "inspection_type": quoter.quotes(i.type_quotes[:2])}
     if i.visit:
-        _visit(record, evidence, i.visit, quoter)
+        _date(record, evidence, ("visit_start", "visit_end"), i.visit, quoter)
     if i.published:
-        record["published_date"] = i.published[0]
-        evidence["published_date"] = quoter.quote(i.published[1])
+        _date(record, evidence, ("published_date", None), i.published, quoter)
     if i.grade:
         record["overall_grade"] = i.grade
         evidence["overall_grade"] = quoter.quotes(i.grade_quotes[:2])
@@ -78,22 +77,31 @@ def _inspection(i: Inspection, ident: str, la_quote: Sentence, quoter: Quoter) -
     return record
 
 
-def _visit(record: Record, evidence: dict[str, Any], visit: Visit, quoter: Quoter) -> None:
-    record["visit_start"] = visit.start
+def _date(record: Record, evidence: dict[str, Any], fields: tuple[str, str | None], date: Dated,
+          quoter: Quoter) -> None:
+    """A date (and the end of its range, when there is one and a field for it), with its quotes."""
     said: QuoteValue | list[QuoteValue] | dict[str, Any]
-    if visit.note:
-        said = {"quotes": [quoter.quote(q) for q in visit.quotes], "note": visit.note}
+    if date.note:
+        said = {"quotes": [quoter.quote(q) for q in date.quotes], "note": date.note}
     else:
-        said = quoter.quotes(visit.quotes)
-    evidence["visit_start"] = said
-    if visit.end:
-        record["visit_end"] = visit.end
-        evidence["visit_end"] = said
+        said = quoter.quotes(date.quotes)
+    start, end = fields
+    record[start] = date.start
+    evidence[start] = said
+    if end and date.end:
+        record[end] = date.end
+        evidence[end] = said
 
 
 def _judgements(i: Inspection, ident: str, quoter: Quoter) -> list[Record]:
-    return [{"inspection_id": ident, "area_label": quoter.quote(j.label), "grade": j.grade,
-             "evidence": {"grade": quoter.quotes(j.quotes[:2])}} for j in i.judgements.values()]
+    found = []
+    for j in i.judgements.values():
+        record: Record = {"inspection_id": ident, "area_label": quoter.quote(j.label)}
+        if not j.listed:
+            record["area"] = j.label.value  # the article's own wording: its area stated, as a curator would
+        record |= {"grade": j.grade, "evidence": {"grade": quoter.quotes(j.quotes[:2])}}
+        found.append(record)
+    return found
 
 
 def _recommendations(i: Inspection, ident: str, quoter: Quoter) -> list[Record]:
@@ -108,7 +116,7 @@ def _funding(reading: Reading, inspection_ids: dict[Inspection, str], quoter: Qu
     found = []
     for f in reading.funding:
         size = f"{f.amount / 1_000_000:g}m" if f.amount >= 1_000_000 else str(f.amount)
-        year = reading.dateline.year if reading.dateline else "undated"
+        year = reading.ref.date.year if reading.ref else "undated"
         record: Record = {"commitment_id": _unique(f"{slug(f.la)}-{year}-{slug(size)}", taken),
                           "local_authority": f.la, "amount_gbp": f.amount}
         named = f.sentence if f.la in reading.councils(f.sentence.text) else reading.first_naming[f.la]

@@ -60,9 +60,20 @@ _GRADES = {"requires improvement": "requires_improvement", "inadequate": "inadeq
            "adequate": "adequate", "good": "good"}
 _QUOTE_MARKS = frozenset(SINGLE_QUOTES + DOUBLE_QUOTES)
 _RATING_BEFORE = re.compile(
-    r"(?:\brated|\brating|\bjudged|\bbranded|\blabelled|\bgraded|\bjudge?ment|\bfound\s+to\s+be|\bconcludes?)"
-    r"[^.;]{0,25}$", re.IGNORECASE)
-_RATING_AFTER = re.compile(r"^\s+rating\b", re.IGNORECASE)
+    r"(?:\brated|\brating|\bjudg(?:ed|ing)|\bbranded|\blabelled|\bgraded|\bjudge?ment|\bfound\s+to\s+be|\bconcludes?"
+    r"|\bdeemed|\bassessed\s+as|\bawarded|\bupgraded\s+to|\bdowngraded\s+to|\bremains?|\bremained|\bmoved\s+(?:up\s+)?to"
+    r"|\bimproved\s+to|\bgraded|\bverdict)[^.;]{0,25}$", re.IGNORECASE)
+_RATING_AFTER = re.compile(r"^\s+(?:rating|grade|verdict|judgement|overall)\b", re.IGNORECASE)
+# "rated the experiences and progress of children in care as good": a grade after "as", the rating verb
+# further back in the clause.
+_RATED_AS = re.compile(r"\b(?:rated|rating|judged|judging|graded|grading|assessed|deemed|described)\b[^.;]{0,120}"
+                       r"\bas\s+$", re.IGNORECASE)
+# "Inspectors found that the experiences and progress of children in care are good."
+_FOUND_THAT = re.compile(r"\b(?:found|concluded|judged|decided|said)\s+that\b[^.;]{0,120}\b(?:is|are|was|were|remains?"
+                         r"|remained)\s+$", re.IGNORECASE)
+# A list line: "Adoption performance: requires improvement", "Leadership - good".
+_LIST_LINE = re.compile(r"^[^.;:]{3,90}\s*[:–—-]\s*$")
+_LINE_END = re.compile(r"^[\s.;,)]*$")
 
 
 def grade_of(word: str) -> str:
@@ -71,20 +82,44 @@ def grade_of(word: str) -> str:
     return "requires_improvement" if key.startswith("requir") else _GRADES[key]
 
 
+def _given(before: str, after: str) -> bool:
+    """Whether a grade word with these words around it is a grade given, not a description."""
+    if before[-1:] in _QUOTE_MARKS or _RATING_BEFORE.search(before) or _RATING_AFTER.match(after):
+        return True
+    if _RATED_AS.search(before) or _FOUND_THAT.search(before):
+        return True
+    return bool(_LIST_LINE.match(before) and _LINE_END.match(after))
+
+
 def grades_given(text: str) -> list[Match]:
     """Grade words used as a grade given, with the grade they name ('requires improvement to be good'
     is one grade, requires_improvement)."""
-    found = []
-    for m in _GRADE_WORD.finditer(text):
-        before, after = text[: m.start()], text[m.end():]
-        quoted = before[-1:] in _QUOTE_MARKS
-        if quoted or _RATING_BEFORE.search(before) or _RATING_AFTER.match(after):
-            found.append(Match(m.start(), m.end(), m.group(0), grade_of(m.group(0))))
-    return found
+    return [Match(m.start(), m.end(), m.group(0), grade_of(m.group(0))) for m in _GRADE_WORD.finditer(text)
+            if _given(text[: m.start()], text[m.end():])]
+
+
+# Judgement areas as news words them when it does not use Ofsted's wording (reference/judgement_areas.csv):
+# the drafter states the area of such a wording (`area:`), as a curator does. Specific wordings first.
+_AREA_WORDS = (
+    ("safeguarding_board", r"(?:local\s+)?safeguarding\s+children(?:'s|’s)?\s+(?:board|partnership)|\bLSCB\b"),
+    ("care_leavers", r"(?:services\s+for\s+|support\s+for\s+)?(?:care\s+leavers|young\s+people\s+leaving\s+care)"
+                     r"|leaving\s+care\s+services?"),
+    ("children_in_care", r"(?:services\s+for\s+|care\s+of\s+)?(?:children\s+in\s+care|looked[\s-]+after\s+children"
+                         r"|children\s+looked\s+after)(?:(?:'s|’s)?\s+services)?|fostering(?:\s+services?)?"),
+    ("help_and_protection", r"(?:services\s+for\s+)?children\s+(?:who\s+need|in\s+need\s+of)\s+help\s+and\s+protection"
+                            r"|help\s+and\s+protection|child\s+protection(?:\s+(?:work|services))?"),
+    ("adoption", r"adoption(?:\s+(?:performance|services?|team|work))?"),
+    ("leadership", r"(?:the\s+)?impact\s+of\s+leaders(?:\s+on\s+social\s+work\s+practice)?"
+                   r"|leadership(?:,?\s+management\s+and\s+governance|\s+and\s+management)?|management\s+and\s+governance"),
+    ("overall_effectiveness", r"overall\s+effectiveness"),
+)
+# SLAC judged safeguarding and looked after children's services, each overall: "safeguarding" alone is the first.
+_SLAC_SAFEGUARDING = r"safeguarding(?:\s+(?:services|arrangements|children))?"
 
 
 class AreaFinder:
-    """Judgement-area wordings of reference/judgement_areas.csv in a text, longest first, any case."""
+    """Judgement-area wordings in a text, any case: those of reference/judgement_areas.csv (longest first),
+    then news wordings of each area (`_AREA_WORDS`) where no listed wording was found."""
 
     def __init__(self, areas: JudgementAreas) -> None:
         self.areas = areas
@@ -92,14 +127,26 @@ class AreaFinder:
         self._pattern = re.compile(
             r"(?<!\w)(?:" + "|".join(flexible(lab) for lab in labels) + r")(?!\w)", re.IGNORECASE
         )
+        self._words = [(area, re.compile(rf"(?<!\w)(?:{words})(?!\w)", re.IGNORECASE)) for area, words in _AREA_WORDS]
+        self._slac = re.compile(rf"(?<!\w)(?:{_SLAC_SAFEGUARDING})(?!\w)", re.IGNORECASE)
 
-    def find(self, text: str) -> list[Match]:
+    def find(self, text: str, slac: bool = False) -> list[Match]:
+        """The wordings of `text`; with `slac`, "safeguarding" is SLAC's safeguarding judgement."""
         found = []
         for m in self._pattern.finditer(text):
             area = self.areas.area_of(m.group(0))
             if area:
                 found.append(Match(m.start(), m.end(), m.group(0), area))
-        return found
+        words = [*self._words, ("help_and_protection", self._slac)] if slac else self._words
+        for area, pattern in words:
+            for m in pattern.finditer(text):
+                if not any(m.start() < f.end and f.start < m.end() for f in found):
+                    found.append(Match(m.start(), m.end(), m.group(0), area))
+        return sorted(found, key=lambda f: f.start)
+
+    def listed(self, label: str) -> bool:
+        """Whether the wording is in the shared table (else the draft states its area)."""
+        return self.areas.area_of(label) is not None
 
 
 _RECOMMENDATIONS = re.compile(r"(?<!\w)recommendations(?!\w)", re.IGNORECASE)
