@@ -9,6 +9,7 @@ recommendations, funding) with that context. The pass is deterministic: the same
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ofsted_dataset.curation.date_expressions import Reference
@@ -17,11 +18,12 @@ from ofsted_dataset.curation.funding import Funding, read_funding
 from ofsted_dataset.curation.inspections import Inspections
 from ofsted_dataset.curation.judgements import read_grades
 from ofsted_dataset.curation.mentions import read_mentions
-from ofsted_dataset.curation.recommendations import read_count, read_recommendations
+from ofsted_dataset.curation.recommendations import is_heading, read_count, read_recommendations
 from ofsted_dataset.curation.sentences import Sentence, split_sentences
 from ofsted_dataset.curation.signals import Signals
 from ofsted_dataset.facts.mapping_model import CuratedDate
 from ofsted_dataset.facts.reference import JudgementAreas, Register
+from ofsted_dataset.text import DOUBLE_QUOTES
 
 _SLAC = re.compile(r"safeguarding\s+and\s+looked[\s-]+after\s+children|Care\s+Quality\s+Commission|\bCQC\b|\bSLAC\b",
                    re.IGNORECASE)
@@ -81,7 +83,11 @@ def _read_sentences(reading: Reading) -> None:
     year = article_year(reading.text, reading.ref)
     context_la = reading.main_la
     previous: Sentence | None = None
+    heading: Sentence | None = None  # a line introducing a list, while the lines after it are its items
+    per_line = Counter(s.paragraph for s in reading.sentences)
     for s in reading.sentences[1:]:
+        if heading and not (per_line[s.paragraph] == 1 and previous and s.paragraph == previous.paragraph + 1):
+            heading = None
         councils, quote = _councils_of(reading, s, previous)
         if len(councils) == 1:
             context_la = councils[0]
@@ -91,9 +97,18 @@ def _read_sentences(reading: Reading) -> None:
         read_grades(quote, s.start - quote.start, mentions, context_la, reading.signals.areas, reading.inspections,
                     reading.slac, year)
         read_count(s, mentions, context_la, reading.inspections)
-        read_recommendations(s, mentions, context_la, reading.inspections)
+        read_recommendations(s, mentions, context_la, reading.inspections, heading, _in_quotation(reading, s))
+        if is_heading(s):
+            heading = s
         reading.funding += read_funding(s, councils, context_la)
         previous = s
+
+
+def _in_quotation(reading: Reading, s: Sentence) -> bool:
+    """Whether `s` starts inside a quotation opened earlier in its paragraph (a speaker's second sentence)."""
+    line_start = reading.text.rfind("\n", 0, s.start) + 1
+    before = reading.text[line_start:s.start]
+    return sum(before.count(mark) for mark in DOUBLE_QUOTES) % 2 == 1
 
 
 def _councils_of(reading: Reading, s: Sentence, previous: Sentence | None) -> tuple[list[str], Sentence]:
