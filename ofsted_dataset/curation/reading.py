@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ofsted_dataset.curation.date_expressions import Reference
 from ofsted_dataset.curation.dates import Dateline, article_year, find_dateline, read_dates, reference
-from ofsted_dataset.curation.funding import Funding, read_funding
+from ofsted_dataset.curation.funding import Funding, commitments, read_funding
 from ofsted_dataset.curation.inspections import Inspections
 from ofsted_dataset.curation.judgements import read_grades
 from ofsted_dataset.curation.mentions import read_mentions
@@ -66,6 +66,7 @@ def read_article(text: str, register: Register, areas: JudgementAreas, page_date
     reading = Reading(text, signals, sentences, dateline, ref, bool(_SLAC.search(text)), first_naming,
                       _main_council(signals, sentences, counts))
     _read_sentences(reading)
+    reading.funding = commitments(reading.funding)
     reading.inspections.merge_undated()
     return reading
 

@@ -119,11 +119,18 @@ def _funding(reading: Reading, inspection_ids: dict[Inspection, str], quoter: Qu
         year = reading.ref.date.year if reading.ref else "undated"
         record: Record = {"commitment_id": _unique(f"{slug(f.la)}-{year}-{slug(size)}", taken),
                           "local_authority": f.la, "amount_gbp": f.amount}
-        named = f.sentence if f.la in reading.councils(f.sentence.text) else reading.first_naming[f.la]
-        evidence = {"local_authority": quoter.quote(named), "amount_gbp": quoter.quote(f.sentence)}
+        named = next((s for s in f.sentences if f.la in reading.councils(s.text)), reading.first_naming[f.la])
+        said = quoter.quotes(f.sentences[:3])
+        evidence: dict[str, Any] = {"local_authority": quoter.quote(named), "amount_gbp": said}
+        if f.approximate:
+            record["approximate"] = True
+            evidence["approximate"] = said
         if f.period:
             record["period_years"] = f.period
-            evidence["period_years"] = quoter.quote(f.sentence)
+            evidence["period_years"] = said
+        if f.years:
+            record["first_financial_year"], record["last_financial_year"] = f.years
+            evidence["first_financial_year"] = evidence["last_financial_year"] = said
         record["purpose"] = quoter.quote(f.purpose or f.sentence)
         current = reading.inspections.current(f.la)
         if current:
@@ -131,4 +138,3 @@ def _funding(reading: Reading, inspection_ids: dict[Inspection, str], quoter: Qu
         record["evidence"] = evidence
         found.append(record)
     return found
-
