@@ -41,7 +41,8 @@ _FINANCIAL_YEAR = re.compile(r"(?<![\d£.,])(20\d\d)\s?(?:[/-]\s?(\d\d|20\d\d)|\
 _HEDGE = re.compile(rf"(?:{'|'.join(re.escape(h) for h in crosschecks.HEDGES)})\s*$", re.IGNORECASE)
 # What the money is for: "to recruit ...", "for ...", "on ..." after the sum, up to a clause's end.
 _STOPS = re.escape(DOUBLE_QUOTES) + r",;:()"
-_PURPOSE = re.compile(rf"^[^{_STOPS}]{{0,60}}?\b(?P<p>(?:to|for|on|into|in)\s+[^{_STOPS}]+?)\s*(?=[{_STOPS}]|\.(?:\s|$)|$)")
+_PURPOSE = re.compile(rf"^[^{_STOPS}]{{0,60}}?\b(?P<p>(?:to|for|on|into|in)\s+[^{_STOPS}]+?)\s*"
+                      rf"(?=[{_STOPS}]|\.(?:\s|$)|$)")
 _CLAUSE = 70  # characters either side of a sum read for what kind of money it is
 _NEAR = 0.1  # sums within a tenth of each other are one commitment written twice
 

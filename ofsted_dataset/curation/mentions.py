@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 
+from ofsted_dataset.curation.councils import owners
 from ofsted_dataset.curation.dates import FUTURE, YEAR_AFTER
 from ofsted_dataset.curation.inspections import Inspections, Mention
 from ofsted_dataset.curation.sentences import Sentence
+from ofsted_dataset.curation.signals import Match
 
 # A kind of visit, or words that report an inspection without saying which kind ("rated", "report").
 _MENTION = re.compile(
@@ -45,10 +47,19 @@ def _historical(before: str, after: str, year: int | None, article_year: int | N
     return bool(year and article_year and year < article_year)
 
 
-def read_mentions(s: Sentence, las: list[str], inspections: Inspections, article_year: int | None) -> list[Mention]:
-    """The inspections of councils `las` that `s` mentions, created as the mentions say. A weak
+def reports_inspection(text: str) -> bool:
+    """Whether a text mentions an inspection or a rating at all."""
+    return any(not _not_an_inspection(text, m) for m in _MENTION.finditer(text))
+
+
+def read_mentions(s: Sentence, named: list[Match], context: list[str], inspections: Inspections,
+                  article_year: int | None) -> list[Mention]:
+    """The inspections `s` mentions, created as the mentions say, each of the councils it is about: of
+    those `named` in `s` (subjects, with offsets), the ones nearest before it, else the `context`. A weak
     mention after a named kind of visit in the same sentence ("the focused visit ... the report") is
-    that visit, not a second inspection."""
+    that visit, not a second inspection. In a sentence naming several councils, each naming is also a
+    mention of that council's inspection there, so that "Leeds was rated good and Bradford inadequate"
+    gives each its grade."""
     mentions: list[Mention] = []
     strong: Mention | None = None
     for m in _MENTION.finditer(s.text):
@@ -62,11 +73,23 @@ def read_mentions(s: Sentence, las: list[str], inspections: Inspections, article
         if weak and strong and not historical:
             mentions.append(Mention(strong.inspection, m.start()))
             continue
-        for la in las:
+        for la in owners(m.start(), named, s.text) or context:
             inspection = inspections.mentioned(la, _KINDS[kind_group], historical, year, weak)
             inspection.type_quotes.append(s)
             mention = Mention(inspection, m.start())
             mentions.append(mention)
             if not weak:
                 strong = mention
-    return mentions
+    if len({c.value for c in named}) > 1 and mentions:
+        mentions += _namings(named, mentions)
+    return sorted(mentions, key=lambda m: m.start)
+
+
+def _namings(named: list[Match], mentions: list[Mention]) -> list[Mention]:
+    """Each naming of a council whose inspection the sentence mentions, as a mention of that inspection."""
+    found = []
+    for council in named:
+        mentioned = [m.inspection for m in mentions if m.inspection.la == council.value]
+        if mentioned:
+            found.append(Mention(mentioned[0], council.start))
+    return found

@@ -12,21 +12,23 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ofsted_dataset.curation.councils import subjects
 from ofsted_dataset.curation.date_expressions import Reference
 from ofsted_dataset.curation.dates import Dateline, article_year, find_dateline, read_dates, reference
 from ofsted_dataset.curation.funding import Funding, commitments, read_funding
 from ofsted_dataset.curation.inspections import Inspections
 from ofsted_dataset.curation.judgements import read_grades
-from ofsted_dataset.curation.mentions import read_mentions
+from ofsted_dataset.curation.mentions import read_mentions, reports_inspection
 from ofsted_dataset.curation.recommendations import is_heading, read_count, read_recommendations
 from ofsted_dataset.curation.sentences import Sentence, split_sentences
-from ofsted_dataset.curation.signals import Signals
+from ofsted_dataset.curation.signals import Match, Signals, grades_given
 from ofsted_dataset.facts.mapping_model import CuratedDate
 from ofsted_dataset.facts.reference import JudgementAreas, Register
 from ofsted_dataset.text import DOUBLE_QUOTES
 
 _SLAC = re.compile(r"safeguarding\s+and\s+looked[\s-]+after\s+children|Care\s+Quality\s+Commission|\bCQC\b|\bSLAC\b",
                    re.IGNORECASE)
+_SUBJECT_WITHIN = 40  # characters: a council named this early in a sentence is what it is about
 _ANAPHORA = re.compile(r"\b(?:these|those)\s+(?:areas|councils|authorities|local\s+authorities)\b", re.IGNORECASE)
 
 
@@ -89,11 +91,12 @@ def _read_sentences(reading: Reading) -> None:
     for s in reading.sentences[1:]:
         if heading and not (per_line[s.paragraph] == 1 and previous and s.paragraph == previous.paragraph + 1):
             heading = None
-        councils, quote = _councils_of(reading, s, previous)
-        if len(councils) == 1:
+        named, quote = _councils_of(reading, s, previous)
+        councils = list(dict.fromkeys(m.value for m in named))
+        if len(councils) == 1 and (named[0].start < _SUBJECT_WITHIN or reports_inspection(quote.text)
+                                   or grades_given(quote.text)):
             context_la = councils[0]
-        las = councils or ([context_la] if context_la else [])
-        mentions = read_mentions(quote, las, reading.inspections, year) if las else []
+        mentions = read_mentions(quote, named, [context_la] if context_la else [], reading.inspections, year)
         read_dates(quote, mentions, context_la, reading.inspections, reading.ref, reading.dateline)
         read_grades(quote, s.start - quote.start, mentions, context_la, reading.signals.areas, reading.inspections,
                     reading.slac, year)
@@ -112,11 +115,12 @@ def _in_quotation(reading: Reading, s: Sentence) -> bool:
     return sum(before.count(mark) for mark in DOUBLE_QUOTES) % 2 == 1
 
 
-def _councils_of(reading: Reading, s: Sentence, previous: Sentence | None) -> tuple[list[str], Sentence]:
-    """The councils `s` is about, and the quote that names them: `s`, or `s` with the sentence before
-    when it names none but says "these areas" (the councils of that sentence)."""
-    councils = reading.councils(s.text)
-    if councils or not _ANAPHORA.search(s.text) or previous is None or previous.paragraph != s.paragraph:
-        return councils, s
+def _councils_of(reading: Reading, s: Sentence, previous: Sentence | None) -> tuple[list[Match], Sentence]:
+    """The councils `s` reports on (its namings that are not helpers'), and the quote that names them:
+    `s`, or `s` with the sentence before when it names none but says "these areas" (the councils of that
+    sentence)."""
+    named = subjects(s.text, reading.signals.councils.find(s.text))
+    if named or not _ANAPHORA.search(s.text) or previous is None or previous.paragraph != s.paragraph:
+        return named, s
     joined = Sentence(previous.start, s.end, reading.text[previous.start:s.end], previous.line, s.paragraph)
-    return reading.councils(previous.text), joined
+    return subjects(joined.text, reading.signals.councils.find(previous.text)), joined

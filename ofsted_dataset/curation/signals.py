@@ -38,7 +38,9 @@ class CouncilFinder:
             for name in la.names:
                 by_name[name] = la
         names = sorted(by_name, key=len, reverse=True)
-        self._pattern = re.compile(r"(?<!\w)(?:" + "|".join(f"(?:{flexible(n)})" for n in names) + r")(?!\w)")
+        # "Greater Manchester" is a county, not Manchester's council.
+        self._pattern = re.compile(r"(?<!\w)(?<!Greater\s)(?:" + "|".join(f"(?:{flexible(n)})" for n in names)
+                                   + r")(?!\w)")
         # A match folds to the name it matched (the pattern forgives only what `fold` folds); among names
         # that fold alike, the first in the pattern is the one a match takes.
         self._by_folded: dict[str, LocalAuthority] = {}
