@@ -35,6 +35,18 @@ class Judgement:
 
 
 @dataclass(frozen=True)
+class GradeCount:
+    """A count of judgement areas given one grade ("good in five of the eight areas")."""
+
+    scope: str  # all, safeguarding or looked_after
+    grade: str
+    areas: int
+    of_areas: int | None
+    sentence: Sentence
+    at: int  # offset of the grade word in the sentence
+
+
+@dataclass(frozen=True)
 class Recommendation:
     text: Match  # the recommendation's words, with offsets in the article
     urgent: bool
@@ -55,6 +67,8 @@ class Inspection:
     count: tuple[int, Sentence] | None = None
     judgements: dict[str, Judgement] = field(default_factory=dict)
     recommendations: list[Recommendation] = field(default_factory=list)
+    grade_counts: list[GradeCount] = field(default_factory=list)
+    theme: tuple[str, Sentence] | None = None  # a visit's area of practice, and the sentence naming it
 
     def add_grade(self, grade: str, s: Sentence) -> None:
         """The first grade read is the overall grade; later sentences giving the same grade back it up."""
@@ -87,6 +101,7 @@ class Inspection:
         for area, judgement in undated.judgements.items():
             self.judgements.setdefault(area, judgement)
         self.recommendations += undated.recommendations
+        self.grade_counts += undated.grade_counts
 
 
 @dataclass(frozen=True)

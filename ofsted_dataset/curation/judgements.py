@@ -50,14 +50,15 @@ def _areas_of(grade: Match, previous_end: int, labels: list[Match], text: str) -
 
 
 def read_grades(s: Sentence, offset: int, mentions: list[Mention], la: str | None, areas: AreaFinder,
-                inspections: Inspections, slac: bool, article_year: int | None) -> None:
+                inspections: Inspections, slac: bool, article_year: int | None, counted: set[int]) -> None:
     """Grades given in `s` from `offset` on (before it is an earlier sentence joined to `s` only to name
     the councils it refers to); `slac` when the article reports a SLAC inspection, which one dated to
-    2013 or before (or undated in an article of then) is."""
+    2013 or before (or undated in an article of then) is; `counted` are the offsets of grade words a count
+    of areas took ("all four areas were judged inadequate"), which are no overall grade."""
     labels = areas.find(s.text, slac)
     previous_end = offset
     for grade in grades_given(s.text):
-        if grade.start < offset:
+        if grade.start < offset or grade.start in counted:
             continue
         given = [lab for lab in _areas_of(grade, previous_end, labels, s.text) if lab.value != "overall_effectiveness"]
         previous_end = grade.end

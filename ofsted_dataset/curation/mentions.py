@@ -15,6 +15,7 @@ from ofsted_dataset.curation.dates import FUTURE, YEAR_AFTER
 from ofsted_dataset.curation.inspections import Inspections, Mention
 from ofsted_dataset.curation.sentences import Sentence
 from ofsted_dataset.curation.signals import Match
+from ofsted_dataset.curation.themes import visit_theme
 
 # A kind of visit, or words that report an inspection without saying which kind ("rated", "report").
 _MENTION = re.compile(
@@ -76,6 +77,9 @@ def read_mentions(s: Sentence, named: list[Match], context: list[str], inspectio
         for la in owners(m.start(), named, s.text) or context:
             inspection = inspections.mentioned(la, _KINDS[kind_group], historical, year, weak)
             inspection.type_quotes.append(s)
+            if kind_group not in ("weak", "full") and inspection.theme is None:
+                theme = visit_theme(s.text[m.end():])
+                inspection.theme = (theme, s) if theme else None
             mention = Mention(inspection, m.start())
             mentions.append(mention)
             if not weak:

@@ -16,6 +16,7 @@ from ofsted_dataset.curation.councils import subjects
 from ofsted_dataset.curation.date_expressions import Reference
 from ofsted_dataset.curation.dates import Dateline, article_year, find_dateline, read_dates, reference
 from ofsted_dataset.curation.funding import Funding, commitments, read_funding
+from ofsted_dataset.curation.grade_counts import read_grade_counts
 from ofsted_dataset.curation.inspections import Inspections
 from ofsted_dataset.curation.judgements import read_grades
 from ofsted_dataset.curation.mentions import read_mentions, reports_inspection
@@ -98,8 +99,10 @@ def _read_sentences(reading: Reading) -> None:
             context_la = councils[0]
         mentions = read_mentions(quote, named, [context_la] if context_la else [], reading.inspections, year)
         read_dates(quote, mentions, context_la, reading.inspections, reading.ref, reading.dateline)
+        counted = read_grade_counts(quote, mentions, context_la, reading.inspections, reading.signals.areas,
+                                    reading.slac)
         read_grades(quote, s.start - quote.start, mentions, context_la, reading.signals.areas, reading.inspections,
-                    reading.slac, year)
+                    reading.slac, year, counted)
         read_count(s, mentions, context_la, reading.inspections)
         read_recommendations(s, mentions, context_la, reading.inspections, heading, _in_quotation(reading, s))
         if is_heading(s):

@@ -79,27 +79,6 @@ _QUOTE_BEFORE_SPEECH = re.compile(r"\b(?:said|says|added|adds|told\s+\w+|stated|
 _JOINING = re.compile(r"^\s*(?:,|and|or|as\s+well\s+as)\s*(?:(?:to|should|must|also|it)\s+)*(?:\w+\s+)?$",
                       re.IGNORECASE)
 
-# The first theme whose keywords an item contains, in this order (specific themes before broad ones).
-_THEMES: tuple[tuple[str, str], ...] = (
-    ("front_door", r"front\s+door|referral|threshold|contact"),
-    ("assessment_and_risk", r"risk|assessment"),
-    ("elective_home_education", r"educated\s+at\s+home|home\s+education"),
-    ("care_leavers", r"care\s+leaver|pathway\s+plan|leaving\s+care"),
-    ("children_in_need", r"children\s+in\s+need"),
-    ("record_keeping", r"record"),
-    ("information_sharing", r"information\s+sharing|share\s+information|information\s+about"),
-    ("voice_of_the_child", r"voice|views"),
-    ("exploitation", r"exploitation|missing"),
-    ("disabled_children", r"disab"),
-    ("domestic_abuse", r"domestic\s+abuse"),
-    ("child_protection", r"child[\s-]+protection|strategy\s+(?:meeting|discussion)"),
-    ("quality_assurance", r"quality\s+assurance|audit|oversight|supervision"),
-    ("workforce", r"recruit|retention|caseload|training|workforce|cases\s+held"),
-    ("children_in_care", r"in\s+care|looked[\s-]+after|permanence|placement|foster"),
-    ("leadership_and_management", r"leader|management|governance"),
-)
-
-
 def read_count(s: Sentence, mentions: list[Mention], la: str | None, inspections: Inspections) -> None:
     """'made six recommendations', 'sets out nine areas that need to improve': the first count read for
     an inspection is its count."""
@@ -189,7 +168,3 @@ def read_recommendations(s: Sentence, mentions: list[Mention], la: str | None, i
 def is_heading(s: Sentence) -> bool:
     """A line that introduces a list of recommendations on the lines after it."""
     return bool(_HEADING.search(s.text))
-
-
-def theme_of(text: str) -> str:
-    return next((theme for theme, keywords in _THEMES if re.search(keywords, text, re.IGNORECASE)), "other")

@@ -12,8 +12,8 @@ from typing import Any
 from ofsted_dataset.curation.inspections import Dated, Inspection
 from ofsted_dataset.curation.quoting import Quoter, QuoteValue
 from ofsted_dataset.curation.reading import Reading
-from ofsted_dataset.curation.recommendations import theme_of
 from ofsted_dataset.curation.sentences import Sentence
+from ofsted_dataset.curation.themes import theme_of
 from ofsted_dataset.text import slug
 
 Record = dict[str, Any]
@@ -23,13 +23,14 @@ def records(reading: Reading) -> dict[str, list[Record]]:
     """Every table's records, in the order their facts were first read."""
     quoter = Quoter(reading.text)
     ids = _inspection_ids(reading.inspections.found, reading.ref.date.year if reading.ref else None)
-    inspections, judgements, recommendations = [], [], []
+    inspections, judgements, recommendations, counts = [], [], [], []
     for i in reading.inspections.found:
         inspections.append(_inspection(i, ids[i], _la_quote(reading, i), quoter))
         judgements += _judgements(i, ids[i], quoter)
         recommendations += _recommendations(i, ids[i], quoter)
+        counts += _grade_counts(i, ids[i], quoter)
     return {"inspections": inspections, "judgements": judgements, "recommendations": recommendations,
-            "funding_commitments": _funding(reading, ids, quoter)}
+            "funding_commitments": _funding(reading, ids, quoter), "grade_counts": counts}
 
 
 def _unique(base: str, taken: set[str]) -> str:
@@ -67,6 +68,9 @@ def _inspection(i: Inspection, ident: str, la_quote: Sentence, quoter: Quoter) -
         _date(record, evidence, ("visit_start", "visit_end"), i.visit, quoter)
     if i.published:
         _date(record, evidence, ("published_date", None), i.published, quoter)
+    if i.theme:
+        record["theme"] = i.theme[0]
+        evidence["theme"] = quoter.quote(i.theme[1])
     if i.grade:
         record["overall_grade"] = i.grade
         evidence["overall_grade"] = quoter.quotes(i.grade_quotes[:2])
@@ -101,6 +105,19 @@ def _judgements(i: Inspection, ident: str, quoter: Quoter) -> list[Record]:
             record["area"] = j.label.value  # the article's own wording: its area stated, as a curator would
         record |= {"grade": j.grade, "evidence": {"grade": quoter.quotes(j.quotes[:2])}}
         found.append(record)
+    return found
+
+
+def _grade_counts(i: Inspection, ident: str, quoter: Quoter) -> list[Record]:
+    found = []
+    for c in i.grade_counts:
+        said = quoter.quote(c.sentence)
+        record: Record = {"inspection_id": ident, "scope": c.scope, "grade": c.grade, "areas": c.areas}
+        evidence = {"grade": said, "areas": said}
+        if c.of_areas:
+            record["of_areas"] = c.of_areas
+            evidence["of_areas"] = said
+        found.append(record | {"evidence": evidence})
     return found
 
 
