@@ -15,12 +15,15 @@ import re
 
 from ofsted_dataset.curation.signals import Match
 
+# Words before a naming that make the council a helper: a strong role may stand a few words away ("who also
+# chairs a safeguarding board in North Yorkshire"), a preposition only right before it ("managers from Leeds").
 _HELPER_BEFORE = re.compile(
-    r"\b(?:from|than|like|unlike|alongside|neighbouring|neighbours?|partners?|partnered|partnership|commissioner"
-    r"|former|formerly|previously|seconded|lend\w*|lent|loan\w*|mentor\w*|help\s+from|support\s+from|advice\s+from"
-    r"|works?\s+(?:at|in|for)|worked\s+(?:at|in|for)|shares?|shared|joins?|joined|chairs?|chaired|also\s+runs"
-    r"|director\s+of\s+children's\s+services\s+(?:at|in)|as\s+well\s+as|compared\s+with|comparison\s+with|with)"
-    r"\s+(?:(?:the|its|a|an|of|in|at|to|and|by|neighbouring|nearby)\s+)*$", re.IGNORECASE)
+    r"(?:\b(?:commissioner|former|formerly|previously|seconded|lend\w*|lent|loan\w*|mentor\w*|chairs?|chaired|also\s+runs"
+    r"|partners?|partnered|partnership|neighbouring|neighbours?|works?\s+(?:at|in|for)|worked\s+(?:at|in|for)"
+    r"|director\s+of\s+children's\s+services\s+(?:at|in))\s+(?:[\w'’-]+\s+){0,5}"
+    r"|\b(?:from|than|like|unlike|alongside|help\s+from|support\s+from|advice\s+from|shares?|shared|joins?|joined"
+    r"|as\s+well\s+as|compared\s+with|comparison\s+with|with)\s+(?:(?:the|its|a|an|of|in|at|to|and|by|nearby)\s+)*)$",
+    re.IGNORECASE)
 _HELPER_AFTER = re.compile(
     r"^(?:'s|’s)?\s*(?:(?:City|County|Borough|Metropolitan|District)\s+)*(?:Council\s+)?(?:has\s+|had\s+|have\s+|is\s+|was\s+)?"
     r"(?:also\s+)?(?:agreed\s+to\s+|been\s+asked\s+to\s+|asked\s+to\s+)?(?:to\s+)?(?:lent|lend\w*|loan\w*|seconded|sent"

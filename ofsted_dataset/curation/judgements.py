@@ -15,14 +15,22 @@ import re
 
 from ofsted_dataset.curation.inspections import Inspection, Inspections, Mention
 from ofsted_dataset.curation.sentences import Sentence
-from ofsted_dataset.curation.signals import AreaFinder, Match, grades_given
+from ofsted_dataset.curation.signals import AreaFinder, Match, grade_of, grades_given
+from ofsted_dataset.facts.crosschecks import REQUIRES_IMPROVEMENT
 
 _LABEL_TO_GRADE = 70  # characters: further on, a grade word is no longer the area's
 _GRADED_KIND = "full_inspection"
 _LAST_SLAC_YEAR = 2013
 # What may stand between two area wordings that share a grade, or between a grade and the wordings after it.
-_JOINED = re.compile(r"^\s*(?:,|and|&|as\s+well\s+as|,\s*and)\s*(?:(?:the|its|for|of)\s+)*$", re.IGNORECASE)
-_GRADE_FOR = re.compile(r"^\s*(?:for|in|on)\s+(?:(?:the|its|their)\s+)?$", re.IGNORECASE)
+_JOINED = re.compile(r"^\s*(?:,|and|&|as\s+well\s+as|,\s*and)\s*(?:[\w'’-]+\s+){0,4}$", re.IGNORECASE)
+_GRADE_FOR = re.compile(r"^\s*(?:for|in|on|,?\s*as\s+(?:were|was|is|are|did))\s+(?:(?:the|its|their)\s+)?$",
+                        re.IGNORECASE)
+# A grade word right after area wordings and a verb is their grade even with no rating verb: "The council's
+# work with children in care, its adoption service and its support for care leavers require improvement".
+_COPULA = re.compile(r"^\s*(?:is|are|was|were|remains?|remained)?\s*(?:also\s+|both\s+|all\s+|now\s+|still\s+)?$",
+                     re.IGNORECASE)
+_GRADE_WORD = re.compile(rf"(?<!\w)(?:{REQUIRES_IMPROVEMENT}(?:\s+to\s+be\s+good)?|inadequate|outstanding|adequate"
+                         r"|good)(?!\w)", re.IGNORECASE)
 
 
 def _chain(labels: list[Match], first: int, step: int, text: str) -> list[Match]:
@@ -49,6 +57,16 @@ def _areas_of(grade: Match, previous_end: int, labels: list[Match], text: str) -
     return _chain(labels, after[0], 1, text) if after else []
 
 
+def _grades(text: str, labels: list[Match]) -> list[Match]:
+    """The grades given in `text`, and grade words that follow an area wording and a verb."""
+    given = grades_given(text)
+    starts = {g.start for g in given}
+    loose = [Match(m.start(), m.end(), m.group(0), grade_of(m.group(0))) for m in _GRADE_WORD.finditer(text)
+             if m.start() not in starts and any(lab.end <= m.start() and _COPULA.match(text[lab.end:m.start()])
+                                                for lab in labels)]
+    return sorted(given + loose, key=lambda g: g.start)
+
+
 def read_grades(s: Sentence, offset: int, mentions: list[Mention], la: str | None, areas: AreaFinder,
                 inspections: Inspections, slac: bool, article_year: int | None, counted: set[int]) -> None:
     """Grades given in `s` from `offset` on (before it is an earlier sentence joined to `s` only to name
@@ -57,7 +75,7 @@ def read_grades(s: Sentence, offset: int, mentions: list[Mention], la: str | Non
     of areas took ("all four areas were judged inadequate"), which are no overall grade."""
     labels = areas.find(s.text, slac)
     previous_end = offset
-    for grade in grades_given(s.text):
+    for grade in _grades(s.text, labels):
         if grade.start < offset or grade.start in counted:
             continue
         given = [lab for lab in _areas_of(grade, previous_end, labels, s.text) if lab.value != "overall_effectiveness"]
