@@ -20,7 +20,7 @@ from ofsted_dataset.curation.signals import Match
 _HELPER_BEFORE = re.compile(
     r"(?:\b(?:commissioner|former|formerly|previously|seconded|lend\w*|lent|loan\w*|mentor\w*|chairs?|chaired|also\s+runs"
     r"|partners?|partnered|partnership|neighbouring|neighbours?|works?\s+(?:at|in|for)|worked\s+(?:at|in|for)"
-    r"|director\s+of\s+children's\s+services\s+(?:at|in))\s+(?:[\w'’-]+\s+){0,5}"
+    r"|director\s+of\s+children's\s+services\s+(?:at|in))\s+(?:[\w'’,-]+\s+){0,5}"
     r"|\b(?:from|than|like|unlike|alongside|help\s+from|support\s+from|advice\s+from|shares?|shared|joins?|joined"
     r"|as\s+well\s+as|compared\s+with|comparison\s+with|with)\s+(?:(?:the|its|a|an|of|in|at|to|and|by|nearby)\s+)*)$",
     re.IGNORECASE)
@@ -28,7 +28,8 @@ _HELPER_AFTER = re.compile(
     r"^(?:'s|’s)?\s*(?:(?:City|County|Borough|Metropolitan|District)\s+)*(?:Council\s+)?(?:has\s+|had\s+|have\s+|is\s+|was\s+)?"
     r"(?:also\s+)?(?:agreed\s+to\s+|been\s+asked\s+to\s+|asked\s+to\s+)?(?:to\s+)?(?:lent|lend\w*|loan\w*|seconded|sent"
     r"|mentor\w*|supported|supporting|act\s+as|acted\s+as|acting\s+as|director|chief\s+executive|improvement\s+partner"
-    r"|partner|commissioner|which\s+lent|which\s+has\s+lent|shares?\b|will\s+support|provid\w+\s+(?:staff|support|advice))",
+    r"|partner|commissioner|which\s+lent|which\s+has\s+lent|shares?\b|will\s+support|provid\w+\s+(?:staff|support|advice)"
+    r"|,?\s*whose\s+[\w\s]{0,40}?(?:worked|helped|supported|lent|advised|mentored))",
     re.IGNORECASE)
 # ... unless the sentence rates it: "neighbouring South Gloucestershire Council was rated inadequate".
 _RATED_AFTER = re.compile(r"^[^.;]{0,60}?\b(?:was|were|has\s+been|have\s+been|is|are|had\s+been)\s+(?:\w+\s+)?"

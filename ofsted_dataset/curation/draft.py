@@ -1,13 +1,17 @@
 """Draft a mapping for an article that has none: `ofsted-dataset draft raw/<file>.txt`.
 
-Curating starts from a blank page otherwise. The draft reads the article sentence by sentence with
-fixed rules (the register's names and aliases, the judgement-area wordings, grade words given as
-grades, money, recommendation phrasings) and writes every fact it finds in the mapping format, each
-with the sentence it came from as its quote, so the curator only checks, trims and corrects. It never
-decides for the curator: the `source:` block and every record carry the key `review: draft`, which the
-build refuses, so nothing drafted is published until a person has changed it to `review: reviewed` (or
-deleted it). A key, not a comment, because a comment cannot be checked. The header and the top-level
-note say the same. The rules are deterministic, so the same article always gives the same draft.
+Curating starts from a blank page otherwise. The draft reads the article (and the page record saved
+beside it, for the article's date when the text gives none) sentence by sentence with general rules
+(councils and their aliases, judgement areas in Ofsted's and the press's words, grade words given as
+grades, dates and date ranges, money, counts, recommendation phrasings; see `reading`) and writes every
+fact it finds in the mapping format, each with the sentence it came from as its quote, so the curator
+only checks, trims and corrects. A comment beside each value says how sure the rules are of it and why
+(`# sure: low: ...`), and the header lists the values they are least sure of, so the reviewer looks
+there first. It never decides for the curator: the `source:` block and every record carry the key
+`review: draft`, which the build refuses, so nothing drafted is published until a person has changed
+it to `review: reviewed` (or deleted it). A key, not a comment, because a comment cannot be checked;
+the confidence is a comment because nothing needs to check it. The rules are deterministic, so the
+same article always gives the same draft.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import yaml
 
 from ofsted_dataset.curation.quoting import Quoter
 from ofsted_dataset.curation.reading import Reading, read_article
-from ofsted_dataset.curation.records import records
+from ofsted_dataset.curation.records import CONFIDENCE, records
 from ofsted_dataset.errors import PipelineError
 from ofsted_dataset.facts.collector import read_pages
 from ofsted_dataset.facts.mapping_model import REVIEW_KEY
@@ -49,7 +53,7 @@ def _dump(value: object) -> str:
 def _for_review(record: dict[str, Any]) -> dict[str, Any]:
     """The record marked `review: draft`, as its last key before `evidence:` so the mark sits where the
     curator finishes reading the values and starts on their quotes."""
-    marked = {key: value for key, value in record.items() if key != "evidence"}
+    marked = {key: value for key, value in record.items() if key not in ("evidence", CONFIDENCE)}
     marked[REVIEW_KEY] = "draft"  # the mark the build refuses (mapping_model.REVIEW_STATES)
     if "evidence" in record:
         marked["evidence"] = record["evidence"]
@@ -80,13 +84,29 @@ def draft_mapping(article_path: Path, register: Register, areas: JudgementAreas)
     reading = read_article(text, register, areas, page.values.get("page_published_date") if page else None)
     out = [HEADER.format(file=article_path.name),
            _dump({"source": _for_review(_source(article_path, data, title, reading))}).rstrip()]
+    unsure: list[str] = []
     for table, rows in records(reading).items():
         if rows:
             out.append(f"\n{table}:")
-            out += ["\n".join("  " + line for line in _dump([_for_review(row)]).rstrip().split("\n"))
-                    for row in rows]
+            for n, row in enumerate(rows):
+                sure = row.get(CONFIDENCE, {})
+                unsure += [f"{table}[{n}].{field} ({why})" for field, why in sure.items() if why.startswith("low")]
+                out.append(_annotated(_dump([_for_review(row)]).rstrip(), sure))
+    if unsure:
+        out.insert(1, "# Least sure, review first: " + "; ".join(unsure))
     out.append("\n" + _dump({"notes": NOTES}).rstrip())
     return "\n".join(out) + "\n"
+
+
+def _annotated(dumped: str, sure: dict[str, str]) -> str:
+    """A record's YAML, indented under its table, each value the drafter rated followed by a comment
+    saying how sure it is and why ("# sure: medium: ...")."""
+    lines = []
+    for line in dumped.split("\n"):
+        key = line.lstrip("- ").split(":", 1)[0]
+        top_level = line.startswith(("- ", "  ")) and not line.startswith("    ")
+        lines.append(f"  {line}  # sure: {sure[key]}" if top_level and key in sure and ":" in line else f"  {line}")
+    return "\n".join(lines)
 
 
 def draft_for_cli(raw_path: Path, root: Path) -> Path:

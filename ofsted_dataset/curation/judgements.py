@@ -19,6 +19,9 @@ from ofsted_dataset.curation.signals import AreaFinder, Match, grade_of, grades_
 from ofsted_dataset.facts.crosschecks import REQUIRES_IMPROVEMENT
 
 _LABEL_TO_GRADE = 70  # characters: further on, a grade word is no longer the area's
+# An aside between an area and its grade does not count against their distance: "The Kirklees Safeguarding
+# Children Board, which brings together the council, police and health services, was also rated inadequate".
+_ASIDE = re.compile(r",\s*(?:which|who|whose)\b[^,;]{0,120},")
 _GRADED_KIND = "full_inspection"
 _LAST_SLAC_YEAR = 2013
 # What may stand between two area wordings that share a grade, or between a grade and the wordings after it.
@@ -48,8 +51,8 @@ def _chain(labels: list[Match], first: int, step: int, text: str) -> list[Match]
 
 def _areas_of(grade: Match, previous_end: int, labels: list[Match], text: str) -> list[Match]:
     """The wordings a grade is given to: those just before it, else those right after "for"."""
-    before = [i for i, lab in enumerate(labels)
-              if previous_end <= lab.start and lab.end <= grade.start and grade.start - lab.end <= _LABEL_TO_GRADE]
+    before = [i for i, lab in enumerate(labels) if previous_end <= lab.start and lab.end <= grade.start
+              and len(_ASIDE.sub("", text[lab.end:grade.start])) <= _LABEL_TO_GRADE]
     if before:
         return _chain(labels, before[-1], -1, text)
     after = [i for i, lab in enumerate(labels)

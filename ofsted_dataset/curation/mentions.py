@@ -30,16 +30,18 @@ _HISTORY_BEFORE = re.compile(r"\b(?:previous|previously|last|earlier|since|prior
                              re.IGNORECASE)
 _SINCE_YEAR = re.compile(r"^[^.;]{0,20}?\bsince\s+\d{4}\b")
 _CLAUSE_BEFORE = 60  # characters before a mention read for the future tense
+_NEGATED = re.compile(r"\b(?:not|never)\b(?:\s+(?:been|be|part\s+of|included\s+in|covered\s+by|subject\s+to))?"
+                      r"[^,]{0,25}$", re.IGNORECASE)
 
 
 def _not_an_inspection(text: str, m: re.Match[str]) -> bool:
     """A mention that reports no inspection: plural and general ("Monitoring visits are not graded",
-    "between full inspections"), or yet to come ("Inspectors will return for a full inspection",
-    "before its next inspection")."""
+    "between full inspections"), yet to come ("Inspectors will return for a full inspection", "before its
+    next inspection") or denied ("Redbridge was not inspected")."""
     if m.lastgroup != "weak" and text[m.end():m.end() + 1].lower() == "s":
         return True
-    before = text[max(0, m.start() - _CLAUSE_BEFORE):m.start()]
-    return bool(FUTURE.search(re.split(r"[;:]", before)[-1]))
+    clause = re.split(r"[;:]", text[max(0, m.start() - _CLAUSE_BEFORE):m.start()])[-1]
+    return bool(FUTURE.search(clause) or _NEGATED.search(clause))
 
 
 def _historical(before: str, after: str, year: int | None, article_year: int | None) -> bool:

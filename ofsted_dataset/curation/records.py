@@ -17,6 +17,11 @@ from ofsted_dataset.curation.themes import theme_of
 from ofsted_dataset.text import slug
 
 Record = dict[str, Any]
+# The key under which a drafted record says how sure the drafter is of each value: {field: "level: why"},
+# level high, medium or low. `draft` writes it as comments beside the values, never into the mapping's keys.
+CONFIDENCE = "_confidence"
+_KIND_WORDS = {"full_inspection": "inspect", "focused_visit": "focused visit", "monitoring_visit": "monitoring visit",
+               "joint_targeted_area_inspection": "joint targeted"}
 
 
 def records(reading: Reading) -> dict[str, list[Record]]:
@@ -78,7 +83,30 @@ def _inspection(i: Inspection, ident: str, la_quote: Sentence, quoter: Quoter) -
         record["recommendations_count"] = i.count[0]
         evidence["recommendations_count"] = quoter.quote(i.count[1])
     record["evidence"] = evidence
+    record[CONFIDENCE] = _inspection_confidence(i, la_quote, record)
     return record
+
+
+def _inspection_confidence(i: Inspection, la_quote: Sentence, record: Record) -> dict[str, str]:
+    """How sure the drafter is of each value of an inspection, and why, for the reviewer."""
+    sure = {"local_authority": "high: named where the inspection is reported" if la_quote in i.type_quotes
+            else "medium: the council the sentences around it are about",
+            "inspection_type": "high: the kind of visit is named"
+            if any(_KIND_WORDS[i.kind] in q.text.lower() for q in i.type_quotes)
+            else "low: only a rating or a report is mentioned; the kind is a guess"}
+    for field, dated in (("visit_start", i.visit), ("visit_end", i.visit), ("published_date", i.published)):
+        if field in record and dated:
+            sure[field] = ("high: written in full beside the inspection" if dated.sure
+                           else "medium: part of it read from the article's date" if dated.note
+                           else "medium: the date is not beside a mention of the inspection")
+    if i.grade:
+        sure["overall_grade"] = ("high: given more than once" if len(i.grade_quotes) > 1
+                                 else "medium: given once; check it is not an area's grade")
+    if i.theme:
+        sure["theme"] = "low: guessed from keywords after the visit's mention"
+    if i.historical:
+        sure["inspection_id"] = "medium: an earlier inspection; check its year"
+    return sure
 
 
 def _date(record: Record, evidence: dict[str, Any], fields: tuple[str, str | None], date: Dated,
@@ -103,7 +131,10 @@ def _judgements(i: Inspection, ident: str, quoter: Quoter) -> list[Record]:
         record: Record = {"inspection_id": ident, "area_label": quoter.quote(j.label)}
         if not j.listed:
             record["area"] = j.label.value  # the article's own wording: its area stated, as a curator would
-        record |= {"grade": j.grade, "evidence": {"grade": quoter.quotes(j.quotes[:2])}}
+        record |= {"grade": j.grade, "evidence": {"grade": quoter.quotes(j.quotes[:2])},
+                   CONFIDENCE: {"grade": "high: the area is in Ofsted's or the press's usual words" if j.listed
+                                else "medium: the area of the article's own wording is a guess",
+                                **({} if j.listed else {"area": "medium: guessed from the wording"})}}
         found.append(record)
     return found
 
@@ -117,14 +148,16 @@ def _grade_counts(i: Inspection, ident: str, quoter: Quoter) -> list[Record]:
         if c.of_areas:
             record["of_areas"] = c.of_areas
             evidence["of_areas"] = said
-        found.append(record | {"evidence": evidence})
+        found.append(record | {"evidence": evidence, CONFIDENCE: {"areas": "medium: check the scope and the count"}})
     return found
 
 
 def _recommendations(i: Inspection, ident: str, quoter: Quoter) -> list[Record]:
     return [{"recommendation_id": f"{ident}-{n}", "inspection_id": ident, "text": quoter.quote(r.text),
              "theme": theme_of(r.text.text), "urgent": r.urgent,
-             "evidence": {"theme": quoter.quote(r.text), "urgent": quoter.quote(r.sentence)}}
+             "evidence": {"theme": quoter.quote(r.text), "urgent": quoter.quote(r.sentence)},
+             CONFIDENCE: {"text": "medium: check where the item starts and ends",
+                          "theme": "low: guessed from keywords"}}
             for n, r in enumerate(i.recommendations, start=1)]
 
 
@@ -153,5 +186,10 @@ def _funding(reading: Reading, inspection_ids: dict[Inspection, str], quoter: Qu
         if current:
             record["inspection_id"] = inspection_ids[current]
         record["evidence"] = evidence
+        record[CONFIDENCE] = {
+            "amount_gbp": "high: one sum, written once" if len(f.sentences) == 1
+            else f"medium: read as one commitment written {len(f.sentences)} ways; check they are one",
+            "purpose": "low: the words after the sum" if f.purpose else "low: no purpose found; the sentence is quoted",
+            **({"inspection_id": "medium: the council's inspection the article is about"} if current else {})}
         found.append(record)
     return found
