@@ -183,7 +183,7 @@ _FORMS = (
                 re.IGNORECASE), _range_months),
     (re.compile(rf"(?:{_WD},?\s+)?(?P<d>{_D})\s+(?:of\s+)?(?P<m>{_M})(?![\w-])", re.IGNORECASE), _day_month),
     (re.compile(rf"(?P<m>{_M}),?\s+(?P<y>{_Y})", re.IGNORECASE), _month_year),
-    (re.compile(rf"\b(?i:in|during|since|until|by|of|early|late|mid)\s+(?=[A-Z])(?P<m>(?i:{_M}))(?!\s*\d)"),
+    (re.compile(rf"\b(?i:in|during|since|until|by|of|early|late|mid)\s+(?=[A-Z])(?P<core>(?P<m>(?i:{_M})))(?!\s*\d)"),
      _month_only),
     (re.compile(rf"(?<![\w/£-])(?P<y>{_Y})(?![\w/]|-\d|\s*(?:/|to\s+\d{{2}}\b))"), _year),
     (re.compile(rf"\b(?P<rel>today|yesterday|this\s+morning|(?:earlier\s+)?this\s+(?:month|year)|last\s+(?:month|year)"
@@ -204,5 +204,6 @@ def find_dates(text: str, ref: Reference | None) -> list[DateSpan]:
             if first is None or (last is not None and last < first):
                 continue
             taken.append((m.start(), m.end()))
-            found.append(DateSpan(m.start(), m.end(), first, last if last != first else None, inferred))
+            start = m.start("core") if "core" in pattern.groupindex else m.start()  # "in January": the month
+            found.append(DateSpan(start, m.end(), first, last if last != first else None, inferred))
     return sorted(found, key=lambda d: d.start)
