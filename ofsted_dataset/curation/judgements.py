@@ -22,7 +22,9 @@ _LABEL_TO_GRADE = 70  # characters: further on, a grade word is no longer the ar
 # An aside between an area and its grade does not count against their distance: "The Kirklees Safeguarding
 # Children Board, which brings together the council, police and health services, was also rated inadequate".
 _ASIDE = re.compile(r",\s*(?:which|who|whose)\b[^,;]{0,120},")
+_CHILD_PROTECTION = re.compile(r"child\s+protection", re.IGNORECASE)
 _GRADED_KIND = "full_inspection"
+_HISTORY_AFTER = 45  # characters: an earlier inspection named this soon after a grade is what it grades
 _LAST_SLAC_YEAR = 2013
 # What may stand between two area wordings that share a grade, or between a grade and the wordings after it.
 _JOINED = re.compile(r"^\s*(?:,|and|&|as\s+well\s+as|,\s*and)\s*(?:[\w'’-]+\s+){0,4}$", re.IGNORECASE)
@@ -70,20 +72,38 @@ def _grades(text: str, labels: list[Match]) -> list[Match]:
     return sorted(given + loose, key=lambda g: g.start)
 
 
+def _targets(text: str, grade: Match, mentions: list[Mention], la: str | None,
+             inspections: Inspections) -> list[Inspection]:
+    """The inspections a grade is of: an earlier inspection named right after it ("up from requires
+    improvement at its previous inspection in 2019", "the requires improvement judgement it received in
+    2020"), else those the sentence mentions nearest; a council with no inspection yet gets one."""
+    after = [m for m in mentions if 0 <= m.start - grade.end <= _HISTORY_AFTER and m.inspection.historical]
+    if after:
+        return [after[0].inspection]
+    found = inspections.nearest(mentions, grade.start, la)
+    if not found and la:
+        found = [inspections.mentioned(la, _GRADED_KIND, False, None, True)]
+    return found
+
+
 def read_grades(s: Sentence, offset: int, mentions: list[Mention], la: str | None, areas: AreaFinder,
-                inspections: Inspections, slac: bool, article_year: int | None, counted: set[int]) -> None:
+                inspections: Inspections, frameworks: tuple[bool, bool], article_year: int | None,
+                counted: set[int]) -> None:
     """Grades given in `s` from `offset` on (before it is an earlier sentence joined to `s` only to name
-    the councils it refers to); `slac` when the article reports a SLAC inspection, which one dated to
-    2013 or before (or undated in an article of then) is; `counted` are the offsets of grade words a count
+    the councils it refers to). `frameworks` says whether the article reports a SLAC inspection (one
+    dated to 2013 or before, or undated in an article of then, is SLAC: no overall grade) and a child
+    protection inspection (graded as a whole: "rated inadequate for child protection" is its overall
+    grade); `counted` are the offsets of grade words a count
     of areas took ("all four areas were judged inadequate"), which are no overall grade."""
-    labels = areas.find(s.text, slac)
+    slac, cpi = frameworks
+    labels = [lab for lab in areas.find(s.text, slac) if not (cpi and _CHILD_PROTECTION.search(lab.text))]
     previous_end = offset
     for grade in _grades(s.text, labels):
         if grade.start < offset or grade.start in counted:
             continue
         given = [lab for lab in _areas_of(grade, previous_end, labels, s.text) if lab.value != "overall_effectiveness"]
         previous_end = grade.end
-        for inspection in _graded(inspections.nearest(mentions, grade.start, la)):
+        for inspection in _graded(_targets(s.text, grade, mentions, la, inspections)):
             if given:
                 for label in given:
                     absolute = Match(s.start + label.start, s.start + label.end, label.text, label.value)

@@ -21,7 +21,7 @@ from ofsted_dataset.curation.themes import visit_theme
 _MENTION = re.compile(
     r"(?P<focused>focused\s+visit)|(?P<monitoring>monitoring\s+visit|continues?\s+to\s+make\s+(?:\w+\s+)?progress)"
     r"|(?P<jtai>joint\s+targeted\s+area\s+inspection|\bJTAI\b)|(?P<full>(?:full\s+)?inspection|\b(?:fully\s+)?inspected\b)"
-    r"|(?P<weak>\brated\b|\brating\b|\breports?\b|\bjudged\b|\bgraded\b)",
+    r"|(?P<weak>\brated\b|\brating\b|\breports?\b|\bjudged\b|\bgraded\b|\bjudgements?\b|\bverdict\b)",
     re.IGNORECASE,
 )
 _KINDS = {"focused": "focused_visit", "monitoring": "monitoring_visit", "jtai": "joint_targeted_area_inspection",

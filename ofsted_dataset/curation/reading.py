@@ -29,6 +29,7 @@ from ofsted_dataset.text import DOUBLE_QUOTES
 
 _SLAC = re.compile(r"safeguarding\s+and\s+looked[\s-]+after\s+children|Care\s+Quality\s+Commission|\bCQC\b|\bSLAC\b",
                    re.IGNORECASE)
+_CPI = re.compile(r"child\s+protection\s+inspections?|inspections?\s+of\s+child\s+protection", re.IGNORECASE)
 _SUBJECT_WITHIN = 40  # characters: a council named this early in a sentence is what it is about
 _ANAPHORA = re.compile(r"\b(?:these|those)\s+(?:areas|councils|authorities|local\s+authorities)\b", re.IGNORECASE)
 
@@ -43,6 +44,7 @@ class Reading:
     dateline: Dateline | None
     ref: Reference | None  # the article's date (dateline, else page record): what relative dates count from
     slac: bool  # the article reports a SLAC inspection (Ofsted with the CQC, 2009-2013)
+    cpi: bool  # the article reports a child protection inspection (2012-2013), graded as a whole
     first_naming: dict[str, Sentence]  # each council's first sentence: the quote for its name
     main_la: str | None  # the council the article is about, until a sentence names another
     inspections: Inspections = field(default_factory=Inspections)
@@ -66,7 +68,8 @@ def read_article(text: str, register: Register, areas: JudgementAreas, page_date
             counts[m.value] = counts.get(m.value, 0) + 1
     dateline = find_dateline(sentences)
     ref = reference(dateline, page_date)
-    reading = Reading(text, signals, sentences, dateline, ref, bool(_SLAC.search(text)), first_naming,
+    reading = Reading(text, signals, sentences, dateline, ref, bool(_SLAC.search(text)), bool(_CPI.search(text)),
+                      first_naming,
                       _main_council(signals, sentences, counts))
     _read_sentences(reading)
     reading.funding = commitments(reading.funding)
@@ -102,7 +105,7 @@ def _read_sentences(reading: Reading) -> None:
         counted = read_grade_counts(quote, mentions, context_la, reading.inspections, reading.signals.areas,
                                     reading.slac)
         read_grades(quote, s.start - quote.start, mentions, context_la, reading.signals.areas, reading.inspections,
-                    reading.slac, year, counted)
+                    (reading.slac, reading.cpi), year, counted)
         read_count(s, mentions, context_la, reading.inspections)
         read_recommendations(s, mentions, context_la, reading.inspections, heading, _in_quotation(reading, s))
         if is_heading(s):
