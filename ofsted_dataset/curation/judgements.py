@@ -108,7 +108,8 @@ def read_grades(s: Sentence, offset: int, mentions: list[Mention], la: str | Non
                 for label in given:
                     absolute = Match(s.start + label.start, s.start + label.end, label.text, label.value)
                     inspection.add_judgement(absolute, grade.value, s, areas.listed(label.text))
-            elif not (slac and (inspection.dated_year or article_year or 0) <= _LAST_SLAC_YEAR):
+            elif not (slac and (inspection.historical or not cpi)
+                      and (inspection.dated_year or article_year or 0) <= _LAST_SLAC_YEAR):
                 inspection.add_grade(grade.value, s)
 
 
