@@ -114,7 +114,11 @@ def read_dates(s: Sentence, mentions: list[Mention], la: str | None, inspections
         # Fieldwork known to a month took the month: it starts and ends in it.
         last = span.last or (span.first if which == "visit" and len(span.first) == 7 else None)
         dated = Dated(span.first, last, [s, *extra], note, sure=not span.inferred and bool(mentions))
-        for inspection in inspections.nearest(mentions, span.start, la):
+        targets = inspections.nearest(mentions, span.start, la)
+        if not targets and la:  # "Inspectors visited Leeds between ...": the council's inspection, made now
+            targets = [inspections.mentioned(la, "full_inspection", False, None, True)]
+            targets[0].type_quotes.append(s)
+        for inspection in targets:
             if which == "visit" and inspection.visit is None:
                 inspection.visit = dated
             elif which == "published" and inspection.published is None and span.last is None:

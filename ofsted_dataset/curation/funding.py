@@ -37,7 +37,7 @@ _NOT_COMMITTED = re.compile(
 _RATE = re.compile(r"^\s*(?:a|per|each|every)\s+year\b|^\s*annually\b", re.IGNORECASE)
 _PERIOD = re.compile(r"\b(\w+)-year\b|\bover\s+(?:the\s+)?(?:next\s+|following\s+|coming\s+)?(\w+)\s+"
                      r"(?:financial\s+)?years\b", re.IGNORECASE)
-_FINANCIAL_YEAR = re.compile(r"(?<![\d£.,])(20\d\d)\s?(?:[/-]\s?(\d\d|20\d\d)|\s+to\s+(20\d\d))(?![\d,])")
+_FINANCIAL_YEAR = re.compile(r"(?<![\d£.,])(20\d\d)\s?(?:[/-]\s?(\d\d|20\d\d)|\s+to\s+(20\d\d))(?!\d)")
 _HEDGE = re.compile(rf"(?:{'|'.join(re.escape(h) for h in crosschecks.HEDGES)})\s*$", re.IGNORECASE)
 # What the money is for: "to recruit ...", "for ...", "on ..." after the sum, up to a clause's end.
 _STOPS = re.escape(DOUBLE_QUOTES) + r",;:()"

@@ -24,6 +24,7 @@ _LABEL_TO_GRADE = 70  # characters: further on, a grade word is no longer the ar
 _ASIDE = re.compile(r",\s*(?:which|who|whose)\b[^,;]{0,120},")
 _CHILD_PROTECTION = re.compile(r"child\s+protection", re.IGNORECASE)
 _GRADED_KIND = "full_inspection"
+_NAMING_TO_GRADE = 45  # characters from a council's naming to a grade word that is its grade
 _HISTORY_AFTER = 45  # characters: an earlier inspection named this soon after a grade is what it grades
 _LAST_SLAC_YEAR = 2013
 # What may stand between two area wordings that share a grade, or between a grade and the wordings after it.
@@ -62,17 +63,20 @@ def _areas_of(grade: Match, previous_end: int, labels: list[Match], text: str) -
     return _chain(labels, after[0], 1, text) if after else []
 
 
-def _grades(text: str, labels: list[Match]) -> list[Match]:
-    """The grades given in `text`, and grade words that follow an area wording and a verb."""
+def _grades(text: str, labels: list[Match], mentions: list[Mention]) -> list[Match]:
+    """The grades given in `text`; grade words that follow an area wording and a verb; and, in a sentence
+    that gives a grade, grade words right after a council's naming ("rated Leeds good and Bradford
+    inadequate")."""
     given = grades_given(text)
     starts = {g.start for g in given}
     loose = [Match(m.start(), m.end(), m.group(0), grade_of(m.group(0))) for m in _GRADE_WORD.finditer(text)
-             if m.start() not in starts and any(lab.end <= m.start() and _COPULA.match(text[lab.end:m.start()])
-                                                for lab in labels)]
+             if m.start() not in starts and (
+                 any(lab.end <= m.start() and _COPULA.match(text[lab.end:m.start()]) for lab in labels)
+                 or (given and any(0 < m.start() - n.start <= _NAMING_TO_GRADE for n in mentions)))]
     return sorted(given + loose, key=lambda g: g.start)
 
 
-def _targets(text: str, grade: Match, mentions: list[Mention], la: str | None,
+def _targets(s: Sentence, grade: Match, mentions: list[Mention], la: str | None,
              inspections: Inspections) -> list[Inspection]:
     """The inspections a grade is of: an earlier inspection named right after it ("up from requires
     improvement at its previous inspection in 2019", "the requires improvement judgement it received in
@@ -83,6 +87,7 @@ def _targets(text: str, grade: Match, mentions: list[Mention], la: str | None,
     found = inspections.nearest(mentions, grade.start, la)
     if not found and la:
         found = [inspections.mentioned(la, _GRADED_KIND, False, None, True)]
+        found[0].type_quotes.append(s)
     return found
 
 
@@ -98,12 +103,12 @@ def read_grades(s: Sentence, offset: int, mentions: list[Mention], la: str | Non
     slac, cpi = frameworks
     labels = [lab for lab in areas.find(s.text, slac) if not (cpi and _CHILD_PROTECTION.search(lab.text))]
     previous_end = offset
-    for grade in _grades(s.text, labels):
+    for grade in _grades(s.text, labels, mentions):
         if grade.start < offset or grade.start in counted:
             continue
         given = [lab for lab in _areas_of(grade, previous_end, labels, s.text) if lab.value != "overall_effectiveness"]
         previous_end = grade.end
-        for inspection in _graded(_targets(s.text, grade, mentions, la, inspections)):
+        for inspection in _graded(_targets(s, grade, mentions, la, inspections)):
             if given:
                 for label in given:
                     absolute = Match(s.start + label.start, s.start + label.end, label.text, label.value)

@@ -87,15 +87,19 @@ def read_mentions(s: Sentence, named: list[Match], context: list[str], inspectio
             if not weak:
                 strong = mention
     if len({c.value for c in named}) > 1 and mentions:
-        mentions += _namings(named, mentions)
+        mentions += _namings(s, named, mentions, inspections)
     return sorted(mentions, key=lambda m: m.start)
 
 
-def _namings(named: list[Match], mentions: list[Mention]) -> list[Mention]:
-    """Each naming of a council whose inspection the sentence mentions, as a mention of that inspection."""
+def _namings(s: Sentence, named: list[Match], mentions: list[Mention], inspections: Inspections) -> list[Mention]:
+    """Each naming of a council, as a mention of its inspection that the sentence reports: the one it
+    mentions for that council, else its current one (made if need be, of the kind first mentioned)."""
+    kind = mentions[0].inspection.kind
     found = []
     for council in named:
         mentioned = [m.inspection for m in mentions if m.inspection.la == council.value]
-        if mentioned:
-            found.append(Mention(mentioned[0], council.start))
+        inspection = mentioned[0] if mentioned else inspections.mentioned(council.value, kind, False, None, True)
+        if s not in inspection.type_quotes:
+            inspection.type_quotes.append(s)
+        found.append(Mention(inspection, council.start))
     return found

@@ -1,0 +1,145 @@
+"""The drafter's general rules on the kinds of wording it once got wrong on articles it had never seen
+(the examples are written for the tests, in the shapes issue 12 lists): dates and ranges resolved
+against the article's or the page's date, areas graded in sentences of their own or sharing a grade,
+counts, one commitment written several ways, helpers that were not inspected, visits explained or yet
+to come, several councils in one sentence."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from ofsted_dataset.curation.date_expressions import Reference, find_dates
+from ofsted_dataset.curation.draft import draft_mapping
+from ofsted_dataset.curation.draft_score import facts_of, load_draft
+from ofsted_dataset.curation.reading import Reading, read_article
+from ofsted_dataset.facts.mapping_model import CuratedDate, parse_date
+from ofsted_dataset.facts.reference import JudgementAreas, Register
+from tests.helpers import SEED_CORPUS
+
+REGISTER, AREAS = Register.load(SEED_CORPUS), JudgementAreas.load(SEED_CORPUS)
+TUESDAY = Reference(dt.date(2023, 3, 7), "day")
+
+
+def read(body: str, headline: str = "Council's children's services inspected", dateline: str = "Tuesday 7 March 2023",
+         page_date: CuratedDate | None = None) -> Reading:
+    return read_article(f"{headline}\n\n{dateline}\n\n{body}\n", REGISTER, AREAS, page_date)
+
+
+def facts(tmp_path: Path, body: str, page: str | None = None, dateline: str = "Tuesday 7 March 2023") -> dict:
+    """The draft's facts as draft-score compares them, from the article written to a file (with its page record)."""
+    raw = tmp_path / "x01_article.txt"
+    raw.write_text(f"Children's services report\n\n{dateline}\n\n{body}\n", encoding="utf-8")
+    if page:
+        (tmp_path / "x01_article.page.json").write_text(page, encoding="utf-8")
+    mapping = load_draft(draft_mapping(raw, REGISTER, AREAS), "x01_article.yaml")
+    page_date = json.loads(page).get("page_published_date") if page else None
+    return facts_of(mapping, REGISTER, AREAS, parse_date(page_date) if page_date else None)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("between 3 October 2022 and 14 October 2022", [("2022-10-03", "2022-10-14", False)]),
+    ("on 9 to 10 May 2023", [("2023-05-09", "2023-05-10", False)]),
+    ("from 28 February to 3 March 2023", [("2023-02-28", "2023-03-03", False)]),
+    ("12/06/2015", [("2015-06-12", None, False)]),  # UK order: 12 June
+    ("Tuesday, March 7, 2023", [("2023-03-07", None, False)]),
+    ("in January and February", [("2023-01", "2023-02", True)]),
+    ("in November", [("2022-11", None, True)]),  # the latest November not after the article
+    ("published today", [("2023-03-07", None, True)]),
+    ("published on Friday", [("2023-03-03", None, True)]),
+    ("last month", [("2023-02", None, True)]),
+    ("in 2019-20 and 2024/25", []),  # financial years are not dates
+    ("it may be that in may", []),  # a bare month needs its capital
+])
+def test_date_expressions_resolve_against_the_article_date(text: str, expected: list):
+    assert [(d.first, d.last, d.inferred) for d in find_dates(text, TUESDAY)] == expected
+
+
+def test_a_date_range_is_the_visit_and_published_today_is_the_article_date(tmp_path: Path):
+    got = facts(tmp_path, "Ofsted inspectors visited Leeds City Council between 3 October 2022 and 14 October 2022. "
+                          "The report, published today (Tuesday, March 7, 2023), rated the council good.")
+    assert got["dates"] == [("article", "2023-03-07"), ("Leeds", "visit_start", "2022-10-03"),
+                            ("Leeds", "visit_end", "2022-10-14"), ("Leeds", "published_date", "2023-03-07")]
+
+
+def test_with_no_date_in_the_text_the_page_date_resolves_relative_dates(tmp_path: Path):
+    page = '{"url": "https://www.example.org/a", "retrieved_date": "2024-07-20", "page_published_date": "2024-07-19"}'
+    got = facts(tmp_path, "Wigan Council's children's services were rated good in a report published on Friday.",
+                page, dateline="Updated 3 hours ago")
+    assert got["dates"] == [("article", "2024-07-19"), ("Wigan", "published_date", "2024-07-19")]
+
+
+def test_areas_graded_in_their_own_sentences_shared_and_in_the_article_words():
+    reading = read("Ofsted rated Leeds City Council good overall. Inspectors rated the experiences and progress of "
+                   "children in care as good. Its fostering service and leadership impressed inspectors, who rated "
+                   "both as 'outstanding'. Services for young people leaving care were judged to require improvement.")
+    (inspection,) = reading.inspections.found
+    assert inspection.grade == "good"
+    assert {area: (j.label.text, j.grade, j.listed) for area, j in inspection.judgements.items()} == {
+        "children_in_care": ("the experiences and progress of children in care", "good", True),
+        "leadership": ("leadership", "outstanding", True),
+        "care_leavers": ("Services for young people leaving care", "requires_improvement", False),
+    }
+
+
+def test_an_area_grade_is_not_the_overall_grade_of_a_good_council():
+    reading = read("Leeds City Council was rated good by Ofsted. Adoption performance was judged outstanding.")
+    (inspection,) = reading.inspections.found
+    assert (inspection.grade, {a: j.grade for a, j in inspection.judgements.items()}) == (
+        "good", {"adoption": "outstanding"})
+
+
+def test_counts_of_recommendations_and_areas_by_grade():
+    reading = read("Ofsted rated Leeds City Council inadequate. The report sets out 12 areas that need to improve. "
+                   "All four areas were judged inadequate.")
+    (inspection,) = reading.inspections.found
+    assert inspection.count is not None and inspection.count[0] == 12
+    assert [(c.scope, c.grade, c.areas, c.of_areas) for c in inspection.grade_counts] == [("all", "inadequate", 4, 4)]
+
+
+def test_one_sum_written_as_a_rounded_headline_a_total_and_its_yearly_parts_is_one_commitment():
+    reading = read("Ofsted rated Knowsley Council requires improvement. The cabinet has agreed a further £8.7m for "
+                   "children's social care: £2.9m in 2017-18, £3.1m in 2018-19 and £2.7m in 2019-20. The £9m package "
+                   "was welcomed by staff. Last year the council spent £4.2m on agency social workers.",
+                   headline="£9m boost for Knowsley children's services")
+    assert [(f.la, f.amount, f.years, len(f.sentences)) for f in reading.funding] == [
+        ("Knowsley", 8_700_000, ("2017/18", "2019/20"), 2)]
+
+
+def test_money_in_capitals_and_run_together_is_one_commitment_with_its_period():
+    reading = read("Leeds City Council was rated inadequate. The council has pledged £5million over three years "
+                   "to recruit social workers. FIVE MILLION POUNDS is the largest sum it has committed.")
+    assert [(f.amount, f.period, len(f.sentences)) for f in reading.funding] == [(5_000_000, 3, 2)]
+
+
+def test_an_approximate_sum_and_a_purpose_past_a_decimal_point():
+    reading = read("Bury Council was rated inadequate. It has approved almost £1.5m to recruit 2.5 more managers.")
+    (commitment,) = reading.funding
+    start, end = commitment.purpose or (0, 0)
+    assert (commitment.approximate, reading.text[start:end]) == (True, "to recruit 2.5 more managers")
+
+
+def test_a_council_that_lends_staff_is_not_inspected_nor_the_subject_after():
+    reading = read("Ofsted rated Kirklees Council inadequate. Leeds City Council has agreed to lend two senior "
+                   "managers to Kirklees for six months. The report makes 14 recommendations.")
+    assert [(i.la, i.grade, i.count and i.count[0]) for i in reading.inspections.found] == [("Kirklees", "inadequate", 14)]
+
+
+def test_visits_explained_denied_or_yet_to_come_are_no_inspections():
+    reading = read("Ofsted's monitoring visit to Bury Council found progress. Monitoring visits are carried out at "
+                   "councils judged inadequate. Inspectors will return for a full inspection next year. Bolton "
+                   "Council was not inspected.")
+    assert [(i.la, i.kind) for i in reading.inspections.found] == [("Bury", "monitoring_visit")]
+
+
+def test_several_councils_in_one_sentence_each_get_their_grade():
+    reading = read("Ofsted rated Leeds City Council good and Bradford Council inadequate.")
+    assert [(i.la, i.grade) for i in reading.inspections.found] == [("Leeds", "good"), ("Bradford", "inadequate")]
+
+
+def test_a_focused_visit_has_its_theme():
+    reading = read("Ofsted's focused visit to Wirral Council looked at services for care leavers.")
+    assert [(i.kind, i.theme and i.theme[0]) for i in reading.inspections.found] == [("focused_visit", "care_leavers")]
