@@ -19,7 +19,7 @@ from ofsted_dataset.errors import PipelineError
 from ofsted_dataset.facts.mapping_model import RECORD_TABLES
 from ofsted_dataset.facts.mappings import load_mapping
 from ofsted_dataset.facts.reference import JudgementAreas, Register
-from tests.helpers import PROJECT, SEED_CORPUS, copy_project, tree_digest
+from tests.helpers import SEED_CORPUS, copy_project, tree_digest
 
 SEEDS = sorted(p.stem for p in (SEED_CORPUS / "mappings").glob("*.yaml"))
 
