@@ -20,7 +20,7 @@ from ofsted_dataset.curation.grade_counts import read_grade_counts
 from ofsted_dataset.curation.inspections import Inspections
 from ofsted_dataset.curation.judgements import read_grades
 from ofsted_dataset.curation.mentions import read_mentions, reports_inspection
-from ofsted_dataset.curation.recommendations import is_heading, read_count, read_recommendations
+from ofsted_dataset.curation.recommendations import is_bullet, is_heading, read_count, read_recommendations
 from ofsted_dataset.curation.sentences import Sentence, split_sentences
 from ofsted_dataset.curation.signals import Match, Signals, grades_given
 from ofsted_dataset.facts.mapping_model import CuratedDate
@@ -93,8 +93,9 @@ def _read_sentences(reading: Reading) -> None:
     heading: Sentence | None = None  # a line introducing a list, while the lines after it are its items
     per_line = Counter(s.paragraph for s in reading.sentences)
     for s in reading.sentences[1:]:
-        if heading and not (per_line[s.paragraph] == 1 and previous and s.paragraph == previous.paragraph + 1):
-            heading = None
+        if heading and not (per_line[s.paragraph] == 1 and previous and s.paragraph == previous.paragraph + 1
+                            and (is_bullet(s) or not is_bullet(previous))):
+            heading = None  # the list ended: a paragraph of prose, or a plain line after bulleted items
         named, quote = _councils_of(reading, s, previous)
         councils = list(dict.fromkeys(m.value for m in named))
         if len(councils) == 1 and (named[0].start < _SUBJECT_WITHIN or reports_inspection(quote.text)

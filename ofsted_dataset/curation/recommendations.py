@@ -29,12 +29,14 @@ _COUNT = re.compile(rf"(?<![\w£.,])(\d+|[a-z]+(?:-[a-z]+)?)\s+{_WHAT}", re.IGNO
 _CONTEXT = re.compile(
     r"\brecommend\w*|\bareas?\s+(?:for|of)\s+(?:further\s+)?(?:improvement|development)|\bpriorit(?:y|ies)\b"
     r"|\b(?:must|should|needs?\s+to|has\s+to|have\s+to|was\s+told\s+to|were\s+told\s+to|wants?\s+the\s+\w+\s+to"
-    r"|wanted\s+the\s+\w+\s+to|called\s+on\s+[\w\s]{0,30}?\s+to|ask(?:s|ed)?\s+[\w\s]{0,30}?\s+to)\b"
+    r"|wanted\s+the\s+\w+\s+to|called\s+on\s+[\w\s]{0,30}?\s+to|ask(?:s|ed)?\s+(?:[\w\s]{0,30}?\s+)?to|told\s+to|urged\s+to"
+    r"|required\s+to)\b|\b(?:they|these|which|others?|other\s+areas|areas)\s+(?:include|includes|included)\b"
     r"|\bareas?\s+(?:that|which|where)\s+(?:need|needs|needed|require|could|should)", re.IGNORECASE)
 _URGENT = re.compile(r"\burgent\w*|\bimmediate\w*|\bpriority\s+actions?|\bwithout\s+delay\b", re.IGNORECASE)
 _NOUN = (r"(?:recommendations|priorities|areas?\s+(?:for|of)\s+(?:further\s+)?(?:improvement|development)(?:\s+work)?"
          r"|priority\s+actions?|areas?\s+(?:that|which)\s+(?:need|needs|needed|require|required)\s+(?:to\s+)?"
-         r"(?:improve|improving|improvement|attention))")
+         r"(?:improve|improving|improvement|attention)|areas?\s+where\s+[\w\s]{0,30}?(?:could|should|must|needs?\s+to)\s+"
+         r"(?:do\s+better|improve))")
 _VERB = r"(?:improve|strengthen|address|ensure|make\s+sure|review|increase|reduce|tackle|develop)"
 
 
@@ -68,16 +70,17 @@ _RULES = (
 )
 _QUOTED = re.compile(rf"[{re.escape(DOUBLE_QUOTES)}](?P<q>[^{re.escape(DOUBLE_QUOTES)}]{{12,400}})"
                      rf"[{re.escape(DOUBLE_QUOTES)}]")
-_HEADING = re.compile(r"(?:recommend\w*|areas?\s+for\s+(?:further\s+)?(?:improvement|development)|priority\s+actions?"
-                      r"|should|must|needs?\s+to|improve|improvements?|following)\s*:\s*$", re.IGNORECASE)
+# A line that introduces a list of what must improve, one item a line after it.
+_HEADING = re.compile(r"(?:recommend|improv|priorit|areas?\b|must|should|need|action)[^:]*:\s*$", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-•*–]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
+# A quoted description, not a recommendation: it starts with an adverb ("carefully considered and ...").
+_DESCRIPTION = re.compile(r"(?:\w+ly|too|very|not|so|still|well|largely|mostly)\b", re.IGNORECASE)
 _MIN_QUOTED_WORDS = 4  # fewer quoted words are a phrase ("stretched"), not a recommendation
 _ITEM_EDGES = " ,;.:" + SINGLE_QUOTES + DOUBLE_QUOTES
 # Someone speaking: "said: \"...", "she added, \"...".
 _QUOTE_BEFORE_SPEECH = re.compile(r"\b(?:said|says|added|adds|told\s+\w+|stated|commented)\s*[:,]?\s*$",
                                   re.IGNORECASE)
-_JOINING = re.compile(r"^\s*(?:,|and|or|as\s+well\s+as)\s*(?:(?:to|should|must|also|it)\s+)*(?:\w+\s+)?$",
-                      re.IGNORECASE)
+_JOINING = re.compile(r"^\s*(?:,|and|or|as\s+well\s+as)\s*(?:[\w'’-]+\s+){0,4}$", re.IGNORECASE)
 
 def read_count(s: Sentence, mentions: list[Mention], la: str | None, inspections: Inspections) -> None:
     """'made six recommendations', 'sets out nine areas that need to improve': the first count read for
@@ -96,7 +99,7 @@ def _item(s: Sentence, start: int, end: int, min_words: int = 1) -> Match | None
     enough to be a recommendation."""
     chunk = s.text[start:end]
     item = chunk.strip(_ITEM_EDGES)
-    if len(item.split()) < min_words:
+    if len(item.split()) < min_words or not re.search("[A-Za-z]{2}", item):
         return None
     begin = s.start + start + chunk.index(item)
     return Match(begin, begin + len(item), item, "")
@@ -115,7 +118,7 @@ def _quoted_items(s: Sentence) -> list[Match]:
             previous_end = None
             continue
         item = _item(s, m.start("q"), m.end("q"), _MIN_QUOTED_WORDS)
-        if item:
+        if item and not _DESCRIPTION.match(item.text):
             items.append(item)
         previous_end = m.end()
     return items
@@ -152,7 +155,7 @@ def read_recommendations(s: Sentence, mentions: list[Mention], la: str | None, i
         bullet = _BULLET.match(s.text)
         item = _item(s, bullet.end() if bullet else 0, len(s.text), 2)
         items, urgent = ([item] if item else []), bool(_URGENT.search(heading.text))
-    elif _CONTEXT.search(s.text) and not quoted:
+    elif _CONTEXT.search(s.text) and not quoted and not _HEADING.search(s.text):
         items = _quoted_items(s) or _listed_items(s)
         urgent = bool(_URGENT.search(s.text))
     else:
@@ -168,3 +171,8 @@ def read_recommendations(s: Sentence, mentions: list[Mention], la: str | None, i
 def is_heading(s: Sentence) -> bool:
     """A line that introduces a list of recommendations on the lines after it."""
     return bool(_HEADING.search(s.text))
+
+
+def is_bullet(s: Sentence) -> bool:
+    """A line marked as an item of a list ("- ...", "(a) ...", "2. ...")."""
+    return bool(_BULLET.match(s.text))

@@ -125,7 +125,8 @@ def test_an_approximate_sum_and_a_purpose_past_a_decimal_point():
 def test_a_council_that_lends_staff_is_not_inspected_nor_the_subject_after():
     reading = read("Ofsted rated Kirklees Council inadequate. Leeds City Council has agreed to lend two senior "
                    "managers to Kirklees for six months. The report makes 14 recommendations.")
-    assert [(i.la, i.grade, i.count and i.count[0]) for i in reading.inspections.found] == [("Kirklees", "inadequate", 14)]
+    assert [(i.la, i.grade, i.count and i.count[0]) for i in reading.inspections.found] == [
+        ("Kirklees", "inadequate", 14)]
 
 
 def test_visits_explained_denied_or_yet_to_come_are_no_inspections():
