@@ -10,10 +10,11 @@ areas, help and protection and leadership, require improvement") is left to the 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from ofsted_dataset.curation.inspections import GradeCount, Inspections, Mention
+from ofsted_dataset.curation.inspections import GradeCount, Inspection, Inspections, Listing, Mention
 from ofsted_dataset.curation.sentences import Sentence
-from ofsted_dataset.curation.signals import AreaFinder, grade_of, number
+from ofsted_dataset.curation.signals import AreaFinder, Match, grade_of, number
 from ofsted_dataset.facts.crosschecks import REQUIRES_IMPROVEMENT
 
 _N = r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
@@ -45,28 +46,64 @@ def _scope(text: str, slac: bool) -> str:
     return "all"
 
 
-def read_grade_counts(s: Sentence, mentions: list[Mention], la: str | None, inspections: Inspections,
-                      areas: AreaFinder, slac: bool) -> set[int]:
-    """The counts `s` gives, each on the inspection it is about; returns the offsets of the grade words
-    they took, which are then no overall grade."""
-    taken: set[int] = set()
+@dataclass(frozen=True)
+class Counted:
+    """A count read in a sentence, before it is placed on an inspection."""
+
+    count: GradeCount
+    start: int  # offset of the count's words in the sentence
+    other: bool  # "the other N areas": the rest of a listing, when the article listed the areas
+
+
+def find_counts(s: Sentence, areas: AreaFinder, slac: bool) -> list[Counted]:
+    """The counts of areas by grade `s` gives."""
+    found = []
     for form in _FORMS:
         for m in form.finditer(s.text):
             after = _GRADE_AFTER.match(s.text[m.end():])
             before = _GRADE_BEFORE.search(s.text[:m.start()])
             if after and not areas.find(s.text[m.end():m.end() + after.start("g")]):
                 grade, at = after.group("g"), m.end() + after.start("g")
-                taken.add(at)
             elif before:
-                grade, at = before.group("g"), before.start("g")
+                grade, at = before.group("g"), -1 - before.start("g")  # before the count: not taken from overall
             else:
                 continue
             n = number(m.group("n"))
             of = n if m.re is _FORMS[0] else number(m.groupdict().get("m") or "")
-            if not n:
+            if n:
+                found.append(Counted(GradeCount(_scope(s.text, slac), grade_of(grade), n, of, s, at), m.start(),
+                                     m.re is _FORMS[3]))
+    return found
+
+
+def taken(counts: list[Counted]) -> set[int]:
+    """The offsets of the grade words counts took after their words: those are no overall grade."""
+    return {c.count.at for c in counts if c.count.at >= 0}
+
+
+def place_counts(counts: list[Counted], mentions: list[Mention], la: str | None, inspections: Inspections,
+                 areas: AreaFinder, listed: Listing | None) -> None:
+    """Each count on the inspection it is about. "The other N areas" of an inspection whose areas the article
+    listed earlier (`listed`: "They graded help and protection, ..., and leadership") are those of the list
+    it has no judgement of yet, each a judgement, when there are N of them; else a count."""
+    for counted in counts:
+        count = counted.count
+        for inspection in inspections.nearest(mentions, counted.start, la):
+            if inspection.kind != "full_inspection":
                 continue
-            count = GradeCount(_scope(s.text, slac), grade_of(grade), n, of, s, at)
-            for inspection in inspections.nearest(mentions, m.start(), la):
-                if inspection.kind == "full_inspection" and count not in inspection.grade_counts:
-                    inspection.grade_counts.append(count)
-    return taken
+            rest = _rest_of_listing(inspection, listed) if counted.other else []
+            if listed and len(rest) == count.areas:
+                for label in rest:
+                    inspection.add_judgement(label, count.grade, count.sentence, areas.listed(label.text))
+                    inspection.judgements[label.value].quotes.append(listed.sentence)
+            elif count not in inspection.grade_counts:
+                inspection.grade_counts.append(count)
+
+
+def _rest_of_listing(inspection: Inspection, listed: Listing | None) -> list[Match]:
+    """The areas of the article's listing that the inspection has no judgement of yet."""
+    if listed is None:
+        return []
+    rest = {lab.value: lab for lab in listed.labels
+            if lab.value not in inspection.judgements and lab.value != "overall_effectiveness"}
+    return list(rest.values())

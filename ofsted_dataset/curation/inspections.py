@@ -35,6 +35,14 @@ class Judgement:
 
 
 @dataclass(frozen=True)
+class Listing:
+    """A sentence that names the judgement areas an inspection graded without their grades."""
+
+    labels: list[Match]  # offsets in the article
+    sentence: Sentence
+
+
+@dataclass(frozen=True)
 class GradeCount:
     """A count of judgement areas given one grade ("good in five of the eight areas")."""
 

@@ -28,7 +28,9 @@ _NAMING_TO_GRADE = 45  # characters from a council's naming to a grade word that
 _HISTORY_AFTER = 45  # characters: an earlier inspection named this soon after a grade is what it grades
 _LAST_SLAC_YEAR = 2013
 # What may stand between two area wordings that share a grade, or between a grade and the wordings after it.
-_JOINED = re.compile(r"^\s*(?:,|and|&|as\s+well\s+as|,\s*and)\s*(?:[\w'’-]+\s+){0,4}$", re.IGNORECASE)
+_JOINED = re.compile(r"^(?:\s*[\w'’-]+){0,4}\s*(?:,|\band\b|&|\bas\s+well\s+as\b)(?:\s*and\b)?\s*(?:[\w'’-]+\s+){0,4}$",
+                     re.IGNORECASE)
+_NOT_JOINED = re.compile(r"\b(?:is|are|was|were|rated|judged|graded|found|but|while|whereas)\b", re.IGNORECASE)
 _GRADE_FOR = re.compile(r"^\s*(?:for|in|on|,?\s*as\s+(?:were|was|is|are|did))\s+(?:(?:the|its|their)\s+)?$",
                         re.IGNORECASE)
 # A grade word right after area wordings and a verb is their grade even with no rating verb: "The council's
@@ -45,7 +47,8 @@ def _chain(labels: list[Match], first: int, step: int, text: str) -> list[Match]
     i = first
     while 0 <= i + step < len(labels):
         a, b = (labels[i + step], labels[i]) if step < 0 else (labels[i], labels[i + step])
-        if not _JOINED.match(text[a.end:b.start]):
+        between = text[a.end:b.start]
+        if not _JOINED.match(between) or _NOT_JOINED.search(between):
             break
         i += step
         chained.append(labels[i])
@@ -104,9 +107,12 @@ def read_grades(s: Sentence, offset: int, mentions: list[Mention], la: str | Non
     labels = [lab for lab in areas.find(s.text, slac) if not (cpi and _CHILD_PROTECTION.search(lab.text))]
     previous_end = offset
     for grade in _grades(s.text, labels, mentions):
-        if grade.start < offset or grade.start in counted:
+        if grade.start < offset:
             continue
         given = [lab for lab in _areas_of(grade, previous_end, labels, s.text) if lab.value != "overall_effectiveness"]
+        if grade.start in counted and not given:
+            previous_end = grade.end
+            continue
         previous_end = grade.end
         for inspection in _graded(_targets(s, grade, mentions, la, inspections)):
             if given:

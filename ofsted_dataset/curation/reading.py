@@ -16,13 +16,13 @@ from ofsted_dataset.curation.councils import subjects
 from ofsted_dataset.curation.date_expressions import Reference
 from ofsted_dataset.curation.dates import Dateline, article_year, find_dateline, read_dates, reference
 from ofsted_dataset.curation.funding import Funding, commitments, read_funding
-from ofsted_dataset.curation.grade_counts import read_grade_counts
-from ofsted_dataset.curation.inspections import Inspections
+from ofsted_dataset.curation.grade_counts import find_counts, place_counts, taken
+from ofsted_dataset.curation.inspections import Inspections, Listing
 from ofsted_dataset.curation.judgements import read_grades
 from ofsted_dataset.curation.mentions import read_mentions, reports_inspection
 from ofsted_dataset.curation.recommendations import is_bullet, is_heading, read_count, read_recommendations
 from ofsted_dataset.curation.sentences import Sentence, split_sentences
-from ofsted_dataset.curation.signals import Match, Signals, grades_given
+from ofsted_dataset.curation.signals import Match, Signals, any_grade, grades_given
 from ofsted_dataset.facts.mapping_model import CuratedDate
 from ofsted_dataset.facts.reference import JudgementAreas, Register
 from ofsted_dataset.text import DOUBLE_QUOTES
@@ -30,6 +30,7 @@ from ofsted_dataset.text import DOUBLE_QUOTES
 _SLAC = re.compile(r"safeguarding\s+and\s+looked[\s-]+after\s+children|Care\s+Quality\s+Commission|\bCQC\b|\bSLAC\b",
                    re.IGNORECASE)
 _CPI = re.compile(r"child\s+protection\s+inspections?|inspections?\s+of\s+child\s+protection", re.IGNORECASE)
+_LISTED_AREAS = 3  # a sentence naming this many areas and no grade lists those graded
 _SUBJECT_WITHIN = 40  # characters: a council named this early in a sentence is what it is about
 _ANAPHORA = re.compile(r"\b(?:these|those)\s+(?:areas|councils|authorities|local\s+authorities)\b", re.IGNORECASE)
 
@@ -91,6 +92,7 @@ def _read_sentences(reading: Reading) -> None:
     context_la = reading.main_la
     previous: Sentence | None = None
     heading: Sentence | None = None  # a line introducing a list, while the lines after it are its items
+    listed: Listing | None = None  # the last sentence naming the areas graded, without grades
     per_line = Counter(s.paragraph for s in reading.sentences)
     for s in reading.sentences[1:]:
         if heading and not (per_line[s.paragraph] == 1 and previous and s.paragraph == previous.paragraph + 1
@@ -103,16 +105,25 @@ def _read_sentences(reading: Reading) -> None:
             context_la = councils[0]
         mentions = read_mentions(quote, named, [context_la] if context_la else [], reading.inspections, year)
         read_dates(quote, mentions, context_la, reading.inspections, reading.ref, reading.dateline)
-        counted = read_grade_counts(quote, mentions, context_la, reading.inspections, reading.signals.areas,
-                                    reading.slac)
+        counts = find_counts(quote, reading.signals.areas, reading.slac)
         read_grades(quote, s.start - quote.start, mentions, context_la, reading.signals.areas, reading.inspections,
-                    (reading.slac, reading.cpi), year, counted)
+                    (reading.slac, reading.cpi), year, taken(counts))
+        place_counts(counts, mentions, context_la, reading.inspections, reading.signals.areas, listed)
+        listed = _listing(reading, s) or listed
         read_count(s, mentions, context_la, reading.inspections)
         read_recommendations(s, mentions, context_la, reading.inspections, heading, _in_quotation(reading, s))
         if is_heading(s):
             heading = s
         reading.funding += read_funding(s, councils, context_la)
         previous = s
+
+
+def _listing(reading: Reading, s: Sentence) -> Listing | None:
+    """`s` as a listing of the judgement areas graded, when it names three or more and gives no grade."""
+    labels = reading.signals.areas.find(s.text, reading.slac)
+    if len({lab.value for lab in labels}) < _LISTED_AREAS or any_grade(s.text):
+        return None
+    return Listing([Match(s.start + lab.start, s.start + lab.end, lab.text, lab.value) for lab in labels], s)
 
 
 def _in_quotation(reading: Reading, s: Sentence) -> bool:

@@ -94,6 +94,11 @@ def _given(before: str, after: str) -> bool:
     return bool(_LIST_LINE.match(before) and _LINE_END.match(after))
 
 
+def any_grade(text: str) -> bool:
+    """Whether a grade word is used at all, given or not."""
+    return bool(_GRADE_WORD.search(text))
+
+
 def grades_given(text: str) -> list[Match]:
     """Grade words used as a grade given, with the grade they name ('requires improvement to be good'
     is one grade, requires_improvement)."""
