@@ -60,6 +60,12 @@ def find_dateline(sentences: list[Sentence]) -> Dateline | None:
     return None
 
 
+def is_dateline(s: Sentence, dateline: Dateline | None) -> bool:
+    """Whether `s` is the line giving the article's own date ("Published 7th July 2017"): its date is no
+    inspection's."""
+    return dateline is not None and dateline.said in s.text and len(s.text.split()) <= _LONGEST_DATELINE_LINE
+
+
 def reference(dateline: Dateline | None, page_date: CuratedDate | None) -> Reference | None:
     """What resolves relative dates: the dateline, else the page's own date."""
     if dateline:

@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 
 from ofsted_dataset.curation.councils import subjects
 from ofsted_dataset.curation.date_expressions import Reference
-from ofsted_dataset.curation.dates import Dateline, article_year, find_dateline, read_dates, reference
+from ofsted_dataset.curation.dates import (
+    Dateline,
+    article_year,
+    find_dateline,
+    is_dateline,
+    read_dates,
+    reference,
+)
 from ofsted_dataset.curation.funding import Funding, commitments, read_funding
 from ofsted_dataset.curation.grade_counts import find_counts, place_counts, taken
 from ofsted_dataset.curation.inspections import Inspections, Listing
@@ -104,7 +111,8 @@ def _read_sentences(reading: Reading) -> None:
                                    or grades_given(quote.text)):
             context_la = councils[0]
         mentions = read_mentions(quote, named, [context_la] if context_la else [], reading.inspections, year)
-        read_dates(quote, mentions, context_la, reading.inspections, reading.ref, reading.dateline)
+        if not is_dateline(s, reading.dateline):
+            read_dates(quote, mentions, context_la, reading.inspections, reading.ref, reading.dateline)
         counts = find_counts(quote, reading.signals.areas, reading.slac)
         read_grades(quote, s.start - quote.start, mentions, context_la, reading.signals.areas, reading.inspections,
                     (reading.slac, reading.cpi), year, taken(counts))

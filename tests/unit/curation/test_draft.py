@@ -33,7 +33,7 @@ FLOORS = {
     "counts": (1.0, 1.0),
     "recommendations": (1.0, 1.0),
     "funding": (1.0, 1.0),
-    "dates": (0.857, 0.545),
+    "dates": (0.923, 0.545),
     "themes": (0.0, 1.0),
     "grade_counts": (1.0, 1.0),
 }
