@@ -33,11 +33,13 @@ _CUE_WINDOW = 90  # characters before a date expression where the words saying w
 _PUBLISHED = re.compile(r"\bpublish\w*|\breleased\b|\bcame\s+out\b|\bout\s+today\b|\brated\b|\bjudged\b|\bgraded\b"
                         r"|\brating\b|\bverdict\b|\bdowngraded\b|\bupgraded\b", re.IGNORECASE)
 _VISITED = re.compile(r"\bvisit\w*|\binspected\b|\binspectors?\s+(?:were|was|spent|went|arrived|came)\b|\bfieldwork"
-                      r"|\btook\s+place\b|\bcarried\s+out\b|\bon\s+site\b|\b(?:inspection|spen[dt]\s+\w+\s+(?:days|weeks))\s+\(?(?:in|between|from|during|on|over)\b"
+                      r"|\btook\s+place\b|\bcarried\s+out\b|\bon\s+site\b"
+                      r"|\b(?:inspection|spen[dt]\s+\w+\s+(?:days|weeks)),?\s+\(?(?:in|between|from|during|on|over)\b"
                       r"|\binspection\s+(?:of|at)\s+[\w\s'’-]{0,40}\s(?:in|between|from|during|on)\b"
                       r"|\bwere\s+in\b|\bspen[dt]\s+(?:\w+\s+)?(?:days|weeks)\b|-day\b|-week\b", re.IGNORECASE)
 FUTURE = re.compile(r"\b(?:will|would|shall|is\s+due|are\s+due|due\s+to|expected|next|plans?\s+to|scheduled|upcoming"
                      r"|ahead\s+of)\b", re.IGNORECASE)
+_PLURAL = re.compile(r"\b(?:the|their|all|these)\s+(?:\w+\s+)?(?:reports|inspections|visits|letters)\b", re.IGNORECASE)
 _CLAUSE_START = re.compile(r"[;:]|\bbut\b|\bwhile\b|\bwhereas\b")
 
 
@@ -110,8 +112,10 @@ def _note(span: DateSpan, ref: Reference | None, dateline: Dateline | None) -> t
 
 
 def read_dates(s: Sentence, mentions: list[Mention], la: str | None, inspections: Inspections,
-               ref: Reference | None, dateline: Dateline | None) -> None:
-    """Visit and publication dates of the inspections `s` is about, from its date expressions."""
+               ref: Reference | None, dateline: Dateline | None, named: bool) -> None:
+    """Visit and publication dates of the inspections `s` is about, from its date expressions; a sentence
+    that names no council (`named`) but speaks of the reports or visits in the plural dates them all."""
+    every = bool(_PLURAL.search(s.text)) and not named
     for span in find_dates(s.text, ref):
         which = _which(s.text, span)
         if which is None:
@@ -121,7 +125,9 @@ def read_dates(s: Sentence, mentions: list[Mention], la: str | None, inspections
         last = span.last or (span.first if which == "visit" and len(span.first) == 7 else None)
         dated = Dated(span.first, last, [s, *extra], note, sure=not span.inferred and bool(mentions))
         targets = inspections.nearest(mentions, span.start, la)
-        if not targets and la:  # "Inspectors visited Leeds between ...": the council's inspection, made now
+        if every:  # "The reports, published yesterday": each current inspection of the round-up
+            targets = [i for i in inspections.found if not i.historical]
+        elif not targets and la:  # "Inspectors visited Leeds between ...": the council's inspection, made now
             targets = [inspections.mentioned(la, "full_inspection", False, None, True)]
             targets[0].type_quotes.append(s)
         for inspection in targets:

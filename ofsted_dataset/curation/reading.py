@@ -112,7 +112,7 @@ def _read_sentences(reading: Reading) -> None:
             context_la = councils[0]
         mentions = read_mentions(quote, named, [context_la] if context_la else [], reading.inspections, year)
         if not is_dateline(s, reading.dateline):
-            read_dates(quote, mentions, context_la, reading.inspections, reading.ref, reading.dateline)
+            read_dates(quote, mentions, context_la, reading.inspections, reading.ref, reading.dateline, bool(named))
         counts = find_counts(quote, reading.signals.areas, reading.slac)
         read_grades(quote, s.start - quote.start, mentions, context_la, reading.signals.areas, reading.inspections,
                     (reading.slac, reading.cpi), year, taken(counts))
