@@ -77,6 +77,13 @@ class Inspection:
     recommendations: list[Recommendation] = field(default_factory=list)
     grade_counts: list[GradeCount] = field(default_factory=list)
     theme: tuple[str, Sentence] | None = None  # a visit's area of practice, and the sentence naming it
+    named: bool = False  # its kind was named ("inspection", "focused visit"), not only "rated" or "report"
+
+    @property
+    def read_anything(self) -> bool:
+        """Whether any fact of it was read (a grade, a date, a judgement, a count, a recommendation)."""
+        return bool(self.grade or self.visit or self.published or self.judgements or self.count
+                    or self.recommendations or self.grade_counts)
 
     def add_grade(self, grade: str, s: Sentence) -> None:
         """The first grade read is the overall grade; later sentences giving the same grade back it up."""
@@ -133,9 +140,12 @@ class Inspections:
             return current
         for i in self.found:
             if i.la == la and i.kind == kind and i.historical == historical and (not historical or i.year == year):
+                i.named = i.named or not weak
                 return i
         inspection = Inspection(la, kind, year if historical else None, historical)
         self.found.append(inspection)
+        if not weak:
+            inspection.named = True
         return inspection
 
     def current(self, la: str | None) -> Inspection | None:
@@ -157,10 +167,18 @@ class Inspections:
         return list(dict.fromkeys(m.inspection for m in mentions if m.start == first))
 
     def merge_undated(self) -> None:
-        """An undated earlier inspection ("its previous inspection") is the council's one dated earlier
-        inspection when there is exactly one; with none or several it stays, for the curator to place."""
+        """Tidy what the mentions made. An undated earlier inspection ("its previous inspection") is the
+        council's one dated earlier inspection when there is exactly one; with none or several it stays,
+        for the curator to place, if anything was read of it. An inspection only ever mentioned as "the
+        report" or "rated", of which nothing was read, is dropped when its council has another current
+        inspection: it was that one, mentioned before its kind was named."""
         for undated in [i for i in self.found if i.historical and i.year is None]:
             dated = [i for i in self.found if i.historical and i.la == undated.la and i.year is not None]
             if len(dated) == 1:
                 dated[0].absorb(undated)
                 self.found.remove(undated)
+            elif not undated.read_anything:
+                self.found.remove(undated)
+        for vague in [i for i in self.found if not i.historical and not i.named and not i.read_anything]:
+            if any(i is not vague and i.la == vague.la and not i.historical for i in self.found):
+                self.found.remove(vague)

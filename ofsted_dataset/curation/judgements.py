@@ -85,7 +85,8 @@ def _targets(s: Sentence, grade: Match, mentions: list[Mention], la: str | None,
     improvement at its previous inspection in 2019", "the requires improvement judgement it received in
     2020"), else those the sentence mentions nearest; a council with no inspection yet gets one."""
     after = [m for m in mentions if 0 <= m.start - grade.end <= _HISTORY_AFTER and m.inspection.historical]
-    if after:
+    own = [m for m in mentions if 0 <= grade.start - m.start <= _HISTORY_AFTER]  # "rated good since 2018"
+    if after and not own:
         return [after[0].inspection]
     found = inspections.nearest(mentions, grade.start, la)
     if not found and la:

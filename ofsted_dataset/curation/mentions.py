@@ -29,6 +29,7 @@ _KINDS = {"focused": "focused_visit", "monitoring": "monitoring_visit", "jtai": 
 _HISTORY_BEFORE = re.compile(r"\b(?:previous|previously|last|earlier|since|prior|another|former)\b[^.;]{0,30}$",
                              re.IGNORECASE)
 _SINCE_YEAR = re.compile(r"^[^.;]{0,20}?\bsince\s+\d{4}\b")
+_FUTURE_AFTER = re.compile(r"^\s*(?:is|are)\s+(?:now\s+)?(?:expected|due|planned|scheduled|likely)\b", re.IGNORECASE)
 _CLAUSE_BEFORE = 60  # characters before a mention read for the future tense
 _NEGATED = re.compile(r"\b(?:not|never)\b(?:\s+(?:been|be|part\s+of|included\s+in|covered\s+by|subject\s+to))?"
                       r"[^,]{0,25}$", re.IGNORECASE)
@@ -41,7 +42,7 @@ def _not_an_inspection(text: str, m: re.Match[str]) -> bool:
     if m.lastgroup != "weak" and text[m.end():m.end() + 1].lower() == "s":
         return True
     clause = re.split(r"[;:]", text[max(0, m.start() - _CLAUSE_BEFORE):m.start()])[-1]
-    return bool(FUTURE.search(clause) or _NEGATED.search(clause))
+    return bool(FUTURE.search(clause) or _NEGATED.search(clause) or _FUTURE_AFTER.match(text[m.end():]))
 
 
 def _historical(before: str, after: str, year: int | None, article_year: int | None) -> bool:
