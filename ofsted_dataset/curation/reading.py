@@ -24,12 +24,13 @@ from ofsted_dataset.curation.dates import (
 )
 from ofsted_dataset.curation.funding import Funding, commitments, read_funding
 from ofsted_dataset.curation.grade_counts import find_counts, place_counts, taken
-from ofsted_dataset.curation.inspections import Inspections, Listing
+from ofsted_dataset.curation.inspections import Inspections, Listing, Mention
 from ofsted_dataset.curation.judgements import read_grades
 from ofsted_dataset.curation.mentions import read_mentions, reports_inspection
 from ofsted_dataset.curation.recommendations import is_bullet, is_heading, read_count, read_recommendations
 from ofsted_dataset.curation.sentences import Sentence, split_sentences
 from ofsted_dataset.curation.signals import Match, Signals, any_grade, grades_given
+from ofsted_dataset.curation.themes import looked_at
 from ofsted_dataset.facts.mapping_model import CuratedDate
 from ofsted_dataset.facts.reference import JudgementAreas, Register
 from ofsted_dataset.text import DOUBLE_QUOTES
@@ -113,6 +114,7 @@ def _read_sentences(reading: Reading) -> None:
         mentions = read_mentions(quote, named, [context_la] if context_la else [], reading.inspections, year)
         if not is_dateline(s, reading.dateline):
             read_dates(quote, mentions, context_la, reading.inspections, reading.ref, reading.dateline, bool(named))
+        _theme(reading, s, mentions, context_la)
         counts = find_counts(quote, reading.signals.areas, reading.slac)
         read_grades(quote, s.start - quote.start, mentions, context_la, reading.signals.areas, reading.inspections,
                     (reading.slac, reading.cpi), year, taken(counts))
@@ -124,6 +126,17 @@ def _read_sentences(reading: Reading) -> None:
             heading = s
         reading.funding += read_funding(s, councils, context_la)
         previous = s
+
+
+def _theme(reading: Reading, s: Sentence, mentions: list[Mention], la: str | None) -> None:
+    """What a visit looked at, said in a sentence of its own ("The visit looked at ..."): the theme of the
+    visit the sentence is about, if it has none yet."""
+    theme = looked_at(s.text)
+    if theme is None:
+        return
+    for inspection in reading.inspections.nearest(mentions, 0, la):
+        if inspection.kind != "full_inspection" and inspection.theme is None:
+            inspection.theme = (theme, s)
 
 
 def _listing(reading: Reading, s: Sentence) -> Listing | None:

@@ -49,6 +49,17 @@ _VISIT_THEMES: tuple[tuple[str, str], ...] = (
 _VISIT_REACH = 160  # characters after the mention where its subject is named
 
 
+# "The visit looked at ...", "Inspectors examined ...": what a visit looked at, in a sentence of its own.
+_LOOKED_AT = re.compile(r"\b(?:visit|letter|inspectors?)\b[^.;]{0,60}?\b(?:looked\s+at|focused\s+on|examined|considered"
+                        r"|reviewed|evaluated|explored|concentrated\s+on)\b", re.IGNORECASE)
+
+
+def looked_at(text: str) -> str | None:
+    """The theme a sentence says a visit looked at, if it says one."""
+    m = _LOOKED_AT.search(text)
+    return visit_theme(text[m.end():]) if m else None
+
+
 def theme_of(text: str) -> str:
     return next((theme for theme, keywords in _THEMES if re.search(keywords, text, re.IGNORECASE)), "other")
 
