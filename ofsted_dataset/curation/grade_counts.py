@@ -18,8 +18,8 @@ from ofsted_dataset.curation.signals import AreaFinder, Match, grade_of, number
 from ofsted_dataset.facts.crosschecks import REQUIRES_IMPROVEMENT
 
 _N = r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
-_AREAS = (r"(?:(?:judgement|outcome|inspection|key)\s+)?areas?(?:\s+(?:inspected|assessed|judged|graded|looked\s+at"
-          r"|they\s+looked\s+at|(?:that\s+)?inspectors\s+(?:judged|graded|looked\s+at)|it\s+judged))?")
+_AREAS = (r"(?:(?:judgement|outcome|inspection|key)\s+)?(?:areas?|judgements)(?:\s+(?:inspected|assessed|judged|graded"
+          r"|looked\s+at|they\s+looked\s+at|(?:that\s+)?inspectors\s+(?:judged|graded|looked\s+at)|it\s+judged))?")
 _GRADE = rf"(?:{REQUIRES_IMPROVEMENT}(?:\s+to\s+be\s+good)?|inadequate|outstanding|adequate|good)"
 _FORMS = (
     # "all four areas", "each of the four judgement areas": n of n
@@ -62,7 +62,9 @@ def find_counts(s: Sentence, areas: AreaFinder, slac: bool) -> list[Counted]:
         for m in form.finditer(s.text):
             after = _GRADE_AFTER.match(s.text[m.end():])
             before = _GRADE_BEFORE.search(s.text[:m.start()])
-            if after and not areas.find(s.text[m.end():m.end() + after.start("g")]):
+            if before and m.re is _FORMS[0]:  # "rated good overall and in each of the four areas"
+                grade, at = before.group("g"), -1 - before.start("g")
+            elif after and not areas.find(s.text[m.end():m.end() + after.start("g")]):
                 grade, at = after.group("g"), m.end() + after.start("g")
             elif before:
                 grade, at = before.group("g"), -1 - before.start("g")  # before the count: not taken from overall
@@ -88,9 +90,10 @@ def place_counts(counts: list[Counted], mentions: list[Mention], la: str | None,
     it has no judgement of yet, each a judgement, when there are N of them; else a count."""
     for counted in counts:
         count = counted.count
-        for inspection in inspections.nearest(mentions, counted.start, la):
-            if inspection.kind != "full_inspection":
-                continue
+        targets = [i for i in inspections.nearest(mentions, counted.start, la) if i.kind == "full_inspection"]
+        if not targets:  # a visit's article recalling the graded inspection before it
+            targets = [i for i in inspections.found if i.la == la and i.kind == "full_inspection"][-1:]
+        for inspection in targets:
             rest = _rest_of_listing(inspection, listed) if counted.other else []
             if listed and len(rest) == count.areas:
                 for label in rest:

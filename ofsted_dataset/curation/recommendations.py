@@ -20,7 +20,9 @@ from ofsted_dataset.curation.sentences import Sentence
 from ofsted_dataset.curation.signals import Match, number
 from ofsted_dataset.text import DOUBLE_QUOTES, SINGLE_QUOTES
 
-_WHAT = (r"(?:(?:new|further|key|main|specific|formal)\s+)?(?:recommendations?|priority\s+actions?"
+# What a count counts: recommendations and areas for improvement (priority actions are some of them, so a
+# count of those alone is not the report's count).
+_WHAT = (r"(?:(?:new|further|key|main|specific|formal)\s+)?(?:recommendations?"
          r"|areas?\s+(?:for|of)\s+(?:further\s+)?(?:improvement|development)|areas?\s+(?:that|which|where)\s+"
          r"(?:need|needs|needed|require|required|must)|areas?\s+to\s+improve|areas?\s+of\s+practice\s+(?:that|which|to)"
          r"|improvement\s+actions?|things?\s+(?:to|that)\s+(?:improve|need))")
