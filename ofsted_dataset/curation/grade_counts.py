@@ -34,6 +34,7 @@ _FORMS = (
 )
 _GRADE_AFTER = re.compile(rf"^[^.;:]{{0,50}}?(?<!\w)(?P<g>{_GRADE})(?!\w)", re.IGNORECASE)
 _GRADE_BEFORE = re.compile(rf"(?<!\w)(?P<g>{_GRADE})(?!\w)\s+(?:overall\s+and\s+)?in\s+$", re.IGNORECASE)
+_NAMED_AFTER = re.compile(rf"^(?:{_GRADE})\s*:", re.IGNORECASE)
 _SAFEGUARDING = re.compile(r"\bsafeguarding\b", re.IGNORECASE)
 _LOOKED_AFTER = re.compile(r"\blooked[\s-]+after\b|\bchildren\s+in\s+care\b", re.IGNORECASE)
 
@@ -70,6 +71,8 @@ def find_counts(s: Sentence, areas: AreaFinder, slac: bool) -> list[Counted]:
                 grade, at = before.group("g"), -1 - before.start("g")  # before the count: not taken from overall
             else:
                 continue
+            if at >= 0 and _NAMED_AFTER.match(s.text[at:]) and areas.find(s.text[at:]):
+                continue  # "Two of the three areas were also outstanding: A, and B": judgements
             n = number(m.group("n"))
             of = n if m.re is _FORMS[0] else number(m.groupdict().get("m") or "")
             if n:

@@ -31,11 +31,11 @@ _LAST_SLAC_YEAR = 2013
 _JOINED = re.compile(r"^(?:\s*[\w'’-]+){0,4}\s*(?:,|\band\b|&|\bas\s+well\s+as\b)(?:\s*and\b)?\s*(?:[\w'’-]+\s+){0,4}$",
                      re.IGNORECASE)
 _NOT_JOINED = re.compile(r"\b(?:is|are|was|were|rated|judged|graded|found|but|while|whereas)\b", re.IGNORECASE)
-_GRADE_FOR = re.compile(r"^\s*(?:for|in|on|,?\s*as\s+(?:were|was|is|are|did))\s+(?:(?:the|its|their)\s+)?$",
+_GRADE_FOR = re.compile(r"^\s*(?:for|in|on|,?\s*as\s+(?:were|was|is|are|did)|:)\s+(?:(?:the|its|their)\s+)?$",
                         re.IGNORECASE)
 # A grade word right after area wordings and a verb is their grade even with no rating verb: "The council's
 # work with children in care, its adoption service and its support for care leavers require improvement".
-_COPULA = re.compile(r"^\s*(?:is|are|was|were|remains?|remained)?\s*(?:also\s+|both\s+|all\s+|now\s+|still\s+)?$",
+_COPULA = re.compile(r"^\s*,?\s*(?:is|are|was|were|remains?|remained)?\s*(?:also\s+|both\s+|all\s+|now\s+|still\s+)?$",
                      re.IGNORECASE)
 _GRADE_WORD = re.compile(rf"(?<!\w)(?:{REQUIRES_IMPROVEMENT}(?:\s+to\s+be\s+good)?|inadequate|outstanding|adequate"
                          r"|good)(?!\w)", re.IGNORECASE)
@@ -89,6 +89,8 @@ def _targets(s: Sentence, grade: Match, mentions: list[Mention], la: str | None,
     if after and not own:
         return [after[0].inspection]
     found = inspections.nearest(mentions, grade.start, la)
+    if found and not _graded(found):  # a visit's article recalling the graded inspection before it
+        found = [i for i in inspections.found if i.la == la and i.kind == _GRADED_KIND][-1:] or found
     if not found and la:
         found = [inspections.mentioned(la, _GRADED_KIND, False, None, True)]
         found[0].type_quotes.append(s)
