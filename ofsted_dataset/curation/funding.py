@@ -24,7 +24,7 @@ from ofsted_dataset.facts import crosschecks
 from ofsted_dataset.text import DOUBLE_QUOTES
 
 _COMMITS = re.compile(
-    r"\b(?:invest\w*|fund\w*|pledg\w*|commit\w*|allocat\w*|agree\w*|approv\w*|set\s+aside|earmark\w*|put\w*\s+(?:in|into)"
+    r"\b(?:invest\w*|fund\w*|pledg\w*|commit\w*|allocat\w*|agree\w*|approv\w*|set\s+aside|earmark\w*|put|puts|putting"
     r"|inject\w*|boost\w*|extra|additional|further|new\s+money|to\s+spend|will\s+spend|is\s+spending|are\s+spending"
     r"|spend\s+an?\s+(?:extra|additional|further)|will\s+pay|announc\w*|budget\s+for|backed|package)\b",
     re.IGNORECASE)
@@ -32,7 +32,8 @@ _COMMITS = re.compile(
 _NOT_COMMITTED = re.compile(
     r"\b(?:overspen\w*|spent|spending\s+on|expenditure|costs?|costing|saving\w*|cuts?|deficit|shortfall|net\s+budget"
     r"|budget\s+(?:was|is|of)|agency\s+(?:staff|social\s+workers|workers)|per\s+(?:week|child|placement)|a\s+week"
-    r"|nationally|across\s+England|nationwide|Local\s+Government\s+Association|government'?s?\s+\w+\s+fund"
+    r"|national|nationally|across\s+England|nationwide|Local\s+Government\s+Association|government|ministers?"
+    r"|total\s+budget|budget\s+for\s+\S+\s+(?:was|is|stood)"
     r"|Department\s+for\s+Education|subscri\w*)\b", re.IGNORECASE)
 _RATE = re.compile(r"^\s*(?:a|per|each|every)\s+year\b|^\s*annually\b", re.IGNORECASE)
 _PERIOD = re.compile(r"\b(\w+)-year\b|\bover\s+(?:the\s+)?(?:next\s+|following\s+|coming\s+)?(\w+)\s+"
@@ -136,9 +137,12 @@ def commitments(found: list[Funding]) -> list[Funding]:
 
 
 def _part_of(part: Funding, total: Funding, sums: list[Funding]) -> bool:
-    """Whether `part` is one of the smaller sums of total's paragraph that add up to it."""
-    same = [f for f in sums if f.sentence.paragraph == total.sentence.paragraph and f.amount < total.amount]
-    return part in same and _near(sum(f.amount for f in same), total.amount)
+    """Whether `part` is one of the smaller sums, in a paragraph where the total is written, that add up to it."""
+    for paragraph in {s.paragraph for s in total.sentences}:
+        same = [f for f in sums if f.sentence.paragraph == paragraph and f.amount < total.amount]
+        if part in same and _near(sum(f.amount for f in same), total.amount):
+            return True
+    return False
 
 
 def _absorb(home: Funding, other: Funding) -> None:
