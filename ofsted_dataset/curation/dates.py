@@ -27,7 +27,8 @@ _MONTH = "(" + "|".join(MONTHS) + ")"
 _YEARS = re.compile(r"\b(19[89]\d|20\d\d)\b")
 # The year of a mention, soon after it: "an inspection in (March) 2010"; group 1 the month, 2 the year.
 YEAR_AFTER = re.compile(rf"^[^.;]{{0,80}}?\b(?:in|during|since|of)\s+\(?(?:in\s+)?(?:(?:early|late|mid|the)\s+)?"
-                        rf"(?:(?:spring|summer|autumn|winter)\s+(?:of\s+)?)?(?:{_MONTH}\s+)?(\d{{4}})\b")
+                        rf"(?:(?:spring|summer|autumn|winter)\s+(?:of\s+)?)?(?:{_MONTH}\s+(?:(?:and|to)\s+[A-Z][a-z]+\s+)?)?"
+                        rf"(\d{{4}})\b")
 _LONGEST_DATELINE_LINE = 20  # words: past the headline block, a line is prose and a date in it is a fact's
 _CUE_WINDOW = 90  # characters before a date expression where the words saying which date it is are read
 _PUBLISHED = re.compile(r"\bpublish\w*|\breleased\b|\bcame\s+out\b|\bout\s+today\b|\brated\b|\bjudged\b|\bgraded\b"

@@ -168,12 +168,15 @@ class Inspections:
 
     def merge_undated(self) -> None:
         """Tidy what the mentions made. An undated earlier inspection ("its previous inspection") is the
-        council's one dated earlier inspection when there is exactly one; with none or several it stays,
+        council's one dated earlier inspection when there is exactly one (of its grade, if it has one); with
+        none or several it stays,
         for the curator to place, if anything was read of it. An inspection only ever mentioned as "the
         report" or "rated", of which nothing was read, is dropped when its council has another current
         inspection: it was that one, mentioned before its kind was named."""
         for undated in [i for i in self.found if i.historical and i.year is None]:
             dated = [i for i in self.found if i.historical and i.la == undated.la and i.year is not None]
+            if len(dated) > 1 and undated.grade:  # "two years after the inadequate rating": the inadequate one
+                dated = [i for i in dated if i.grade == undated.grade]
             if len(dated) == 1:
                 dated[0].absorb(undated)
                 self.found.remove(undated)

@@ -30,6 +30,10 @@ _HISTORY_BEFORE = re.compile(r"\b(?:previous|previously|last|earlier|since|prior
                              re.IGNORECASE)
 _SINCE_YEAR = re.compile(r"^[^.;]{0,20}?\bsince\s+\d{4}\b")
 _FUTURE_AFTER = re.compile(r"^\s*(?:is|are)\s+(?:now\s+)?(?:expected|due|planned|scheduled|likely)\b", re.IGNORECASE)
+_DEFINITE = re.compile(r"\b(?:the|this|that|its|Ofsted's|Ofsted’s|latest)\s+$", re.IGNORECASE)
+# "Five years ago inspectors judged ...", "almost four years after its inadequate rating": an earlier one,
+# of a year left to the curator (and to `merge_undated`), "more than six years ago" being no year.
+_YEARS_AGO = re.compile(r"\b(\w+)\s+years?\s+(?:ago|earlier|before|after)\b", re.IGNORECASE)
 _CLAUSE_BEFORE = 60  # characters before a mention read for the future tense
 _NEGATED = re.compile(r"\b(?:not|never)\b(?:\s+(?:been|be|part\s+of|included\s+in|covered\s+by|subject\s+to))?"
                       r"[^,]{0,25}$", re.IGNORECASE)
@@ -70,12 +74,19 @@ def read_mentions(s: Sentence, named: list[Match], context: list[str], inspectio
         if _not_an_inspection(s.text, m):
             continue
         kind_group = m.lastgroup or "weak"
-        weak = kind_group == "weak"
+        # "the inspection" is the one the article is about, whatever its kind; "a full inspection" is one
+        weak = kind_group == "weak" or (kind_group == "full" and bool(_DEFINITE.search(s.text[:m.start()])))
         year_match = YEAR_AFTER.match(s.text[m.end():])
         year = int(year_match.group(2)) if year_match else None
-        historical = _historical(s.text[: m.start()], s.text[m.end():], year, article_year)
+        near = s.text[max(0, m.start() - _CLAUSE_BEFORE):m.end() + _CLAUSE_BEFORE]
+        historical = (_historical(s.text[: m.start()], s.text[m.end():], year, article_year)
+                      or bool(_YEARS_AGO.search(near)))
         if weak and strong and not historical:
             mentions.append(Mention(strong.inspection, m.start()))
+            continue
+        earlier = [x for x in mentions if x.inspection.historical and x.inspection.kind == _KINDS[kind_group]]
+        if not historical and year is None and earlier:  # "rated inadequate in 2022, after a full inspection"
+            mentions.append(Mention(earlier[-1].inspection, m.start()))
             continue
         for la in owners(m.start(), named, s.text) or context:
             inspection = inspections.mentioned(la, _KINDS[kind_group], historical, year, weak)
