@@ -30,6 +30,8 @@ _HISTORY_BEFORE = re.compile(r"\b(?:previous|previously|last|earlier|since|prior
                              re.IGNORECASE)
 _SINCE_YEAR = re.compile(r"^[^.;]{0,20}?\bsince\s+\d{4}\b")
 _FUTURE_AFTER = re.compile(r"^\s*(?:is|are)\s+(?:now\s+)?(?:expected|due|planned|scheduled|likely)\b", re.IGNORECASE)
+_YEAR_BEFORE = re.compile(r"^(?:[^.;]{0,12}\b)?(?i:in|during|by)\s+(?:[A-Z][a-z]+\s+)?((?:19|20)\d\d),?\s+"
+                          r"[^.;]{0,40}$")
 _DEFINITE = re.compile(r"\b(?:the|this|that|its|Ofsted's|Ofsted’s|latest)\s+$", re.IGNORECASE)
 # "Five years ago inspectors judged ...", "almost four years after its inadequate rating": an earlier one,
 # of a year left to the curator (and to `merge_undated`), "more than six years ago" being no year.
@@ -77,7 +79,8 @@ def read_mentions(s: Sentence, named: list[Match], context: list[str], inspectio
         # "the inspection" is the one the article is about, whatever its kind; "a full inspection" is one
         weak = kind_group == "weak" or (kind_group == "full" and bool(_DEFINITE.search(s.text[:m.start()])))
         year_match = YEAR_AFTER.match(s.text[m.end():])
-        year = int(year_match.group(2)) if year_match else None
+        year_before = _YEAR_BEFORE.search(s.text[: m.start()])  # "In 2012, inspectors rated ..."
+        year = int(year_match.group(2)) if year_match else int(year_before.group(1)) if year_before else None
         near = s.text[max(0, m.start() - _CLAUSE_BEFORE):m.end() + _CLAUSE_BEFORE]
         historical = (_historical(s.text[: m.start()], s.text[m.end():], year, article_year)
                       or bool(_YEARS_AGO.search(near)))
