@@ -29,14 +29,14 @@ CORPUS = PROJECT / "tests" / "fixtures" / "drafter_corpus"
 
 # Measured on the test part when the rules were last changed; a change may raise these, never lower them.
 TEST_FLOORS: dict[str, tuple[float, float]] = {
-    "inspections": (0.891, 0.911),
+    "inspections": (0.933, 0.933),
     "overall_grades": (0.929, 0.765),
     "judgements": (0.976, 0.707),
     "counts": (1.0, 0.818),
     "recommendations": (0.912, 1.0),
     "funding": (1.0, 1.0),
-    "dates": (0.976, 0.814),
-    "themes": (1.0, 0.5),
+    "dates": (0.977, 0.824),
+    "themes": (1.0, 0.75),
     "grade_counts": (0.714, 0.714),
 }
 

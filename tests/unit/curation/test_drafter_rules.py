@@ -144,3 +144,30 @@ def test_several_councils_in_one_sentence_each_get_their_grade():
 def test_a_focused_visit_has_its_theme():
     reading = read("Ofsted's focused visit to Wirral Council looked at services for care leavers.")
     assert [(i.kind, i.theme and i.theme[0]) for i in reading.inspections.found] == [("focused_visit", "care_leavers")]
+
+
+def test_the_other_areas_of_an_earlier_listing_are_judgements_and_unnamed_ones_a_count():
+    listed = read("Ofsted rated North Lincolnshire Council outstanding. They graded help and protection, adoption, "
+                  "care leavers, and leadership. Help and protection was rated good; the other three areas were "
+                  "judged outstanding.")
+    (inspection,) = listed.inspections.found
+    assert {a: j.grade for a, j in inspection.judgements.items()} == {
+        "help_and_protection": "good", "adoption": "outstanding", "care_leavers": "outstanding",
+        "leadership": "outstanding"}
+    assert inspection.grade_counts == []
+    unnamed = read("Ofsted rated Leeds City Council good. Leadership was rated outstanding and the other three "
+                   "areas good.")
+    (inspection,) = unnamed.inspections.found
+    assert [(c.grade, c.areas) for c in inspection.grade_counts] == [("good", 3)]
+
+
+def test_the_inspection_of_a_visit_article_and_earlier_ratings_by_year_or_years_ago():
+    reading = read("Ofsted's joint targeted area inspection in Dudley looked at domestic abuse. The inspection "
+                   "comes a year after Dudley's services were judged to require improvement to be good at their "
+                   "last full inspection, in late 2022. In 2016, inspectors rated the council inadequate.",
+                   dateline="Tuesday 7 March 2024")
+    assert [(i.kind, i.historical, i.year, i.grade) for i in reading.inspections.found] == [
+        ("joint_targeted_area_inspection", False, None, None),
+        ("full_inspection", True, 2022, "requires_improvement"),
+        ("full_inspection", True, 2016, "inadequate"),
+    ]
