@@ -89,7 +89,7 @@ def facts_of(mapping: Mapping, register: Register, areas: JudgementAreas, page_d
         "recommendations": [_text(r.values.get("text", "")) for r in _of(mapping, "recommendations")],
         "funding": [(_la(register, r.values.get("local_authority")), r.values.get("amount_gbp"))
                     for r in _of(mapping, "funding_commitments")],
-        "dates": [("article", _when(article))] * (article is not None) + [
+        "dates": ([("article", _when(article))] if article else []) + [
             (_la(register, r.values.get("local_authority")), name, _when(r.values[name]))
             for r in inspections for name in _DATE_FIELDS if name in r.values],
         "themes": [(_la(register, r.values.get("local_authority")), r.values["theme"])

@@ -21,16 +21,18 @@ _N = r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve
 _AREAS = (r"(?:(?:judgement|outcome|inspection|key)\s+)?(?:areas?|judgements)(?:\s+(?:inspected|assessed|judged|graded"
           r"|looked\s+at|they\s+looked\s+at|(?:that\s+)?inspectors\s+(?:judged|graded|looked\s+at)|it\s+judged))?")
 _GRADE = rf"(?:{REQUIRES_IMPROVEMENT}(?:\s+to\s+be\s+good)?|inadequate|outstanding|adequate|good)"
+# "all four areas", "each of the four judgement areas": n of n
+_ALL = re.compile(rf"\b(?:all|each\s+of\s+the|all\s+of\s+the)\s+(?P<n>{_N})\s+(?:of\s+the\s+)?{_AREAS}", re.IGNORECASE)
+# "the other three areas", "the remaining seven": n (the rest of a listing, when the areas were listed)
+_OTHER = re.compile(rf"\bthe\s+(?:other|remaining)\s+(?P<n>{_N})(?:\s+{_AREAS})?", re.IGNORECASE)
 _FORMS = (
-    # "all four areas", "each of the four judgement areas": n of n
-    re.compile(rf"\b(?:all|each\s+of\s+the|all\s+of\s+the)\s+(?P<n>{_N})\s+(?:of\s+the\s+)?{_AREAS}", re.IGNORECASE),
+    _ALL,
     # "seven of the nine areas": n of m
     re.compile(rf"\b(?P<n>{_N})\s+of\s+the\s+(?P<m>{_N})\s+{_AREAS}", re.IGNORECASE),
     # "Of the nine areas graded ..., two were good"
     re.compile(rf"\bOf\s+the\s+(?P<m>{_N})\s+{_AREAS}[^,;.]{{0,60}},\s*(?P<n>{_N})\s+(?=(?:were|was)\b)",
                re.IGNORECASE),
-    # "the other three areas", "the remaining seven": n
-    re.compile(rf"\bthe\s+(?:other|remaining)\s+(?P<n>{_N})(?:\s+{_AREAS})?", re.IGNORECASE),
+    _OTHER,
 )
 _GRADE_AFTER = re.compile(rf"^[^.;:]{{0,50}}?(?<!\w)(?P<g>{_GRADE})(?!\w)", re.IGNORECASE)
 _GRADE_BEFORE = re.compile(rf"(?<!\w)(?P<g>{_GRADE})(?!\w)\s+(?:overall\s+and\s+)?in\s+$", re.IGNORECASE)
@@ -63,7 +65,7 @@ def find_counts(s: Sentence, areas: AreaFinder, slac: bool) -> list[Counted]:
         for m in form.finditer(s.text):
             after = _GRADE_AFTER.match(s.text[m.end():])
             before = _GRADE_BEFORE.search(s.text[:m.start()])
-            if before and m.re is _FORMS[0]:  # "rated good overall and in each of the four areas"
+            if before and m.re is _ALL:  # "rated good overall and in each of the four areas"
                 grade, at = before.group("g"), -1 - before.start("g")
             elif after and not areas.find(s.text[m.end():m.end() + after.start("g")]):
                 grade, at = after.group("g"), m.end() + after.start("g")
@@ -74,10 +76,10 @@ def find_counts(s: Sentence, areas: AreaFinder, slac: bool) -> list[Counted]:
             if at >= 0 and _NAMED_AFTER.match(s.text[at:]) and areas.find(s.text[at:]):
                 continue  # "Two of the three areas were also outstanding: A, and B": judgements
             n = number(m.group("n"))
-            of = n if m.re is _FORMS[0] else number(m.groupdict().get("m") or "")
+            of = n if m.re is _ALL else number(m.groupdict().get("m") or "")
             if n:
                 found.append(Counted(GradeCount(_scope(s.text, slac), grade_of(grade), n, of, s, at), m.start(),
-                                     m.re is _FORMS[3]))
+                                     m.re is _OTHER))
     return found
 
 

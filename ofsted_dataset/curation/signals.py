@@ -64,7 +64,7 @@ _QUOTE_MARKS = frozenset(SINGLE_QUOTES + DOUBLE_QUOTES)
 _RATING_BEFORE = re.compile(
     r"(?:\brated|\brating|\bjudg(?:ed|ing)|\bbranded|\blabelled|\bgraded|\bjudge?ment|\bfound\s+to\s+be|\bconcludes?"
     r"|\bdeemed|\bassessed\s+as|\bawarded|\bupgraded\s+to|\bdowngraded\s+to|\bremains?|\bremained|\bmoved\s+(?:up\s+)?to"
-    r"|\bimproved\s+to|\bgraded|\bverdict|\b(?:up|down|fall|rise|drop|improvement|improved|moved)\s+from)[^.;]{0,40}$",
+    r"|\bimproved\s+to|\bverdict|\b(?:up|down|fall|rise|drop|improvement|improved|moved)\s+from)[^.;]{0,40}$",
     re.IGNORECASE)
 _RATING_AFTER = re.compile(r"^\s+(?:rating|grade|verdict|judgement|overall)\b", re.IGNORECASE)
 # "rated the experiences and progress of children in care as good": a grade after "as", the rating verb
