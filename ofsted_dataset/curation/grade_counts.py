@@ -14,13 +14,11 @@ from dataclasses import dataclass
 
 from ofsted_dataset.curation.inspections import GradeCount, Inspection, Inspections, Listing, Mention
 from ofsted_dataset.curation.sentences import Sentence
-from ofsted_dataset.curation.signals import AreaFinder, Match, grade_of, number
-from ofsted_dataset.facts.crosschecks import REQUIRES_IMPROVEMENT
+from ofsted_dataset.curation.signals import GRADE_WORDS, AreaFinder, Match, grade_of, number
 
 _N = r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 _AREAS = (r"(?:(?:judgement|outcome|inspection|key)\s+)?(?:areas?|judgements)(?:\s+(?:inspected|assessed|judged|graded"
           r"|looked\s+at|they\s+looked\s+at|(?:that\s+)?inspectors\s+(?:judged|graded|looked\s+at)|it\s+judged))?")
-_GRADE = rf"(?:{REQUIRES_IMPROVEMENT}(?:\s+to\s+be\s+good)?|inadequate|outstanding|adequate|good)"
 # "all four areas", "each of the four judgement areas": n of n
 _ALL = re.compile(rf"\b(?:all|each\s+of\s+the|all\s+of\s+the)\s+(?P<n>{_N})\s+(?:of\s+the\s+)?{_AREAS}", re.IGNORECASE)
 # "the other three areas", "the remaining seven": n (the rest of a listing, when the areas were listed)
@@ -34,9 +32,9 @@ _FORMS = (
                re.IGNORECASE),
     _OTHER,
 )
-_GRADE_AFTER = re.compile(rf"^[^.;:]{{0,50}}?(?<!\w)(?P<g>{_GRADE})(?!\w)", re.IGNORECASE)
-_GRADE_BEFORE = re.compile(rf"(?<!\w)(?P<g>{_GRADE})(?!\w)\s+(?:overall\s+and\s+)?in\s+$", re.IGNORECASE)
-_NAMED_AFTER = re.compile(rf"^(?:{_GRADE})\s*:", re.IGNORECASE)
+_GRADE_AFTER = re.compile(rf"^[^.;:]{{0,50}}?(?<!\w)(?P<g>{GRADE_WORDS})(?!\w)", re.IGNORECASE)
+_GRADE_BEFORE = re.compile(rf"(?<!\w)(?P<g>{GRADE_WORDS})(?!\w)\s+(?:overall\s+and\s+)?in\s+$", re.IGNORECASE)
+_NAMED_AFTER = re.compile(rf"^(?:{GRADE_WORDS})\s*:", re.IGNORECASE)
 _SAFEGUARDING = re.compile(r"\bsafeguarding\b", re.IGNORECASE)
 _LOOKED_AFTER = re.compile(r"\blooked[\s-]+after\b|\bchildren\s+in\s+care\b", re.IGNORECASE)
 

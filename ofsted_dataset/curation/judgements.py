@@ -15,8 +15,7 @@ import re
 
 from ofsted_dataset.curation.inspections import Inspection, Inspections, Mention
 from ofsted_dataset.curation.sentences import Sentence
-from ofsted_dataset.curation.signals import AreaFinder, Match, grade_of, grades_given
-from ofsted_dataset.facts.crosschecks import REQUIRES_IMPROVEMENT
+from ofsted_dataset.curation.signals import GRADE_WORD, AreaFinder, Match, grade_of, grades_given
 
 _LABEL_TO_GRADE = 70  # characters: further on, a grade word is no longer the area's
 # An aside between an area and its grade does not count against their distance: "The Kirklees Safeguarding
@@ -37,8 +36,6 @@ _GRADE_FOR = re.compile(r"^\s*(?:for|in|on|,?\s*as\s+(?:were|was|is|are|did)|:)\
 # work with children in care, its adoption service and its support for care leavers require improvement".
 _COPULA = re.compile(r"^\s*,?\s*(?:is|are|was|were|remains?|remained)?\s*(?:also\s+|both\s+|all\s+|now\s+|still\s+)?$",
                      re.IGNORECASE)
-_GRADE_WORD = re.compile(rf"(?<!\w)(?:{REQUIRES_IMPROVEMENT}(?:\s+to\s+be\s+good)?|inadequate|outstanding|adequate"
-                         r"|good)(?!\w)", re.IGNORECASE)
 
 
 def _chain(labels: list[Match], first: int, step: int, text: str) -> list[Match]:
@@ -72,7 +69,7 @@ def _grades(text: str, labels: list[Match], mentions: list[Mention]) -> list[Mat
     inadequate")."""
     given = grades_given(text)
     starts = {g.start for g in given}
-    loose = [Match(m.start(), m.end(), m.group(0), grade_of(m.group(0))) for m in _GRADE_WORD.finditer(text)
+    loose = [Match(m.start(), m.end(), m.group(0), grade_of(m.group(0))) for m in GRADE_WORD.finditer(text)
              if m.start() not in starts and (
                  any(lab.end <= m.start() and _COPULA.match(text[lab.end:m.start()]) for lab in labels)
                  or (given and any(0 < m.start() - n.start <= _NAMING_TO_GRADE for n in mentions)))]

@@ -52,8 +52,7 @@ def _inspection_ids(inspections: list[Inspection], article_year: int | None) -> 
     taken: set[str] = set()
     ids = {}
     for i in inspections:
-        dated = i.visit or i.published
-        year = i.year or (int(dated.start[:4]) if dated else None) or article_year
+        year = i.dated_year or article_year
         stamp = "earlier" if i.historical and i.year is None else str(year) if year else "undated"
         ids[i] = _unique(f"{slug(i.la)}-{stamp}-{i.kind.replace('_', '-')}", taken)
     return ids

@@ -54,10 +54,9 @@ class CouncilFinder:
 
 # A grade word is a grade *given* (not "good support", "adequate processes") when it is quoted
 # ('Good', "inadequate", „inadequate“), follows a rating verb closely, or comes before "rating".
-_GRADE_WORD = re.compile(
-    rf"(?<!\w)({crosschecks.REQUIRES_IMPROVEMENT}(?:\s+to\s+be\s+good)?|inadequate|outstanding|adequate|good)(?!\w)",
-    re.IGNORECASE
-)
+# The grade words as news writes them, one alternation: the drafter's count and judgement readers use it too.
+GRADE_WORDS = rf"(?:{crosschecks.REQUIRES_IMPROVEMENT}(?:\s+to\s+be\s+good)?|inadequate|outstanding|adequate|good)"
+GRADE_WORD = re.compile(rf"(?<!\w){GRADE_WORDS}(?!\w)", re.IGNORECASE)
 _GRADES = {"requires improvement": "requires_improvement", "inadequate": "inadequate", "outstanding": "outstanding",
            "adequate": "adequate", "good": "good"}
 _QUOTE_MARKS = frozenset(SINGLE_QUOTES + DOUBLE_QUOTES)
@@ -96,13 +95,13 @@ def _given(before: str, after: str) -> bool:
 
 def any_grade(text: str) -> bool:
     """Whether a grade word is used at all, given or not."""
-    return bool(_GRADE_WORD.search(text))
+    return bool(GRADE_WORD.search(text))
 
 
 def grades_given(text: str) -> list[Match]:
     """Grade words used as a grade given, with the grade they name ('requires improvement to be good'
     is one grade, requires_improvement)."""
-    return [Match(m.start(), m.end(), m.group(0), grade_of(m.group(0))) for m in _GRADE_WORD.finditer(text)
+    return [Match(m.start(), m.end(), m.group(0), grade_of(m.group(0))) for m in GRADE_WORD.finditer(text)
             if _given(text[: m.start()], text[m.end():])]
 
 
