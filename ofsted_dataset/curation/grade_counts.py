@@ -31,6 +31,8 @@ _FORMS = (
     re.compile(rf"\bOf\s+the\s+(?P<m>{_N})\s+{_AREAS}[^,;.]{{0,60}},\s*(?P<n>{_N})\s+(?=(?:were|was)\b)",
                re.IGNORECASE),
     _OTHER,
+    # "rated good in three areas": n, after a grade
+    re.compile(rf"(?<=\bin\s)(?P<n>{_N})\s+{_AREAS}(?=\W)", re.IGNORECASE),
 )
 _GRADE_AFTER = re.compile(rf"^[^.;:]{{0,50}}?(?<!\w)(?P<g>{GRADE_WORDS})(?!\w)", re.IGNORECASE)
 _GRADE_BEFORE = re.compile(rf"(?<!\w)(?P<g>{GRADE_WORDS})(?!\w)\s+(?:overall\s+and\s+)?in\s+$", re.IGNORECASE)
@@ -63,12 +65,10 @@ def find_counts(s: Sentence, areas: AreaFinder, slac: bool) -> list[Counted]:
         for m in form.finditer(s.text):
             after = _GRADE_AFTER.match(s.text[m.end():])
             before = _GRADE_BEFORE.search(s.text[:m.start()])
-            if before and m.re is _ALL:  # "rated good overall and in each of the four areas"
-                grade, at = before.group("g"), -1 - before.start("g")
+            if before:  # "good in seven of the nine areas": the count's; "good overall and in all four": both
+                grade, at = before.group("g"), -1 - before.start("g") if m.re is _ALL else before.start("g")
             elif after and not areas.find(s.text[m.end():m.end() + after.start("g")]):
                 grade, at = after.group("g"), m.end() + after.start("g")
-            elif before:
-                grade, at = before.group("g"), -1 - before.start("g")  # before the count: not taken from overall
             else:
                 continue
             if at >= 0 and _NAMED_AFTER.match(s.text[at:]) and areas.find(s.text[at:]):

@@ -30,8 +30,11 @@ _LAST_SLAC_YEAR = 2013
 _JOINED = re.compile(r"^(?:\s*[\w'’-]+){0,4}\s*(?:,|\band\b|&|\bas\s+well\s+as\b)(?:\s*and\b)?\s*(?:[\w'’-]+\s+){0,4}$",
                      re.IGNORECASE)
 _NOT_JOINED = re.compile(r"\b(?:is|are|was|were|rated|judged|graded|found|but|while|whereas)\b", re.IGNORECASE)
-_GRADE_FOR = re.compile(r"^\s*(?:for|in|on|,?\s*as\s+(?:were|was|is|are|did)|:)\s+(?:(?:the|its|their)\s+)?$",
-                        re.IGNORECASE)
+_GRADE_FOR = re.compile(r"^\s*(?:for|in|on|:)\s+(?:(?:the|its|their)\s+)?$", re.IGNORECASE)
+# Wordings after a grade that share it with those before it: "safeguarding was judged adequate, and so was the
+# overall effectiveness of services for looked after children", "... inadequate, as were the leadership ...".
+_SHARED_AFTER = re.compile(r"^\s*,?\s*(?:as|and\s+so)\s+(?:were|was|is|are|did)\s+(?:(?:the|its|their)\s+)?"
+                           r"(?:overall\s+effectiveness\s+of\s+(?:the\s+|its\s+)?)?$", re.IGNORECASE)
 # A grade word right after area wordings and a verb is their grade even with no rating verb: "The council's
 # work with children in care, its adoption service and its support for care leavers require improvement".
 _COPULA = re.compile(r"^\s*,?\s*(?:is|are|was|were|remains?|remained)?\s*(?:also\s+|both\s+|all\s+|now\s+|still\s+)?$",
@@ -53,13 +56,20 @@ def _chain(labels: list[Match], first: int, step: int, text: str) -> list[Match]
 
 
 def _areas_of(grade: Match, previous_end: int, labels: list[Match], text: str) -> list[Match]:
-    """The wordings a grade is given to: those just before it, else those right after "for"."""
+    """The wordings a grade is given to: those just before it, else those right after "for"; and those
+    after it that share it ("and so was ...")."""
     before = [i for i, lab in enumerate(labels) if previous_end <= lab.start and lab.end <= grade.start
               and len(_ASIDE.sub("", text[lab.end:grade.start])) <= _LABEL_TO_GRADE]
+    shared = _after(grade, labels, text, _SHARED_AFTER)
     if before:
-        return _chain(labels, before[-1], -1, text)
-    after = [i for i, lab in enumerate(labels)
-             if lab.start >= grade.end and _GRADE_FOR.match(text[grade.end:lab.start])]
+        return _chain(labels, before[-1], -1, text) + shared
+    return shared or _after(grade, labels, text, _GRADE_FOR)
+
+
+def _after(grade: Match, labels: list[Match], text: str, between: re.Pattern[str]) -> list[Match]:
+    """The first wording after the grade with only `between` words before it, and those joined to it."""
+    after = [i for i, lab in enumerate(labels) if lab.start >= grade.end and lab.value != "overall_effectiveness"
+             and between.match(text[grade.end:lab.start])]
     return _chain(labels, after[0], 1, text) if after else []
 
 

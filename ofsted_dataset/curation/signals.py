@@ -69,7 +69,7 @@ _RATING_AFTER = re.compile(r"^\s+(?:rating|grade|verdict|judgement|overall)\b", 
 # "rated the experiences and progress of children in care as good": a grade after "as", the rating verb
 # further back in the clause.
 _RATED_AS = re.compile(r"\b(?:rated|rating|judged|judging|graded|grading|assessed|deemed|described)\b[^.;]{0,120}"
-                       r"\bas\s+$", re.IGNORECASE)
+                       r"\b(?:as|to\s+be)\s+$", re.IGNORECASE)
 # "Inspectors found that the experiences and progress of children in care are good."
 _FOUND_THAT = re.compile(r"\b(?:found|concluded|judged|decided|said)\s+that\b[^.;]{0,120}\b(?:is|are|was|were|remains?"
                          r"|remained)\s+$", re.IGNORECASE)
@@ -111,9 +111,13 @@ _AREA_WORDS = (
     ("safeguarding_board", r"(?:local\s+)?safeguarding\s+children(?:'s|’s)?\s+(?:board|partnership)|\bLSCB\b"),
     ("care_leavers", r"(?:services\s+for\s+|support\s+for\s+)?(?:care\s+leavers|young\s+people\s+leaving\s+care)"
                      r"|leaving\s+care\s+services?"),
-    ("children_in_care", r"(?:services\s+for\s+|care\s+of\s+)?(?:children\s+in\s+care|looked[\s-]+after\s+children"
+    ("children_in_care", r"(?:the\s+way|how)\s+(?:the\s+council|the\s+authority|it)\s+(?:looks|looked|cares|cared)\s+"
+                         r"(?:after|for)\s+children(?:\s+in\s+(?:its\s+)?care)?"
+                         r"|(?:services\s+for\s+|care\s+of\s+)?(?:children\s+in\s+care|looked[\s-]+after\s+children"
                          r"|children\s+looked\s+after)(?:(?:'s|’s)?\s+services)?|fostering(?:\s+services?)?"),
-    ("help_and_protection", r"(?:services\s+for\s+)?children\s+(?:who\s+need|in\s+need\s+of)\s+help\s+and\s+protection"
+    ("help_and_protection", r"(?:help|support|services)\s+(?:given\s+|offered\s+|provided\s+)?(?:to|for)\s+children\s+"
+                            r"at\s+risk(?:\s+of\s+(?:significant\s+)?harm)?"
+                            r"|(?:services\s+for\s+)?children\s+(?:who\s+need|in\s+need\s+of)\s+help\s+and\s+protection"
                             r"|help\s+and\s+protection|child\s+protection(?:\s+(?:work|services))?"),
     ("adoption", r"adoption(?:\s+(?:performance|services?|team|work))?"),
     ("leadership", r"(?:the\s+)?impact\s+of\s+leaders(?:\s+on\s+social\s+work\s+practice)?"

@@ -171,3 +171,36 @@ def test_the_inspection_of_a_visit_article_and_earlier_ratings_by_year_or_years_
         ("full_inspection", True, 2022, "requires_improvement"),
         ("full_inspection", True, 2016, "inadequate"),
     ]
+
+
+def test_areas_in_the_press_own_words_after_to_be_and_sharing_a_grade_after_it():
+    reading = read("Ofsted rated Kirklees Council inadequate. They said the help given to children at risk of harm "
+                   "was inadequate, as were the way the council looks after children in its care and the leadership "
+                   "of the department. Five years ago inspectors judged Kirklees' safeguarding and looked after "
+                   "children services to be good.", dateline="Friday 25 November 2016")
+    assert [(i.historical, i.grade, {a: j.grade for a, j in i.judgements.items()})
+            for i in reading.inspections.found] == [
+        (False, "inadequate", {"help_and_protection": "inadequate", "children_in_care": "inadequate",
+                               "leadership": "inadequate"}),
+        (True, None, {"help_and_protection": "good", "children_in_care": "good"}),
+    ]
+
+
+def test_a_slac_area_sharing_a_grade_and_a_count_after_its_grade():
+    reading = read("Ofsted and the Care Quality Commission inspected safeguarding and looked after children services "
+                   "in Darlington. The overall effectiveness of safeguarding services was judged adequate, and so was "
+                   "the overall effectiveness of services for looked after children. Looked after children's services "
+                   "were rated good in three areas.", dateline="Wednesday 4 January 2012")
+    (inspection,) = reading.inspections.found
+    assert {a: j.grade for a, j in inspection.judgements.items()} == {
+        "help_and_protection": "adequate", "children_in_care": "adequate"}
+    assert [(c.scope, c.grade, c.areas, c.of_areas) for c in inspection.grade_counts] == [
+        ("looked_after", "good", 3, None)]
+
+
+def test_a_grade_right_before_a_count_is_the_count_s_not_one_after_it():
+    reading = read("Ofsted rated Leeds City Council good. Inspectors found services to be good in seven of the nine "
+                   "areas inspected, with the other two judged outstanding.")
+    (inspection,) = reading.inspections.found
+    assert [(c.grade, c.areas, c.of_areas) for c in inspection.grade_counts] == [
+        ("good", 7, 9), ("outstanding", 2, None)]
