@@ -25,7 +25,9 @@ _CHILD_PROTECTION = re.compile(r"child\s+protection", re.IGNORECASE)
 _GRADED_KIND = "full_inspection"
 _NAMING_TO_GRADE = 45  # characters from a council's naming to a grade word that is its grade
 _HISTORY_AFTER = 45  # characters: an earlier inspection named this soon after a grade is what it grades
+_HISTORY_RIGHT_AFTER = 20  # ... even when the grade's own rating verb comes before it
 _LAST_SLAC_YEAR = 2013
+_EARLIER_YEAR = re.compile(r"^\s+in\s+(?:[A-Z][a-z]+\s+)?((?:19|20)\d\d)\b")  # "branded inadequate in 2018"
 # What may stand between two area wordings that share a grade, or between a grade and the wordings after it.
 _JOINED = re.compile(r"^(?:\s*[\w'’-]+){0,4}\s*(?:,|\band\b|&|\bas\s+well\s+as\b)(?:\s*and\b)?\s*(?:[\w'’-]+\s+){0,4}$",
                      re.IGNORECASE)
@@ -87,15 +89,20 @@ def _grades(text: str, labels: list[Match], mentions: list[Mention]) -> list[Mat
 
 
 def _targets(s: Sentence, grade: Match, mentions: list[Mention], la: str | None,
-             inspections: Inspections) -> list[Inspection]:
+             inspections: Inspections, article_year: int | None) -> list[Inspection]:
     """The inspections a grade is of: an earlier inspection named right after it ("up from requires
     improvement at its previous inspection in 2019", "the requires improvement judgement it received in
-    2020"), else those the sentence mentions nearest; a council with no inspection yet gets one."""
+    2020") or dated right after it to an earlier year ("branded inadequate in 2018"), else those the
+    sentence mentions nearest; a council with no inspection yet gets one."""
     after = [m for m in mentions if 0 <= m.start - grade.end <= _HISTORY_AFTER and m.inspection.historical]
     own = [m for m in mentions if 0 <= grade.start - m.start <= _HISTORY_AFTER]  # "rated good since 2018"
-    if after and not own:
+    if after and (not own or after[0].start - grade.end <= _HISTORY_RIGHT_AFTER):  # "good when it was last inspected"
         return [after[0].inspection]
     found = inspections.nearest(mentions, grade.start, la)
+    dated = _EARLIER_YEAR.match(s.text[grade.end:])
+    if dated and article_year and int(dated.group(1)) < article_year:
+        councils = list(dict.fromkeys(i.la for i in found)) or ([la] if la else [])
+        return [inspections.mentioned(c, _GRADED_KIND, True, int(dated.group(1)), True) for c in councils]
     if found and not _graded(found):  # a visit's article recalling the graded inspection before it
         found = [i for i in inspections.found if i.la == la and i.kind == _GRADED_KIND][-1:] or found
     if not found and la:
@@ -124,7 +131,7 @@ def read_grades(s: Sentence, offset: int, mentions: list[Mention], la: str | Non
             previous_end = grade.end
             continue
         previous_end = grade.end
-        for inspection in _graded(_targets(s, grade, mentions, la, inspections)):
+        for inspection in _graded(_targets(s, grade, mentions, la, inspections, article_year)):
             if given:
                 for label in given:
                     absolute = Match(s.start + label.start, s.start + label.end, label.text, label.value)

@@ -61,15 +61,15 @@ _GRADES = {"requires improvement": "requires_improvement", "inadequate": "inadeq
            "adequate": "adequate", "good": "good"}
 _QUOTE_MARKS = frozenset(SINGLE_QUOTES + DOUBLE_QUOTES)
 _RATING_BEFORE = re.compile(
-    r"(?:\brated|\brating|\bjudg(?:ed|ing)|\bbranded|\blabelled|\bgraded|\bjudge?ment|\bfound\s+to\s+be|\bconcludes?"
+    r"(?:\brat(?:ed|es|ing)|\bjudg(?:ed|es|ing)|\bbranded|\blabelled|\bgrad(?:ed|es)|\bjudge?ment|\bfound\s+to\s+be|\bconcludes?"
     r"|\bdeemed|\bassessed\s+as|\bawarded|\bupgraded\s+to|\bdowngraded\s+to|\bremains?|\bremained|\bmoved\s+(?:up\s+)?to"
     r"|\bimproved\s+to|\bverdict|\b(?:up|down|fall|rise|drop|improvement|improved|moved)\s+from)[^.;]{0,40}$",
     re.IGNORECASE)
 _RATING_AFTER = re.compile(r"^\s+(?:rating|grade|verdict|judgement|overall)\b", re.IGNORECASE)
-# "rated the experiences and progress of children in care as good": a grade after "as", the rating verb
-# further back in the clause.
-_RATED_AS = re.compile(r"\b(?:rated|rating|judged|judging|graded|grading|assessed|deemed|described)\b[^.;]{0,120}"
-                       r"\b(?:as|to\s+be)\s+$", re.IGNORECASE)
+# "rated the experiences and progress of children in care as good", "judged ... to be good": a grade after "as"
+# or "to (be)", the rating verb further back in the clause.
+_RATED_AS = re.compile(r"\b(?:rat(?:ed|es|ing)|judg(?:ed|es|ing)|grad(?:ed|es|ing)|assessed|deemed|described)\b"
+                       r"[^.;]{0,120}\b(?:as|to(?:\s+be)?)\s+$", re.IGNORECASE)
 # "Inspectors found that the experiences and progress of children in care are good."
 _FOUND_THAT = re.compile(r"\b(?:found|concluded|judged|decided|said)\s+that\b[^.;]{0,120}\b(?:is|are|was|were|remains?"
                          r"|remained)\s+$", re.IGNORECASE)
@@ -113,7 +113,8 @@ _AREA_WORDS = (
                      r"|leaving\s+care\s+services?"),
     ("children_in_care", r"(?:the\s+way|how)\s+(?:the\s+council|the\s+authority|it)\s+(?:looks|looked|cares|cared)\s+"
                          r"(?:after|for)\s+children(?:\s+in\s+(?:its\s+)?care)?"
-                         r"|(?:services\s+for\s+|care\s+of\s+)?(?:children\s+in\s+care|looked[\s-]+after\s+children"
+                         r"|(?:services\s+for\s+|care\s+of\s+)?(?:(?:children|youngsters|young\s+people)\s+in\s+"
+                         r"(?:its\s+|their\s+|the\s+council's\s+)?care|looked[\s-]+after\s+children"
                          r"|children\s+looked\s+after)(?:(?:'s|’s)?\s+services)?|fostering(?:\s+services?)?"),
     ("help_and_protection", r"(?:help|support|services)\s+(?:given\s+|offered\s+|provided\s+)?(?:to|for)\s+children\s+"
                             r"at\s+risk(?:\s+of\s+(?:significant\s+)?harm)?"

@@ -204,3 +204,15 @@ def test_a_grade_right_before_a_count_is_the_count_s_not_one_after_it():
     (inspection,) = reading.inspections.found
     assert [(c.grade, c.areas, c.of_areas) for c in inspection.grade_counts] == [
         ("good", 7, 9), ("outstanding", 2, None)]
+
+
+def test_a_grade_dated_to_an_earlier_year_or_followed_by_the_last_inspection_is_that_inspection_s():
+    reading = read("A council whose children's services were branded inadequate in 2018 has been rated good by "
+                   "Ofsted. The report, published today, rates the authority good for overall effectiveness. "
+                   "The borough was rated good when it was last inspected, in 2014.",
+                   headline="Wakefield children's services rated good", dateline="Tuesday 7 December 2021")
+    assert [(i.historical, i.year, i.grade) for i in reading.inspections.found] == [
+        (False, None, "good"), (True, 2018, "inadequate"), (True, 2014, "good")]
+    judges = read("Ofsted's latest report on Stoke-on-Trent City Council judges the authority's services for "
+                  "children to require improvement to be good.")
+    assert [i.grade for i in judges.inspections.found] == ["requires_improvement"]
