@@ -175,8 +175,9 @@ class Inspections:
         inspection: it was that one, mentioned before its kind was named."""
         for undated in [i for i in self.found if i.historical and i.year is None]:
             dated = [i for i in self.found if i.historical and i.la == undated.la and i.year is not None]
-            if len(dated) > 1 and undated.grade:  # "two years after the inadequate rating": the inadequate one
-                dated = [i for i in dated if i.grade == undated.grade]
+            if undated.grade:  # "two years after the inadequate rating": the inadequate one, not one rated otherwise
+                same = [i for i in dated if i.grade == undated.grade]
+                dated = same if len(dated) > 1 else [i for i in dated if i.grade in (undated.grade, None)]
             if len(dated) == 1:
                 dated[0].absorb(undated)
                 self.found.remove(undated)

@@ -26,7 +26,8 @@ _MENTION = re.compile(
 )
 _KINDS = {"focused": "focused_visit", "monitoring": "monitoring_visit", "jtai": "joint_targeted_area_inspection",
           "full": "full_inspection", "weak": "full_inspection"}
-_HISTORY_BEFORE = re.compile(r"\b(?:previous|previously|last|earlier|since|prior|another|former)\b[^.;]{0,30}$",
+_HISTORY_BEFORE = re.compile(r"\b(?:previous|previously|last|earlier|since|prior|another|former|shaken\s+off|shed"
+                             r"|no\s+longer|emerged\s+from|escaped)\b[^.;]{0,30}$",
                              re.IGNORECASE)
 _SINCE_YEAR = re.compile(r"^[^.;]{0,20}?\bsince\s+\d{4}\b")
 _FUTURE_AFTER = re.compile(r"^\s*(?:is|are)\s+(?:now\s+)?(?:expected|due|planned|scheduled|likely)\b", re.IGNORECASE)
@@ -35,7 +36,10 @@ _YEAR_BEFORE = re.compile(r"^(?:[^.;]{0,12}\b)?(?i:in|during|by)\s+(?:[A-Z][a-z]
 _DEFINITE = re.compile(r"\b(?:the|this|that|its|Ofsted's|Ofsted’s|latest)\s+$", re.IGNORECASE)
 # "Five years ago inspectors judged ...", "almost four years after its inadequate rating": an earlier one,
 # of a year left to the curator (and to `merge_undated`), "more than six years ago" being no year.
-_YEARS_AGO = re.compile(r"\b(\w+)\s+years?\s+(?:ago|earlier|before|after)\b", re.IGNORECASE)
+# "N years after" makes the mention after it the earlier one, not one before it ("rated good, three years after
+# inspectors found them failing").
+_YEARS_AGO = re.compile(r"\b(\w+)\s+years?\s+(?:ago|earlier|before)\b", re.IGNORECASE)
+_YEARS_AFTER = re.compile(r"\b(\w+)\s+years?\s+after\b", re.IGNORECASE)
 _CLAUSE_BEFORE = 60  # characters before a mention read for the future tense
 _NEGATED = re.compile(r"\b(?:not|never)\b(?:\s+(?:been|be|part\s+of|included\s+in|covered\s+by|subject\s+to))?"
                       r"[^,]{0,25}$", re.IGNORECASE)
@@ -81,9 +85,10 @@ def read_mentions(s: Sentence, named: list[Match], context: list[str], inspectio
         year_match = YEAR_AFTER.match(s.text[m.end():])
         year_before = _YEAR_BEFORE.search(s.text[: m.start()])  # "In 2012, inspectors rated ..."
         year = int(year_match.group(2)) if year_match else int(year_before.group(1)) if year_before else None
-        near = s.text[max(0, m.start() - _CLAUSE_BEFORE):m.end() + _CLAUSE_BEFORE]
+        clause = s.text[max(0, m.start() - _CLAUSE_BEFORE):m.start()]
         historical = (_historical(s.text[: m.start()], s.text[m.end():], year, article_year)
-                      or bool(_YEARS_AGO.search(near)))
+                      or bool(_YEARS_AGO.search(clause + s.text[m.start():m.end() + _CLAUSE_BEFORE])
+                              or _YEARS_AFTER.search(clause)))
         if weak and strong and not historical:
             mentions.append(Mention(strong.inspection, m.start()))
             continue

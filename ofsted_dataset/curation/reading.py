@@ -37,7 +37,9 @@ from ofsted_dataset.text import DOUBLE_QUOTES
 
 _SLAC = re.compile(r"safeguarding\s+and\s+looked[\s-]+after\s+children|Care\s+Quality\s+Commission|\bCQC\b|\bSLAC\b",
                    re.IGNORECASE)
-_CPI = re.compile(r"child\s+protection\s+inspections?|inspections?\s+of\s+child\s+protection", re.IGNORECASE)
+_CPI = re.compile(r"child\s+protection\s+inspections?|inspections?\s+of\s+child\s+protection"
+                  r"|inspections?\s+of\s+(?:the\s+)?(?:local\s+authority\s+)?arrangements\s+for\s+(?:the\s+)?"
+                  r"protect(?:ion\s+of|ing)\s+children", re.IGNORECASE)
 _LISTED_AREAS = 3  # a sentence naming this many areas and no grade lists those graded
 _SUBJECT_WITHIN = 40  # characters: a council named this early in a sentence is what it is about
 _ANAPHORA = re.compile(r"\b(?:these|those)\s+(?:areas|councils|authorities|local\s+authorities)\b", re.IGNORECASE)

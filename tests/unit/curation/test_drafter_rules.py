@@ -216,3 +216,25 @@ def test_a_grade_dated_to_an_earlier_year_or_followed_by_the_last_inspection_is_
     judges = read("Ofsted's latest report on Stoke-on-Trent City Council judges the authority's services for "
                   "children to require improvement to be good.")
     assert [i.grade for i in judges.inspections.found] == ["requires_improvement"]
+
+
+def test_an_earlier_rating_of_another_grade_is_not_merged_and_years_after_dates_what_follows():
+    reading = read("Children's services in Rotherham have been rated good by Ofsted, three years after inspectors "
+                   "found them to be failing. Rotherham's services were judged inadequate in November 2014. When "
+                   "the council was last fully inspected before that, they were rated adequate. Stoke-on-Trent's "
+                   "children's services have shaken off their \"inadequate\" rating.",
+                   dateline="Monday 29 January 2018")
+    assert [(i.la, i.historical, i.year, i.grade) for i in reading.inspections.found] == [
+        ("Rotherham", False, None, "good"), ("Rotherham", True, 2014, "inadequate"),
+        ("Rotherham", True, None, "adequate"), ("Stoke-on-Trent", True, None, "inadequate")]
+
+
+def test_the_arrangements_for_the_protection_of_children_are_a_child_protection_inspection():
+    reading = read("Ofsted carried out its inspection of local authority arrangements for the protection of children "
+                   "in Doncaster. The overall effectiveness of the arrangements was judged inadequate. In 2011 Ofsted "
+                   "and the Care Quality Commission judged its safeguarding services adequate.",
+                   dateline="16/11/2012")
+    assert (reading.slac, reading.cpi) == (True, True)
+    assert [(i.historical, i.year, i.grade, {a: j.grade for a, j in i.judgements.items()})
+            for i in reading.inspections.found] == [
+        (False, None, "inadequate", {}), (True, 2011, None, {"help_and_protection": "adequate"})]
