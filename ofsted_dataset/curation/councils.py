@@ -4,6 +4,7 @@ Articles name councils that were not inspected: a neighbour that lends staff ("L
 agreed to lend two senior managers to Kirklees"), an improvement partner, a commissioner's or a
 director's other council, a comparison. A council named in such a role is a helper, not a subject: its
 sentence says nothing of its inspections, and it does not become the council later sentences are about.
+A place used as an epithet ("the Wiltshire authority", of Swindon) is no naming at all.
 In a sentence that names several councils, a phrase is about the council named nearest before it
 (with those joined to it by "and" or commas: "Leeds and Bradford were both rated good"), else the first
 named after it.
@@ -34,13 +35,17 @@ _HELPER_AFTER = re.compile(
 # ... unless the sentence rates it: "neighbouring South Gloucestershire Council was rated inadequate".
 _RATED_AFTER = re.compile(r"^[^.;]{0,60}?\b(?:was|were|has\s+been|have\s+been|is|are|had\s+been)\s+(?:\w+\s+)?"
                           r"(?:rated|judged|graded|inspected|visited|found\s+to\s+be)\b", re.IGNORECASE)
+# "the Wiltshire authority" (of Swindon), "the West Yorkshire authority": a place as an epithet, not a naming.
+_EPITHET_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
+_EPITHET_AFTER = re.compile(r"^\s+(?:authority|local\s+authority|unitary)\b")
 _JOINED = re.compile(r"^\s*(?:,|and|&|,\s*and|or)\s*$", re.IGNORECASE)
 
 
 def subjects(text: str, named: list[Match]) -> list[Match]:
     """The councils `text` names as what it reports on: every naming that is not in a helper's role."""
-    return [m for m in named if _RATED_AFTER.match(text[m.end:])
-            or not (_HELPER_BEFORE.search(text[: m.start]) or _HELPER_AFTER.match(text[m.end:]))]
+    return [m for m in named if not (_EPITHET_BEFORE.search(text[: m.start]) and _EPITHET_AFTER.match(text[m.end:]))
+            and (_RATED_AFTER.match(text[m.end:])
+                 or not (_HELPER_BEFORE.search(text[: m.start]) or _HELPER_AFTER.match(text[m.end:])))]
 
 
 def owners(at: int, named: list[Match], text: str) -> list[str]:

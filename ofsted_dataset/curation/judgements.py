@@ -35,12 +35,13 @@ _NOT_JOINED = re.compile(r"\b(?:is|are|was|were|rated|judged|graded|found|but|wh
 _GRADE_FOR = re.compile(r"^\s*(?:for|in|on|:)\s+(?:(?:the|its|their)\s+)?$", re.IGNORECASE)
 # Wordings after a grade that share it with those before it: "safeguarding was judged adequate, and so was the
 # overall effectiveness of services for looked after children", "... inadequate, as were the leadership ...".
-_SHARED_AFTER = re.compile(r"^\s*,?\s*(?:as|and\s+so)\s+(?:were|was|is|are|did)\s+(?:(?:the|its|their)\s+)?"
+_SHARED_AFTER = re.compile(r"^\s*,?\s*(?:as|and\s+so)\s+(?:were|was|is|are|did|does|do)\s+(?:(?:the|its|their)\s+)?"
                            r"(?:overall\s+effectiveness\s+of\s+(?:the\s+|its\s+)?)?$", re.IGNORECASE)
+_OF = re.compile(r"^\s+(?:of|for|in)\s+(?:the\s+)?$", re.IGNORECASE)  # between an area and the wording it is of
 # A grade word right after area wordings and a verb is their grade even with no rating verb: "The council's
 # work with children in care, its adoption service and its support for care leavers require improvement".
-_COPULA = re.compile(r"^\s*,?\s*(?:is|are|was|were|remains?|remained)?\s*(?:also\s+|both\s+|all\s+|now\s+|still\s+)?$",
-                     re.IGNORECASE)
+_COPULA = re.compile(r"^\s*,?\s*(?:which\s+(?:inspectors\s+)?(?:said|found|judged|say)?\s*)?(?:is|are|was|were|remains?"
+                     r"|remained)?\s*(?:also\s+|both\s+|all\s+|now\s+|still\s+)?$", re.IGNORECASE)
 
 
 def _chain(labels: list[Match], first: int, step: int, text: str) -> list[Match]:
@@ -64,7 +65,10 @@ def _areas_of(grade: Match, previous_end: int, labels: list[Match], text: str) -
               and len(_ASIDE.sub("", text[lab.end:grade.start])) <= _LABEL_TO_GRADE]
     shared = _after(grade, labels, text, _SHARED_AFTER)
     if before:
-        return _chain(labels, before[-1], -1, text) + shared
+        last = before[-1]
+        if last > 0 and _OF.match(text[labels[last - 1].end:labels[last].start]):
+            last -= 1  # "Leadership and management of services for children in care was judged outstanding"
+        return _chain(labels, last, -1, text) + shared
     return shared or _after(grade, labels, text, _GRADE_FOR)
 
 

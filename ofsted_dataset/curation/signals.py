@@ -72,7 +72,9 @@ _RATED_AS = re.compile(r"\b(?:rat(?:ed|es|ing)|judg(?:ed|es|ing)|grad(?:ed|es|in
                        r"[^.;]{0,120}\b(?:as|to(?:\s+be)?)\s+$", re.IGNORECASE)
 # "Inspectors found that the experiences and progress of children in care are good."
 _FOUND_THAT = re.compile(r"\b(?:found|concluded|judged|decided|said)\s+that\b[^.;]{0,120}\b(?:is|are|was|were|remains?"
-                         r"|remained)\s+$", re.IGNORECASE)
+                         r"|remained)\s+(?:all\s+|both\s+|also\s+)?$", re.IGNORECASE)
+# "rated Swindon Borough Council's children's services inadequate": the rated services named between.
+_RATED_SERVICES = re.compile(r"\b(?:rat(?:ed|es|ing)|judg(?:ed|es|ing))\s+[^.;]{0,60}\bservices\s+$", re.IGNORECASE)
 # A list line: "Adoption performance: requires improvement", "Leadership - good".
 _LIST_LINE = re.compile(r"^[^.;:]{3,90}\s*[:–—-]\s*$")
 _LINE_END = re.compile(r"^[\s.;,)]*$")
@@ -88,7 +90,7 @@ def _given(before: str, after: str) -> bool:
     """Whether a grade word with these words around it is a grade given, not a description."""
     if before[-1:] in _QUOTE_MARKS or _RATING_BEFORE.search(before) or _RATING_AFTER.match(after):
         return True
-    if _RATED_AS.search(before) or _FOUND_THAT.search(before):
+    if _RATED_AS.search(before) or _FOUND_THAT.search(before) or _RATED_SERVICES.search(before):
         return True
     return bool(_LIST_LINE.match(before) and _LINE_END.match(after))
 
