@@ -32,7 +32,7 @@ _EARLIER_YEAR = re.compile(r"^\s+in\s+(?:[A-Z][a-z]+\s+)?((?:19|20)\d\d)\b")  # 
 _JOINED = re.compile(r"^(?:\s*[\w'’-]+){0,4}\s*(?:,|\band\b|&|\bas\s+well\s+as\b)(?:\s*and\b)?\s*(?:[\w'’-]+\s+){0,4}$",
                      re.IGNORECASE)
 _NOT_JOINED = re.compile(r"\b(?:is|are|was|were|rated|judged|graded|found|but|while|whereas)\b", re.IGNORECASE)
-_GRADE_FOR = re.compile(r"^\s*(?:for|in|on|:)\s+(?:(?:the|its|their)\s+)?$", re.IGNORECASE)
+_GRADE_FOR = re.compile(r"^\s*(?:for|in|on|:)\s+(?:(?:the|its|their|both)\s+)?$", re.IGNORECASE)
 # Wordings after a grade that share it with those before it: "safeguarding was judged adequate, and so was the
 # overall effectiveness of services for looked after children", "... inadequate, as were the leadership ...".
 _SHARED_AFTER = re.compile(r"^\s*,?\s*(?:as|and\s+so)\s+(?:were|was|is|are|did|does|do)\s+(?:(?:the|its|their)\s+)?"

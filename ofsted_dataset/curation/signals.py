@@ -73,6 +73,7 @@ _RATED_AS = re.compile(r"\b(?:rat(?:ed|es|ing)|judg(?:ed|es|ing)|grad(?:ed|es|in
 # "Inspectors found that the experiences and progress of children in care are good."
 _FOUND_THAT = re.compile(r"\b(?:found|concluded|judged|decided|said)\s+that\b[^.;]{0,120}\b(?:is|are|was|were|remains?"
                          r"|remained)\s+(?:all\s+|both\s+|also\s+)?$", re.IGNORECASE)
+_FOUND = re.compile(r"\b(?:was|were|been|is|are)\s+(?:also\s+)?found\s+$", re.IGNORECASE)  # "were found adequate"
 # "rated Swindon Borough Council's children's services inadequate": the rated services named between.
 _RATED_SERVICES = re.compile(r"\b(?:rat(?:ed|es|ing)|judg(?:ed|es|ing))\s+[^.;]{0,60}\bservices\s+$", re.IGNORECASE)
 # A list line: "Adoption performance: requires improvement", "Leadership - good".
@@ -90,7 +91,7 @@ def _given(before: str, after: str) -> bool:
     """Whether a grade word with these words around it is a grade given, not a description."""
     if before[-1:] in _QUOTE_MARKS or _RATING_BEFORE.search(before) or _RATING_AFTER.match(after):
         return True
-    if _RATED_AS.search(before) or _FOUND_THAT.search(before) or _RATED_SERVICES.search(before):
+    if any(p.search(before) for p in (_RATED_AS, _FOUND_THAT, _RATED_SERVICES, _FOUND)):
         return True
     return bool(_LIST_LINE.match(before) and _LINE_END.match(after))
 

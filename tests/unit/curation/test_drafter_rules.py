@@ -238,3 +238,29 @@ def test_the_arrangements_for_the_protection_of_children_are_a_child_protection_
     assert [(i.historical, i.year, i.grade, {a: j.grade for a, j in i.judgements.items()})
             for i in reading.inspections.found] == [
         (False, None, "inadequate", {}), (True, 2011, None, {"help_and_protection": "adequate"})]
+
+
+def test_an_epithet_is_no_naming_and_an_area_is_the_head_of_what_it_is_of():
+    reading = read("In a damning report, inspectors rated Swindon Borough Council's children's services inadequate. "
+                   "At its previous inspection, in 2019, the Wiltshire authority was rated good. Inspectors found "
+                   "that help and protection for vulnerable children and the leadership of children's services were "
+                   "all inadequate. Leadership and management of services for children in care was also judged "
+                   "inadequate. The local safeguarding children board requires improvement, as does adoption.",
+                   dateline="Tuesday 12 September 2023")
+    assert [(i.la, i.historical, i.year, i.grade, {a: j.grade for a, j in i.judgements.items()})
+            for i in reading.inspections.found] == [
+        ("Swindon", False, None, "inadequate", {"help_and_protection": "inadequate", "leadership": "inadequate",
+                                                "safeguarding_board": "requires_improvement",
+                                                "adoption": "requires_improvement"}),
+        ("Swindon", True, 2019, "good", {}),
+    ]
+
+
+def test_found_adequate_and_outstanding_for_both_areas_of_a_slac_inspection():
+    reading = read("Kingston upon Thames's safeguarding services were judged inadequate by Ofsted and the Care "
+                   "Quality Commission. Services for looked after children were found adequate. Lambeth was rated "
+                   "outstanding for both safeguarding and looked after children.", dateline="Tuesday 10 July 2012")
+    assert [(i.la, {a: j.grade for a, j in i.judgements.items()}) for i in reading.inspections.found] == [
+        ("Kingston upon Thames", {"help_and_protection": "inadequate", "children_in_care": "adequate"}),
+        ("Lambeth", {"help_and_protection": "outstanding", "children_in_care": "outstanding"}),
+    ]
