@@ -128,8 +128,11 @@ class Mention:
 class Inspections:
     """The inspections read so far, in the order first mentioned."""
 
-    def __init__(self) -> None:
+    def __init__(self, ordinals: dict[str, int] | None = None) -> None:
         self.found: list[Inspection] = []
+        # per kind of visit, the highest ordinal the article numbers one by ("the second monitoring visit"):
+        # a visit numbered lower ("the first monitoring visit") is an earlier one
+        self.ordinals = ordinals or {}
 
     def mentioned(self, la: str, kind: str, historical: bool, year: int | None, weak: bool) -> Inspection:
         """The inspection a mention refers to, created if new. A weak mention ("the report") of a
@@ -183,6 +186,15 @@ class Inspections:
                 self.found.remove(undated)
             elif not undated.read_anything:
                 self.found.remove(undated)
+        for reported in [i for i in self.found if i.historical and i.published and not i.visit]:
+            year = int(reported.published.start[:4])
+            visited = [i for i in self.found if i.historical and i.la == reported.la and i.kind == reported.kind
+                       and i.visit and not i.published and 0 <= year - int(i.visit.start[:4]) <= 1
+                       and (None in (i.grade, reported.grade) or i.grade == reported.grade)]
+            if len(visited) == 1:  # "inspected in December 2022 ... The report, published in May 2023": one
+                visited[0].absorb(reported)
+                visited[0].published = reported.published
+                self.found.remove(reported)
         for vague in [i for i in self.found if not i.historical and not i.named and not i.read_anything]:
             if any(i is not vague and i.la == vague.la and not i.historical for i in self.found):
                 self.found.remove(vague)

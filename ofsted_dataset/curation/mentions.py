@@ -40,6 +40,11 @@ _DEFINITE = re.compile(r"\b(?:the|this|that|its|Ofsted's|Ofsted’s|latest)\s+$"
 # inspectors found them failing").
 _YEARS_AGO = re.compile(r"\b(\w+)\s+years?\s+(?:ago|earlier|before)\b", re.IGNORECASE)
 _YEARS_AFTER = re.compile(r"\b(\w+)\s+years?\s+after\b", re.IGNORECASE)
+# "until a full re-inspection", "until they are re-inspected": one yet to come
+_UNTIL = re.compile(r"\b(?:until|till|awaiting)\s+(?:(?:a|an|the|its|their|they\s+are|it\s+is)\s+)?(?:fully\s+|full\s+)?"
+                    r"(?:re-?)?$", re.IGNORECASE)
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
+_ORDINAL = re.compile(rf"\b({'|'.join(_ORDINALS)})\s+$", re.IGNORECASE)
 _CLAUSE_BEFORE = 60  # characters before a mention read for the future tense
 _NEGATED = re.compile(r"\b(?:not|never)\b(?:\s+(?:been|be|part\s+of|included\s+in|covered\s+by|subject\s+to))?"
                       r"[^,]{0,25}$", re.IGNORECASE)
@@ -52,13 +57,25 @@ def _not_an_inspection(text: str, m: re.Match[str]) -> bool:
     if m.lastgroup != "weak" and text[m.end():m.end() + 1].lower() == "s":
         return True
     clause = re.split(r"[;:]", text[max(0, m.start() - _CLAUSE_BEFORE):m.start()])[-1]
-    return bool(FUTURE.search(clause) or _NEGATED.search(clause) or _FUTURE_AFTER.match(text[m.end():]))
+    return bool(FUTURE.search(clause) or _NEGATED.search(clause) or _UNTIL.search(clause)
+                or _FUTURE_AFTER.match(text[m.end():]))
 
 
 def _historical(before: str, after: str, year: int | None, article_year: int | None) -> bool:
     if _HISTORY_BEFORE.search(before) or _SINCE_YEAR.match(after):
         return True
     return bool(year and article_year and year < article_year)
+
+
+def ordinals(text: str) -> dict[str, int]:
+    """Per kind of visit, the highest ordinal `text` numbers one by ("Ofsted's third monitoring visit")."""
+    found: dict[str, int] = {}
+    for m in _MENTION.finditer(text):
+        ordinal = _ORDINAL.search(text[: m.start()])
+        if ordinal and m.lastgroup not in (None, "weak"):
+            kind = _KINDS[m.lastgroup]
+            found[kind] = max(found.get(kind, 0), _ORDINALS.index(ordinal.group(1).lower()) + 1)
+    return found
 
 
 def reports_inspection(text: str) -> bool:
@@ -86,7 +103,10 @@ def read_mentions(s: Sentence, named: list[Match], context: list[str], inspectio
         year_before = _YEAR_BEFORE.search(s.text[: m.start()])  # "In 2012, inspectors rated ..."
         year = int(year_match.group(2)) if year_match else int(year_before.group(1)) if year_before else None
         clause = s.text[max(0, m.start() - _CLAUSE_BEFORE):m.start()]
+        ordinal = _ORDINAL.search(s.text[: m.start()])
         historical = (_historical(s.text[: m.start()], s.text[m.end():], year, article_year)
+                      or bool(ordinal and _ORDINALS.index(ordinal.group(1).lower()) + 1
+                              < inspections.ordinals.get(_KINDS[kind_group], 0))
                       or bool(_YEARS_AGO.search(clause + s.text[m.start():m.end() + _CLAUSE_BEFORE])
                               or _YEARS_AFTER.search(clause)))
         if weak and strong and not historical:

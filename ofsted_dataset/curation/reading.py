@@ -26,7 +26,7 @@ from ofsted_dataset.curation.funding import Funding, commitments, read_funding
 from ofsted_dataset.curation.grade_counts import find_counts, place_counts, taken
 from ofsted_dataset.curation.inspections import Inspections, Listing, Mention
 from ofsted_dataset.curation.judgements import read_grades
-from ofsted_dataset.curation.mentions import read_mentions, reports_inspection
+from ofsted_dataset.curation.mentions import ordinals, read_mentions, reports_inspection
 from ofsted_dataset.curation.recommendations import is_bullet, is_heading, read_count, read_recommendations
 from ofsted_dataset.curation.sentences import Sentence, split_sentences
 from ofsted_dataset.curation.signals import Match, Signals, any_grade, grades_given
@@ -80,8 +80,7 @@ def read_article(text: str, register: Register, areas: JudgementAreas, page_date
     dateline = find_dateline(sentences)
     ref = reference(dateline, page_date)
     reading = Reading(text, signals, sentences, dateline, ref, bool(_SLAC.search(text)), bool(_CPI.search(text)),
-                      first_naming,
-                      _main_council(signals, sentences, counts))
+                      first_naming, _main_council(signals, sentences, counts), Inspections(ordinals(text)))
     _read_sentences(reading)
     reading.funding = commitments(reading.funding)
     reading.inspections.merge_undated()

@@ -264,3 +264,18 @@ def test_found_adequate_and_outstanding_for_both_areas_of_a_slac_inspection():
         ("Kingston upon Thames", {"help_and_protection": "inadequate", "children_in_care": "adequate"}),
         ("Lambeth", {"help_and_protection": "outstanding", "children_in_care": "outstanding"}),
     ]
+
+
+def test_a_lower_numbered_visit_is_an_earlier_one_and_a_report_joins_its_visit():
+    reading = read("1.1 To inform members of the findings of Ofsted's second monitoring visit to South Tyneside's "
+                   "children's services, which took place on 15 and 16 October 2024. 2.1 Ofsted inspected the "
+                   "Council's children's services in December 2022. The report, published in May 2023, judged the "
+                   "overall effectiveness of services to be inadequate. Councils judged inadequate receive "
+                   "monitoring visits until they are re-inspected. 2.4 The first monitoring visit took place in "
+                   "July 2024.", dateline="Monday 9 December 2024")
+    assert [(i.kind, i.historical, i.year, i.grade, i.visit and i.visit.start, i.published and i.published.start)
+            for i in reading.inspections.found] == [
+        ("monitoring_visit", False, None, None, "2024-10-15", None),
+        ("full_inspection", True, 2022, "inadequate", "2022-12", "2023-05"),
+        ("monitoring_visit", True, 2024, None, "2024-07", None),
+    ]
