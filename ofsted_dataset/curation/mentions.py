@@ -41,8 +41,8 @@ _DEFINITE = re.compile(r"\b(?:the|this|that|its|Ofsted's|Ofsted’s|latest)\s+$"
 _YEARS_AGO = re.compile(r"\b(\w+)\s+years?\s+(?:ago|earlier|before)\b", re.IGNORECASE)
 _YEARS_AFTER = re.compile(r"\b(\w+)\s+years?\s+after\b", re.IGNORECASE)
 # "until a full re-inspection", "until they are re-inspected": one yet to come
-_UNTIL = re.compile(r"\b(?:until|till|awaiting)\s+(?:(?:a|an|the|its|their|they\s+are|it\s+is)\s+)?(?:fully\s+|full\s+)?"
-                    r"(?:re-?)?$", re.IGNORECASE)
+_UNTIL = re.compile(r"\b(?:until|till|awaiting)\s+(?:(?:a|an|the|its|their|they\s+are|it\s+is)\s+)?"
+                    r"(?:fully\s+|full\s+)?(?:re-?)?$", re.IGNORECASE)
 _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
 _ORDINAL = re.compile(rf"\b({'|'.join(_ORDINALS)})\s+$", re.IGNORECASE)
 _CLAUSE_BEFORE = 60  # characters before a mention read for the future tense
