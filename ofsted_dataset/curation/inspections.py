@@ -172,10 +172,11 @@ class Inspections:
     def merge_undated(self) -> None:
         """Tidy what the mentions made. An undated earlier inspection ("its previous inspection") is the
         council's one dated earlier inspection when there is exactly one (of its grade, if it has one); with
-        none or several it stays,
-        for the curator to place, if anything was read of it. An inspection only ever mentioned as "the
-        report" or "rated", of which nothing was read, is dropped when its council has another current
-        inspection: it was that one, mentioned before its kind was named."""
+        none or several it stays, for the curator to place, if anything was read of it. An earlier
+        inspection known only by its report's date joins the one known only by its visit, of that year or
+        the year before ("inspected in December 2022 ... The report, published in May 2023"). An inspection
+        only ever mentioned as "the report" or "rated", of which nothing was read, is dropped when its
+        council has another current inspection: it was that one, mentioned before its kind was named."""
         for undated in [i for i in self.found if i.historical and i.year is None]:
             dated = [i for i in self.found if i.historical and i.la == undated.la and i.year is not None]
             if undated.grade:  # "two years after the inadequate rating": the inadequate one, not one rated otherwise
@@ -187,14 +188,21 @@ class Inspections:
             elif not undated.read_anything:
                 self.found.remove(undated)
         for reported in [i for i in self.found if i.historical and i.published and not i.visit]:
-            year = int(reported.published.start[:4])
             visited = [i for i in self.found if i.historical and i.la == reported.la and i.kind == reported.kind
-                       and i.visit and not i.published and 0 <= year - int(i.visit.start[:4]) <= 1
-                       and (None in (i.grade, reported.grade) or i.grade == reported.grade)]
-            if len(visited) == 1:  # "inspected in December 2022 ... The report, published in May 2023": one
+                       and _reported_after(i, reported)]
+            if len(visited) == 1:
                 visited[0].absorb(reported)
                 visited[0].published = reported.published
                 self.found.remove(reported)
         for vague in [i for i in self.found if not i.historical and not i.named and not i.read_anything]:
             if any(i is not vague and i.la == vague.la and not i.historical for i in self.found):
                 self.found.remove(vague)
+
+
+def _reported_after(visited: Inspection, reported: Inspection) -> bool:
+    """Whether `reported` (known by its report's date only) can be the report of `visited` (known by its
+    visit only): published that year or the next, with no other grade."""
+    if visited.visit is None or visited.published is not None or reported.published is None:
+        return False
+    years = int(reported.published.start[:4]) - int(visited.visit.start[:4])
+    return 0 <= years <= 1 and (None in (visited.grade, reported.grade) or visited.grade == reported.grade)
