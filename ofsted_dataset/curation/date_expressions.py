@@ -183,7 +183,7 @@ _FORMS = (
                 re.IGNORECASE), _range_months),
     (re.compile(rf"(?:{_WD},?\s+)?(?P<d>{_D})\s+(?:of\s+)?(?P<m>{_M})(?![\w-])", re.IGNORECASE), _day_month),
     (re.compile(rf"(?P<m>{_M}),?\s+(?P<y>{_Y})", re.IGNORECASE), _month_year),
-    (re.compile(rf"\b(?i:in|during|since|until|by|of|early|late|mid)\s+(?=[A-Z])(?P<core>(?P<m>(?i:{_M})))(?!\s*\d)"),
+    (re.compile(rf"\b(?i:in|during|since|until|by|of|early|late|mid|following)\s+(?=[A-Z])(?P<core>(?P<m>(?i:{_M})))(?!\s*\d)"),
      _month_only),
     (re.compile(rf"(?<![\w/£-])(?P<y>{_Y})(?![\w/]|-\d|\s*(?:/|to\s+\d{{2}}\b))"), _year),
     (re.compile(rf"\b(?P<rel>today|yesterday|this\s+morning|(?:earlier\s+)?this\s+(?:month|year)|last\s+(?:month|year)"
@@ -206,4 +206,37 @@ def find_dates(text: str, ref: Reference | None) -> list[DateSpan]:
             taken.append((m.start(), m.end()))
             start = m.start("core") if "core" in pattern.groupindex else m.start()  # "in January": the month
             found.append(DateSpan(start, m.end(), first, last if last != first else None, inferred))
-    return sorted(found, key=lambda d: d.start)
+    return _anchored(sorted(found, key=lambda d: d.start), text, ref)
+
+
+_THAT_YEAR = re.compile(r"^\s+(?:of\s+)?that\s+year\b", re.IGNORECASE)
+_FOLLOWING = re.compile(r"\b(?:the\s+)?following\s+$", re.IGNORECASE)
+_LAST_YEAR = re.compile(r"^\s+(?:of\s+)?last\s+year\b", re.IGNORECASE)
+
+
+def _anchored(found: list[DateSpan], text: str, ref: Reference | None) -> list[DateSpan]:
+    """Months whose year the text gives by other words than a number: by an earlier date of its own ("rated
+    inadequate in September 2022, after an inspection in July of that year", "inspected in October 2022
+    and rated inadequate the following January"), or by "last year" right after them ("in January and
+    February last year": the months of the year before the article's, which the words then state)."""
+    anchored: list[DateSpan] = []
+    for span in found:
+        if anchored and anchored[-1].end > span.start:
+            continue  # "last year", read with the months before it
+        year = next((int((d.last or d.first)[:4]) for d in reversed(anchored) if not d.inferred), None)
+        same, following = _THAT_YEAR.match(text[span.end:]), _FOLLOWING.search(text[:span.start])
+        last_year = _LAST_YEAR.match(text[span.end:])
+        months = span.inferred and len(span.first) == 7 and (span.last is None or len(span.last) == 7)
+        if months and last_year and ref:
+            anchored.append(_in_year(span, ref.date.year - 1, span.end + last_year.end()))
+        elif months and year and (same or following) and span.last is None:
+            anchored.append(_in_year(span, year + (1 if following else 0), span.end))
+        else:
+            anchored.append(span)
+    return anchored
+
+
+def _in_year(span: DateSpan, year: int, end: int) -> DateSpan:
+    """`span`'s months in `year`, stated by the words up to `end`."""
+    return DateSpan(span.start, end, f"{year}{span.first[4:]}", f"{year}{span.last[4:]}" if span.last else None,
+                    False)

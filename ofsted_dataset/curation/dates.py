@@ -37,7 +37,8 @@ _VISITED = re.compile(r"\bvisit\w*|\binspected\b|\binspectors?\s+(?:were|was|spe
                       r"|\btook\s+place\b|\bcarried\s+out\b|\bon\s+site\b"
                       r"|\b(?:inspection|spen[dt]\s+\w+\s+(?:days|weeks)),?\s+\(?(?:in|between|from|during|on|over)\b"
                       r"|\binspection\s+(?:of|at)\s+[\w\s'’-]{0,40}\s(?:in|between|from|during|on)\b"
-                      r"|\bwere\s+in\b|\bspen[dt]\s+(?:\w+\s+)?(?:days|weeks)\b|-day\b|-week\b", re.IGNORECASE)
+                      r"|\bwere\s+in\b|\b(?:spen[dt]|over|for)\s+(?:\w+\s+)?(?:days|weeks)\b|-day\b|-week\b",
+                      re.IGNORECASE)
 FUTURE = re.compile(r"\b(?:will|would|shall|is\s+due|are\s+due|due\s+to|expected|next|plans?\s+to|scheduled|upcoming"
                      r"|ahead\s+of)\b", re.IGNORECASE)
 _PLURAL = re.compile(r"\b(?:the|their|all|these)\s+(?:\w+\s+)?(?:reports|inspections|visits|letters)\b", re.IGNORECASE)

@@ -53,6 +53,11 @@ def facts(tmp_path: Path, body: str, page: str | None = None, dateline: str = "T
     ("last month", [("2023-02", None, True)]),
     ("in 2019-20 and 2024/25", []),  # financial years are not dates
     ("it may be that in may", []),  # a bare month needs its capital
+    ("rated in September 2022, after a visit in July of that year",
+     [("2022-09", None, False), ("2022-07", None, False)]),
+    ("inspected in October and November 2021 and rated the following January",
+     [("2021-10", "2021-11", False), ("2022-01", None, False)]),
+    ("in January and February last year", [("2022-01", "2022-02", False)]),
 ])
 def test_date_expressions_resolve_against_the_article_date(text: str, expected: list):
     assert [(d.first, d.last, d.inferred) for d in find_dates(text, TUESDAY)] == expected
@@ -267,15 +272,18 @@ def test_found_adequate_and_outstanding_for_both_areas_of_a_slac_inspection():
 
 
 def test_a_lower_numbered_visit_is_an_earlier_one_and_a_report_joins_its_visit():
+    """Also: "over two weeks in October" is the visit's date."""
     reading = read("1.1 To inform members of the findings of Ofsted's second monitoring visit to South Tyneside's "
                    "children's services, which took place on 15 and 16 October 2024. 2.1 Ofsted inspected the "
                    "Council's children's services in December 2022. The report, published in May 2023, judged the "
                    "overall effectiveness of services to be inadequate. Councils judged inadequate receive "
                    "monitoring visits until they are re-inspected. 2.4 The first monitoring visit took place in "
-                   "July 2024.", dateline="Monday 9 December 2024")
+                   "July 2024. Ofsted carried out its unannounced inspection of local authority arrangements for the "
+                   "protection of children over two weeks in October 2012.", dateline="Monday 9 December 2024")
     assert [(i.kind, i.historical, i.year, i.grade, i.visit and i.visit.start, i.published and i.published.start)
             for i in reading.inspections.found] == [
         ("monitoring_visit", False, None, None, "2024-10-15", None),
         ("full_inspection", True, 2022, "inadequate", "2022-12", "2023-05"),
         ("monitoring_visit", True, 2024, None, "2024-07", None),
+        ("full_inspection", True, 2012, None, "2012-10", None),
     ]
