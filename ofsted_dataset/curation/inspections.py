@@ -133,11 +133,16 @@ class Inspections:
         # per kind of visit, the highest ordinal the article numbers one by ("the second monitoring visit"):
         # a visit numbered lower ("the first monitoring visit") is an earlier one
         self.ordinals = ordinals or {}
+        self.last: Inspection | None = None  # the inspection mentioned last: what "that inspection" refers to
 
     def mentioned(self, la: str, kind: str, historical: bool, year: int | None, weak: bool) -> Inspection:
         """The inspection a mention refers to, created if new. A weak mention ("the report") of a
         council joins its current inspection of any kind; a historical one without a year is resolved
         by `merge_undated` to the council's one dated earlier inspection."""
+        self.last = self._mentioned(la, kind, historical, year, weak)
+        return self.last
+
+    def _mentioned(self, la: str, kind: str, historical: bool, year: int | None, weak: bool) -> Inspection:
         current = self.current(la)
         if weak and not historical and current:
             return current

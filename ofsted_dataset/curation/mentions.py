@@ -32,7 +32,8 @@ _HISTORY_BEFORE = re.compile(r"\b(?:previous|previously|last|earlier|since|prior
 _SINCE_YEAR = re.compile(r"^[^.;]{0,20}?\bsince\s+\d{4}\b")
 _FUTURE_AFTER = re.compile(r"^\s*(?:is|are)\s+(?:now\s+)?(?:expected|due|planned|scheduled|likely)\b", re.IGNORECASE)
 _YEAR_BEFORE = re.compile(r"^(?:[^.;]{0,12}\b)?(?i:in|during|by)\s+(?:[A-Z][a-z]+\s+)?((?:19|20)\d\d),?\s+"
-                          r"[^.;]{0,40}$")
+                          r"[^.;]{0,60}$")
+_THAT = re.compile(r"\bthat\s+$", re.IGNORECASE)
 _DEFINITE = re.compile(r"\b(?:the|this|that|its|Ofsted's|Ofsted’s|latest)\s+$", re.IGNORECASE)
 # "Five years ago inspectors judged ...", "almost four years after its inadequate rating": an earlier one,
 # of a year left to the curator (and to `merge_undated`), "more than six years ago" being no year.
@@ -100,7 +101,8 @@ def read_mentions(s: Sentence, named: list[Match], context: list[str], inspectio
         # "the inspection" is the one the article is about, whatever its kind; "a full inspection" is one
         weak = kind_group == "weak" or (kind_group == "full" and bool(_DEFINITE.search(s.text[:m.start()])))
         year_match = YEAR_AFTER.match(s.text[m.end():])
-        year_before = _YEAR_BEFORE.search(s.text[: m.start()])  # "In 2012, inspectors rated ..."
+        # "In 2012, inspectors rated ...", "a turnaround: in 2020 the council's services had been judged ..."
+        year_before = _YEAR_BEFORE.search(re.split(r"[;:]", s.text[: m.start()])[-1].lstrip())
         year = int(year_match.group(2)) if year_match else int(year_before.group(1)) if year_before else None
         clause = s.text[max(0, m.start() - _CLAUSE_BEFORE):m.start()]
         ordinal = _ORDINAL.search(s.text[: m.start()])
@@ -111,6 +113,9 @@ def read_mentions(s: Sentence, named: list[Match], context: list[str], inspectio
                               or _YEARS_AFTER.search(clause)))
         if weak and strong and not historical:
             mentions.append(Mention(strong.inspection, m.start()))
+            continue
+        if weak and _THAT.search(s.text[:m.start()]) and inspections.last and inspections.last.historical:
+            mentions.append(Mention(inspections.last, m.start()))  # "At that inspection": the earlier one
             continue
         earlier = [x for x in mentions if x.inspection.historical and x.inspection.kind == _KINDS[kind_group]]
         if not historical and year is None and earlier:  # "rated inadequate in 2022, after a full inspection"

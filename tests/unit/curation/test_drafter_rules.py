@@ -287,3 +287,13 @@ def test_a_lower_numbered_visit_is_an_earlier_one_and_a_report_joins_its_visit()
         ("monitoring_visit", True, 2024, None, "2024-07", None),
         ("full_inspection", True, 2012, None, "2012-10", None),
     ]
+
+
+def test_that_inspection_is_the_one_mentioned_last_and_a_year_opens_a_clause():
+    reading = read("Children's services in Rotherham have been rated good by Ofsted. Rotherham's children's services "
+                   "were judged inadequate in November 2014. At that inspection, five of the six areas judged were "
+                   "rated inadequate. That rating was itself a turnaround: in 2010 the council's services for "
+                   "children had been judged adequate.", dateline="Monday 29 January 2018")
+    assert [(i.historical, i.year, i.grade, [(c.grade, c.areas, c.of_areas) for c in i.grade_counts])
+            for i in reading.inspections.found] == [
+        (False, None, "good", []), (True, 2014, "inadequate", [("inadequate", 5, 6)]), (True, 2010, "adequate", [])]
