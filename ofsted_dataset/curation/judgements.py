@@ -37,6 +37,7 @@ _GRADE_FOR = re.compile(r"^\s*(?:for|in|on|:)\s+(?:(?:the|its|their|both)\s+)?$"
 # overall effectiveness of services for looked after children", "... inadequate, as were the leadership ...".
 _SHARED_AFTER = re.compile(r"^\s*,?\s*(?:as|and\s+so)\s+(?:were|was|is|are|did|does|do)\s+(?:(?:the|its|their)\s+)?"
                            r"(?:overall\s+effectiveness\s+of\s+(?:the\s+|its\s+)?)?$", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"\b(?:its|their)\s+$", re.IGNORECASE)  # "Their overall effectiveness"
 _OF = re.compile(r"^\s+(?:of|for|in)\s+(?:the\s+)?$", re.IGNORECASE)  # between an area and the wording it is of
 # A grade word right after area wordings and a verb is their grade even with no rating verb: "The council's
 # work with children in care, its adoption service and its support for care leavers require improvement".
@@ -117,20 +118,24 @@ def _targets(s: Sentence, grade: Match, mentions: list[Mention], la: str | None,
 
 def read_grades(s: Sentence, offset: int, mentions: list[Mention], la: str | None, areas: AreaFinder,
                 inspections: Inspections, frameworks: tuple[bool, bool], article_year: int | None,
-                counted: set[int]) -> None:
+                counted: set[int], carried: Match | None = None) -> None:
     """Grades given in `s` from `offset` on (before it is an earlier sentence joined to `s` only to name
     the councils it refers to). `frameworks` says whether the article reports a SLAC inspection (one
     dated to 2013 or before, or undated in an article of then, is SLAC: no overall grade) and a child
     protection inspection (graded as a whole: "rated inadequate for child protection" is its overall
-    grade); `counted` are the offsets of grade words a count
-    of areas took ("all four areas were judged inadequate"), which are no overall grade."""
+    grade); `counted` are the offsets of grade words a count of areas took ("all four areas were judged
+    inadequate"), which are no overall grade; `carried` is the one area the sentence before named (offsets
+    relative to `s`), what "Their overall effectiveness" is of."""
     slac, cpi = frameworks
     labels = [lab for lab in areas.find(s.text, slac) if not (cpi and _CHILD_PROTECTION.search(lab.text))]
     previous_end = offset
     for grade in _grades(s.text, labels, mentions):
         if grade.start < offset:
             continue
-        given = [lab for lab in _areas_of(grade, previous_end, labels, s.text) if lab.value != "overall_effectiveness"]
+        wordings = _areas_of(grade, previous_end, labels, s.text)
+        given = [lab for lab in wordings if lab.value != "overall_effectiveness"]
+        if not given and carried and any(_POSSESSIVE.search(s.text[:lab.start]) for lab in wordings):
+            given = [carried]  # "Services for looked after children fared better. Their overall effectiveness ..."
         if grade.start in counted and not given:
             previous_end = grade.end
             continue

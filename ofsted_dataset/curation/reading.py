@@ -118,7 +118,7 @@ def _read_sentences(reading: Reading) -> None:
         _theme(reading, s, mentions, context_la)
         counts = find_counts(quote, reading.signals.areas, reading.slac)
         read_grades(quote, s.start - quote.start, mentions, context_la, reading.signals.areas, reading.inspections,
-                    (reading.slac, reading.cpi), year, taken(counts))
+                    (reading.slac, reading.cpi), year, taken(counts), _carried(reading, previous, quote))
         place_counts(counts, mentions, context_la, reading.inspections, reading.signals.areas, listed)
         listed = _listing(reading, s) or listed
         read_count(s, mentions, context_la, reading.inspections)
@@ -146,6 +146,19 @@ def _listing(reading: Reading, s: Sentence) -> Listing | None:
     if len({lab.value for lab in labels}) < _LISTED_AREAS or any_grade(s.text):
         return None
     return Listing([Match(s.start + lab.start, s.start + lab.end, lab.text, lab.value) for lab in labels], s)
+
+
+def _carried(reading: Reading, previous: Sentence | None, s: Sentence) -> Match | None:
+    """The one area the sentence before `s` names without grading it, with offsets relative to `s`: what
+    "Their overall effectiveness" in `s` is of."""
+    if previous is None or previous.paragraph != s.paragraph or any_grade(previous.text):
+        return None
+    labels = [lab for lab in reading.signals.areas.find(previous.text, reading.slac)
+              if lab.value != "overall_effectiveness"]
+    if len({lab.value for lab in labels}) != 1:
+        return None
+    lab = labels[-1]
+    return Match(previous.start + lab.start - s.start, previous.start + lab.end - s.start, lab.text, lab.value)
 
 
 def _in_quotation(reading: Reading, s: Sentence) -> bool:

@@ -297,3 +297,13 @@ def test_that_inspection_is_the_one_mentioned_last_and_a_year_opens_a_clause():
     assert [(i.historical, i.year, i.grade, [(c.grade, c.areas, c.of_areas) for c in i.grade_counts])
             for i in reading.inspections.found] == [
         (False, None, "good", []), (True, 2014, "inadequate", [("inadequate", 5, 6)]), (True, 2010, "adequate", [])]
+
+
+def test_their_overall_effectiveness_is_of_the_area_the_sentence_before_names():
+    reading = read("Ofsted and the Care Quality Commission rated Barnsley's safeguarding services inadequate. Services "
+                   "for looked after children fared better. Their overall effectiveness was judged adequate.",
+                   dateline="Friday 10 August 2012")
+    (inspection,) = reading.inspections.found
+    assert {a: (j.label.text, j.grade) for a, j in inspection.judgements.items()} == {
+        "help_and_protection": ("safeguarding services", "inadequate"),
+        "children_in_care": ("Services for looked after children", "adequate")}
