@@ -72,11 +72,17 @@ def ordinals(text: str) -> dict[str, int]:
     """Per kind of visit, the highest ordinal `text` numbers one by ("Ofsted's third monitoring visit")."""
     found: dict[str, int] = {}
     for m in _MENTION.finditer(text):
-        ordinal = _ORDINAL.search(text[: m.start()])
+        ordinal = _ordinal(text[: m.start()])
         if ordinal and m.lastgroup not in (None, "weak"):
             kind = _KINDS[m.lastgroup]
-            found[kind] = max(found.get(kind, 0), _ORDINALS.index(ordinal.group(1).lower()) + 1)
+            found[kind] = max(found.get(kind, 0), ordinal)
     return found
+
+
+def _ordinal(before: str) -> int:
+    """The number of the visit whose mention follows `before` ("the second monitoring visit": 2), else 0."""
+    ordinal = _ORDINAL.search(before)
+    return _ORDINALS.index(ordinal.group(1).lower()) + 1 if ordinal else 0
 
 
 def reports_inspection(text: str) -> bool:
@@ -105,10 +111,9 @@ def read_mentions(s: Sentence, named: list[Match], context: list[str], inspectio
         year_before = _YEAR_BEFORE.search(re.split(r"[;:]", s.text[: m.start()])[-1].lstrip())
         year = int(year_match.group(2)) if year_match else int(year_before.group(1)) if year_before else None
         clause = s.text[max(0, m.start() - _CLAUSE_BEFORE):m.start()]
-        ordinal = _ORDINAL.search(s.text[: m.start()])
+        ordinal = _ordinal(s.text[: m.start()])
         historical = (_historical(s.text[: m.start()], s.text[m.end():], year, article_year)
-                      or bool(ordinal and _ORDINALS.index(ordinal.group(1).lower()) + 1
-                              < inspections.ordinals.get(_KINDS[kind_group], 0))
+                      or 0 < ordinal < inspections.ordinals.get(_KINDS[kind_group], 0)
                       or bool(_YEARS_AGO.search(clause + s.text[m.start():m.end() + _CLAUSE_BEFORE])
                               or _YEARS_AFTER.search(clause)))
         if weak and strong and not historical:
