@@ -111,8 +111,10 @@ def grades_given(text: str) -> list[Match]:
 # Judgement areas as news words them when it does not use Ofsted's wording (reference/judgement_areas.csv):
 # the drafter states the area of such a wording (`area:`), as a curator does. Specific wordings first.
 _AREA_WORDS = (
-    ("safeguarding_board", r"(?:local\s+)?safeguarding\s+children(?:'s|’s)?\s+(?:board|partnership)|\bLSCB\b"),
-    ("care_leavers", r"(?:services\s+for\s+|support\s+for\s+)?(?:care\s+leavers|young\s+people\s+leaving\s+care)"
+    ("safeguarding_board", r"(?:local\s+)?(?:child(?:ren)?(?:'s|’s)?\s+)?safeguarding\s+(?:children(?:'s|’s)?\s+)?board"
+                           r"|(?:local\s+)?safeguarding\s+children(?:'s|’s)?\s+partnership|\bLSCB\b"),
+    ("care_leavers", r"(?:services\s+for\s+|support\s+for\s+)?(?:care\s+leavers|young\s+people\s+leaving\s+care"
+                     r"|(?:young\s+people|those)\s+who\s+(?:have\s+)?left\s+(?:its\s+|the\s+council's\s+)?care)"
                      r"|leaving\s+care\s+services?"),
     ("children_in_care", r"(?:the\s+way|how)\s+(?:the\s+council|the\s+authority|it)\s+(?:looks|looked|cares|cared)\s+"
                          r"(?:after|for)\s+children(?:\s+in\s+(?:its\s+)?care)?"

@@ -307,3 +307,12 @@ def test_their_overall_effectiveness_is_of_the_area_the_sentence_before_names():
     assert {a: (j.label.text, j.grade) for a, j in inspection.judgements.items()} == {
         "help_and_protection": ("safeguarding services", "inadequate"),
         "children_in_care": ("Services for looked after children", "adequate")}
+
+
+def test_the_board_and_care_leavers_in_other_words():
+    reading = read("Ofsted rated York's children's services good. The child safeguarding board was rated outstanding. "
+                   "Support for young people who have left care was judged to require improvement.")
+    (inspection,) = reading.inspections.found
+    assert {a: (j.label.text, j.grade) for a, j in inspection.judgements.items()} == {
+        "safeguarding_board": ("child safeguarding board", "outstanding"),
+        "care_leavers": ("Support for young people who have left care", "requires_improvement")}
