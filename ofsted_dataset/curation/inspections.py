@@ -138,7 +138,7 @@ class Inspections:
     def mentioned(self, la: str, kind: str, historical: bool, year: int | None, weak: bool) -> Inspection:
         """The inspection a mention refers to, created if new. A weak mention ("the report") of a
         council joins its current inspection of any kind; a historical one without a year is resolved
-        by `merge_undated` to the council's one dated earlier inspection."""
+        by `tidy` to the council's one dated earlier inspection."""
         self.last = self._mentioned(la, kind, historical, year, weak)
         return self.last
 
@@ -174,7 +174,7 @@ class Inspections:
         first = min(m.start for m in mentions)
         return list(dict.fromkeys(m.inspection for m in mentions if m.start == first))
 
-    def merge_undated(self) -> None:
+    def tidy(self) -> None:
         """Tidy what the mentions made. An undated earlier inspection ("its previous inspection") is the
         council's one dated earlier inspection when there is exactly one (of its grade, if it has one); with
         none or several it stays, for the curator to place, if anything was read of it. An earlier

@@ -36,7 +36,7 @@ _YEAR_BEFORE = re.compile(r"^(?:[^.;]{0,12}\b)?(?i:in|during|by)\s+(?:[A-Z][a-z]
 _THAT = re.compile(r"\bthat\s+$", re.IGNORECASE)
 _DEFINITE = re.compile(r"\b(?:the|this|that|its|Ofsted's|Ofsted’s|latest)\s+$", re.IGNORECASE)
 # "Five years ago inspectors judged ...", "almost four years after its inadequate rating": an earlier one,
-# of a year left to the curator (and to `merge_undated`), "more than six years ago" being no year.
+# of a year left to the curator (and to `Inspections.tidy`), "more than six years ago" being no year.
 # "N years after" makes the mention after it the earlier one, not one before it ("rated good, three years after
 # inspectors found them failing").
 _YEARS_AGO = re.compile(r"\b(\w+)\s+years?\s+(?:ago|earlier|before)\b", re.IGNORECASE)

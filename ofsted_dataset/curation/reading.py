@@ -83,7 +83,7 @@ def read_article(text: str, register: Register, areas: JudgementAreas, page_date
                       first_naming, _main_council(signals, sentences, counts), Inspections(ordinals(text)))
     _read_sentences(reading)
     reading.funding = commitments(reading.funding)
-    reading.inspections.merge_undated()
+    reading.inspections.tidy()
     return reading
 
 
@@ -102,6 +102,7 @@ def _read_sentences(reading: Reading) -> None:
     previous: Sentence | None = None
     heading: Sentence | None = None  # a line introducing a list, while the lines after it are its items
     listed: Listing | None = None  # the last sentence naming the areas graded, without grades
+    previous_areas: list[Match] = []  # the areas the sentence before names without grading them
     per_line = Counter(s.paragraph for s in reading.sentences)
     for s in reading.sentences[1:]:
         if heading and not (per_line[s.paragraph] == 1 and previous and s.paragraph == previous.paragraph + 1
@@ -118,15 +119,17 @@ def _read_sentences(reading: Reading) -> None:
         _theme(reading, s, mentions, context_la)
         counts = find_counts(quote, reading.signals.areas, reading.slac)
         read_grades(quote, s.start - quote.start, mentions, context_la, reading.signals.areas, reading.inspections,
-                    (reading.slac, reading.cpi), year, taken(counts), _carried(reading, previous, quote))
+                    (reading.slac, reading.cpi), year, taken(counts), _carried(previous_areas, previous, quote))
         place_counts(counts, mentions, context_la, reading.inspections, reading.signals.areas, listed)
-        listed = _listing(reading, s) or listed
+        areas = _ungraded_areas(reading, s)
+        if len({a.value for a in areas}) >= _LISTED_AREAS:
+            listed = Listing(areas, s)
         read_count(s, mentions, context_la, reading.inspections)
         read_recommendations(s, mentions, context_la, reading.inspections, heading, _in_quotation(reading, s))
         if is_heading(s):
             heading = s
         reading.funding += read_funding(s, councils, context_la)
-        previous = s
+        previous, previous_areas = s, areas
 
 
 def _theme(reading: Reading, s: Sentence, mentions: list[Mention], la: str | None) -> None:
@@ -140,25 +143,24 @@ def _theme(reading: Reading, s: Sentence, mentions: list[Mention], la: str | Non
             inspection.theme = (theme, s)
 
 
-def _listing(reading: Reading, s: Sentence) -> Listing | None:
-    """`s` as a listing of the judgement areas graded, when it names three or more and gives no grade."""
-    labels = reading.signals.areas.find(s.text, reading.slac)
-    if len({lab.value for lab in labels}) < _LISTED_AREAS or any_grade(s.text):
-        return None
-    return Listing([Match(s.start + lab.start, s.start + lab.end, lab.text, lab.value) for lab in labels], s)
+def _ungraded_areas(reading: Reading, s: Sentence) -> list[Match]:
+    """The judgement areas `s` names (offsets in the article) when it gives no grade: three or more make it
+    a listing of the areas graded; one is what "Their overall effectiveness" in the next sentence is of."""
+    if any_grade(s.text):
+        return []
+    return [Match(s.start + lab.start, s.start + lab.end, lab.text, lab.value)
+            for lab in reading.signals.areas.find(s.text, reading.slac)]
 
 
-def _carried(reading: Reading, previous: Sentence | None, s: Sentence) -> Match | None:
+def _carried(previous_areas: list[Match], previous: Sentence | None, s: Sentence) -> Match | None:
     """The one area the sentence before `s` names without grading it, with offsets relative to `s`: what
     "Their overall effectiveness" in `s` is of."""
-    if previous is None or previous.paragraph != s.paragraph or any_grade(previous.text):
+    if previous is None or previous.paragraph != s.paragraph:
         return None
-    labels = [lab for lab in reading.signals.areas.find(previous.text, reading.slac)
-              if lab.value != "overall_effectiveness"]
-    if len({lab.value for lab in labels}) != 1:
+    areas = [a for a in previous_areas if a.value != "overall_effectiveness"]
+    if len({a.value for a in areas}) != 1:
         return None
-    lab = labels[-1]
-    return Match(previous.start + lab.start - s.start, previous.start + lab.end - s.start, lab.text, lab.value)
+    return Match(areas[-1].start - s.start, areas[-1].end - s.start, areas[-1].text, areas[-1].value)
 
 
 def _in_quotation(reading: Reading, s: Sentence) -> bool:
