@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from ofsted_dataset.facts.mapping_model import CuratedDate
 from ofsted_dataset.text import MONTHS, fold
@@ -123,8 +124,15 @@ def number_words(value: int) -> list[str]:
     return words
 
 
+@lru_cache(maxsize=4096)
+def _whole_word(word: str, ignore_case: bool = True) -> re.Pattern[str]:
+    """`word` standing on its own; compiled once per word (councils' names, numbers, months), as a check
+    runs for each of hundreds of thousands of values and `re`'s own cache holds only 512 patterns."""
+    return re.compile(rf"(?<![\w]){re.escape(word)}(?![\w])", re.IGNORECASE if ignore_case else 0)
+
+
 def _mentions(word: str, quotes: list[str], ignore_case: bool = True) -> bool:
-    pattern = re.compile(rf"(?<![\w]){re.escape(word)}(?![\w])", re.IGNORECASE if ignore_case else 0)
+    pattern = _whole_word(word, ignore_case)
     return any(pattern.search(fold(q)) for q in quotes)
 
 
@@ -223,8 +231,7 @@ def check_names(names: tuple[str, ...], quotes: list[str], others: tuple[str, ..
     """A quote must name the council; `others` are longer names of other councils that contain one of
     its names ("South Gloucestershire" for Gloucestershire) and do not count."""
     for other in sorted(others, key=len, reverse=True):
-        pattern = re.compile(rf"(?<![\w]){re.escape(fold(other))}(?![\w])", re.IGNORECASE)
-        quotes = [pattern.sub(" ", fold(q)) for q in quotes]
+        quotes = [_whole_word(fold(other)).sub(" ", fold(q)) for q in quotes]
     if any(_mentions(fold(n), quotes) for n in names):
         return None
     return f"no quote names the council (as any of: {', '.join(names)})"

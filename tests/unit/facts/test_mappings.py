@@ -11,6 +11,7 @@ import pytest
 from ofsted_dataset.errors import Problem
 from ofsted_dataset.facts.mapping_model import CuratedDate, Evidence, Mapping, Quote, parse_date
 from ofsted_dataset.facts.mappings import load_mapping, load_mappings
+from ofsted_dataset.facts import yaml_loader
 from ofsted_dataset.facts.yaml_loader import LineDict, YamlError, load_yaml
 from tests.helpers import SEED_CORPUS
 
@@ -567,6 +568,21 @@ def test_load_yaml_refuses_alias():
 def test_load_yaml_refuses_a_lone_anchor():
     with pytest.raises(YamlError):
         load_yaml("a: &x 1\nb: 2\n")
+
+
+def test_an_ampersand_inside_quotes_is_text_and_parsed_by_libyaml(monkeypatch):
+    def slow_loader(text):
+        raise AssertionError("sent to the pure-Python loader")
+
+    monkeypatch.setattr(yaml_loader, "_load_python", slow_loader)
+    doc = load_yaml("a: \"Redcar & Cleveland\"\nb: 'it''s *so*'\nc: [\"x & y\", 'z']\n")
+    assert doc == {"a": "Redcar & Cleveland", "b": "it's *so*", "c": ["x & y", "z"]}
+
+
+def test_an_anchor_after_a_quoted_value_still_goes_to_the_refusing_loader():
+    with pytest.raises(YamlError) as excinfo:
+        load_yaml("a: \"Redcar & Cleveland\"\nb: &x 2\n")
+    assert excinfo.value.message == "not valid YAML: anchors and aliases (&name, *name) are not allowed in mappings"
 
 
 def test_a_number_too_long_for_python_is_a_curation_problem_not_a_crash(tmp_path):
