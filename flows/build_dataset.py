@@ -17,7 +17,6 @@ from prefect.futures import as_completed
 from prefect.utilities.annotations import quote
 
 from ofsted_dataset import pipeline, stages
-from ofsted_dataset.facts.apply import ArticleFacts
 from ofsted_dataset.progress import Progress
 from ofsted_dataset.summary import RunSummary
 
@@ -41,7 +40,7 @@ publish = task(name="publish", cache_policy=NO_CACHE)(stages.release)
 # Ingested is not a dataclass (quote() does not survive .map on Dask), and the batch results are
 # collected here rather than handed to the next task as futures.
 def _resolve(root: Path, batches: list[list[str]], ingested: stages.Ingested,
-             progress: Progress) -> list[list[ArticleFacts]]:
+             progress: Progress) -> list[stages.Resolved]:
     futures = resolve_batch.map(unmapped(root), batches, unmapped(ingested))
     sizes = {future.task_run_id: len(names) for future, names in zip(futures, batches, strict=True)}
     for future in as_completed(futures):

@@ -18,7 +18,6 @@ from typing import Literal
 
 from ofsted_dataset import stages
 from ofsted_dataset.errors import PipelineError
-from ofsted_dataset.facts.apply import ArticleFacts
 from ofsted_dataset.progress import Progress
 from ofsted_dataset.release.publish import PublishResult, preview
 from ofsted_dataset.summary import RunSummary
@@ -26,11 +25,11 @@ from ofsted_dataset.summary import RunSummary
 # Where a run stops: after the official checks (tables built, problems collected, not raised), after
 # validation (problems raised), or after publishing (the whole build).
 Until = Literal["apply", "validate", "publish"]
-Resolve = Callable[[Path, list[list[str]], stages.Ingested, Progress], list[list[ArticleFacts]]]
+Resolve = Callable[[Path, list[list[str]], stages.Ingested, Progress], list[stages.Resolved]]
 
 
 def resolve_in_order(root: Path, batches: list[list[str]], ingested: stages.Ingested,
-                     progress: Progress) -> list[list[ArticleFacts]]:
+                     progress: Progress) -> list[stages.Resolved]:
     """The per-article stage, one batch after another in this process."""
     return [stages.resolve_batch(root, names, ingested, progress) for names in batches]
 
@@ -46,7 +45,7 @@ class Steps:
 
     ingest: Callable[[Path], stages.Ingested] = stages.ingest
     resolve: Resolve = resolve_in_order
-    combine: Callable[[Path, stages.Ingested, list[list[ArticleFacts]]], stages.Applied] = stages.combine
+    combine: Callable[[Path, stages.Ingested, list[stages.Resolved]], stages.Applied] = stages.combine
     check_official: Callable[[Path, stages.Applied], stages.OfficialChecked] = stages.check_official
     validate: Callable[[stages.Applied, stages.Ingested], dict[str, int]] = stages.validate
     publish: Callable[[Path, stages.Applied, stages.Ingested], PublishResult] = stages.release
@@ -82,7 +81,7 @@ def run(root: Path, steps: Steps = PLAIN, until: Until = "publish") -> Build:
     if unchanged is not None:
         steps.report(unchanged)
         return Build(ingested, summary=unchanged)
-    batches = stages.mapping_batches(ingested)
+    batches = stages.mapping_batches(root, ingested)
     progress = Progress("Applying mappings", sum(len(b) for b in batches))
     applied = steps.combine(root, ingested, steps.resolve(root, batches, ingested, progress))
     build = Build(ingested, steps.check_official(root, applied))

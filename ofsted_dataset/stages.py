@@ -21,12 +21,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ofsted_dataset.atomic_files import write_text_atomically
-from ofsted_dataset.errors import CurationError, Problem
-from ofsted_dataset.facts import article_cache
+from ofsted_dataset.errors import CurationError, PipelineError, Problem
+from ofsted_dataset.facts import article_cache, fact_tables
 from ofsted_dataset.facts.apply import ArticleFacts, resolve_mapping
-from ofsted_dataset.facts.apply import combine as combine_facts
-from ofsted_dataset.facts.arrow_tables import to_arrow_tables
-from ofsted_dataset.facts.collector import Page, fill_sources, read_pages
+from ofsted_dataset.facts.arrow_tables import to_arrow
+from ofsted_dataset.facts.collector import Page, read_pages
+from ofsted_dataset.facts.combine import combine as combine_facts
 from ofsted_dataset.facts.ingest import Article, read_articles
 from ofsted_dataset.facts.inspections_flat import inspections_flat
 from ofsted_dataset.facts.mappings import load_mapping, mapping_paths
@@ -40,6 +40,7 @@ from ofsted_dataset.release.consumer_files import shipped_sources
 from ofsted_dataset.release.publish import PublishResult, current_version, pointer_problems, publish
 from ofsted_dataset.summary import RunSummary
 from schemas.reference_tables import RETIRED_IDS
+from schemas.tables import TABLES
 
 BATCH_SIZE = 250  # mappings per task: big enough that Prefect's ~10 ms a task run is noise
 
@@ -146,48 +147,100 @@ def remember_build(root: Path, fingerprint: str, summary: RunSummary) -> None:
     write_text_atomically(root / LAST_BUILD, json.dumps(record, indent=1) + "\n")
 
 
-def mapping_batches(ingested: Ingested, size: int = BATCH_SIZE) -> list[list[str]]:
-    """The mapping files in batches: one Prefect task per batch, never one per article."""
-    names = [p.name for p in ingested.mappings]
+class Resolved:
+    """What a batch of mappings resolved to: their facts as columns (fact_tables.py), the index rows of
+    the clean ones for the cache, every inspection id they list, and their problems. A plain class, not
+    a dataclass, for the reason Ingested is one."""
+
+    __slots__ = ("declared", "facts", "index", "problems", "source_ids")
+
+    def __init__(self, facts: dict[str, pa.Table], index: pa.Table, declared: list[str], problems: list[Problem],
+                 source_ids: list[str]) -> None:
+        self.facts = facts
+        self.index = index
+        self.declared = declared  # inspection ids the mappings list, even those whose record had problems
+        self.problems = problems
+        self.source_ids = source_ids
+
+
+def stale_mappings(root: Path, ingested: Ingested) -> list[Path]:
+    """The mappings whose cached facts cannot be reused (article_cache.py says when they can)."""
+    snapshot = article_cache.read(root)
+    if snapshot is None:
+        return list(ingested.mappings)
+    environment = article_cache.environment_version(root)
+    keys = {p.stem: article_cache.entry_key(environment, p.read_bytes(), ingested.articles.get(p.stem))
+            for p in ingested.mappings}
+    reusable = snapshot.reusable(keys, ingested.articles, _mapped(ingested))
+    return [p for p in ingested.mappings if p.stem not in reusable]
+
+
+def _mapped(ingested: Ingested) -> set[str]:
+    return {p.stem for p in ingested.mappings} & set(ingested.articles)
+
+
+def mapping_batches(root: Path, ingested: Ingested, size: int = BATCH_SIZE) -> list[list[str]]:
+    """The mapping files to resolve in batches: one Prefect task per batch, never one per article."""
+    names = [p.name for p in stale_mappings(root, ingested)]
     return [names[i:i + size] for i in range(0, len(names), size)]
 
 
-def resolve_batch(root: Path, names: list[str], ingested: Ingested, progress: Progress | None = None
-                  ) -> list[ArticleFacts]:
-    """Per-article work for a batch of mappings: load, match quotes, cross-check — or reuse the cached
-    result when nothing it rests on changed (article_cache.py)."""
+def resolve_batch(root: Path, names: list[str], ingested: Ingested, progress: Progress | None = None) -> Resolved:
+    """Per-article work for a batch of mappings: load, match quotes, cross-check; the facts leave as
+    columns (fact_tables.py)."""
     register, areas = Register.load(root), JudgementAreas.load(root)
-    mapped = {p.stem for p in ingested.mappings} & set(ingested.articles)
+    mapped = _mapped(ingested)
     environment = article_cache.environment_version(root)
     refused = frozenset(ingested.refused)
-    results = []
+    results, index = [], []
     for name in names:
         path = root / "mappings" / name
         data = path.read_bytes()
-        key = article_cache.entry_key(environment, data, ingested.articles.get(path.stem))
-        result = article_cache.load(root, path.stem, key, ingested.articles, mapped)
-        if result is None:
-            mapping, problems = load_mapping(path, data)
-            result = (resolve_mapping(mapping, ingested.articles, mapped, register, areas, refused) if mapping else
-                      ArticleFacts(path.stem, f"mappings/{name}", [], [], {}, problems))
-            article_cache.store(root, key, result, mapped)
+        mapping, problems = load_mapping(path, data)
+        result = (resolve_mapping(mapping, ingested.articles, mapped, register, areas, refused) if mapping else
+                  ArticleFacts(path.stem, f"mappings/{name}", [], [], {}, problems))
+        if not result.problems:
+            key = article_cache.entry_key(environment, data, ingested.articles.get(path.stem))
+            index.append(article_cache.index_row(result.source_id, key, result.declared, result.cited, mapped))
         results.append(result)
         if progress:
             progress.advance()
-    return results
+    return Resolved(fact_tables.from_results(results), pa.Table.from_pylist(index, schema=article_cache.INDEX_SCHEMA),
+                    [i for r in results for i in r.declared], [p for r in results for p in r.problems],
+                    [r.source_id for r in results])
 
 
-def combine(root: Path, ingested: Ingested, batches: list[list[ArticleFacts]]) -> Applied:
-    """Merge the per-article results into the tables (see apply.combine)."""
-    results = [r for batch in batches for r in batch]
-    rows, problems = combine_facts(results, Register.load(root))
-    date_lines = {r.source_id: f.lines.get("published_date") for r in results for f in r.facts if f.table == "sources"}
-    problems += fill_sources(rows, ingested.pages, date_lines)
-    mapped = sorted(r.source_id for r in results if r.source_id in ingested.articles)
-    waiting = sorted(set(ingested.articles) - {r.source_id for r in results})
-    facts = sum(len(r.facts) for r in results)
-    return Applied(to_arrow_tables(rows), mapped, waiting, facts, len(rows["provenance"]),
-                   [*ingested.problems, *problems])
+def _reused(root: Path, ingested: Ingested, batches: list[Resolved]) -> tuple[pa.Table, dict[str, pa.Table]]:
+    """The cache's index rows and facts of every mapping this run did not resolve."""
+    reused = {p.stem for p in ingested.mappings} - {s for b in batches for s in b.source_ids}
+    if not reused:
+        return article_cache.INDEX_SCHEMA.empty_table(), fact_tables.empty()
+    snapshot = article_cache.read(root)
+    index, facts = snapshot.select(reused) if snapshot else (article_cache.INDEX_SCHEMA.empty_table(), {})
+    if index.num_rows != len(reused):
+        raise PipelineError(f"the cache in {article_cache.CACHE_DIR} changed during this build (another build?); "
+                            "nothing was published: run again")
+    return index, facts
+
+
+def combine(root: Path, ingested: Ingested, batches: list[Resolved]) -> Applied:
+    """Merge the cached and the freshly resolved facts into the tables (see facts/combine.py), and keep
+    the clean ones as the next run's cache."""
+    index, reused = _reused(root, ingested, batches)
+    facts = fact_tables.concat([reused, *(b.facts for b in batches)])
+    fresh = pa.concat_tables([b.index for b in batches] or [article_cache.INDEX_SCHEMA.empty_table()])
+    index = pa.concat_tables([index, fresh])
+    if fresh.num_rows:
+        clean = pa.array(index["source_id"].to_pylist(), pa.string())
+        article_cache.write(root, index, {name: table.filter(pc.is_in(table["_source"], value_set=clean))
+                                          for name, table in facts.items()})
+    declared = {*pc.list_flatten(index["declared"]).to_pylist(), *(i for b in batches for i in b.declared)}
+    combined = combine_facts(facts, declared, Register.load(root), ingested.pages)
+    tables = {name: combined.tables[name] if name in combined.tables else to_arrow(name, []) for name in TABLES}
+    stems = {p.stem for p in ingested.mappings}
+    problems = [*ingested.problems, *(p for b in batches for p in b.problems), *combined.problems]
+    return Applied(tables, sorted(stems & set(ingested.articles)), sorted(set(ingested.articles) - stems),
+                   fact_tables.rows(facts), tables["provenance"].num_rows, problems)
 
 
 @dataclass

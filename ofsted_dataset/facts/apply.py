@@ -1,30 +1,27 @@
-"""Apply curated mappings to their articles: match every quote, cross-check every value, merge the
-facts several articles report about one record, and derive the documented columns.
+"""Apply one curated mapping to its article: match every quote and cross-check every value.
 
-The result is plain rows per table plus one provenance row per quote. Nothing here guesses a fact:
-a value is either in a mapping and proven by its quotes, or derived by a rule named in
+The result is one Fact per record plus one provenance row per quote (fact_tables.py turns them into
+columns; combine.py merges what several articles say and derives the documented columns). Nothing here
+guesses a fact: a value is either in a mapping and proven by its quotes, or derived by a rule named in
 `schemas/tables.py`.
 """
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
 from ofsted_dataset.errors import Problem
 from ofsted_dataset.facts import crosschecks
 from ofsted_dataset.facts.ingest import Article
-from ofsted_dataset.facts.mapping_model import CuratedDate, Mapping, Quote, Record
+from ofsted_dataset.facts.mapping_model import Mapping, Quote, Record
 from ofsted_dataset.facts.quotes import QuoteNotFound, Span, find_quote, quote_problem
 from ofsted_dataset.facts.reference import JudgementAreas, Register
-from ofsted_dataset.periods import finer, last_day, same_period, written
 from schemas.model import Field, Origin
 from schemas.patterns import FINANCIAL_YEAR
-from schemas.tables import TABLES, precision_column
-from schemas.vocabularies import AREAS, FRAMEWORK_STARTS, GRADES
+from schemas.tables import TABLES
+from schemas.vocabularies import AREAS, GRADES
 
-Rows = dict[str, list[dict[str, Any]]]
 # A quote found in an article: the article's source id, the span, and the evidence note it came with.
 _Found = tuple[str, Span, str | None]
 
@@ -42,6 +39,7 @@ class Fact:
     lines: dict[str, int] = field(default_factory=dict)
     # A merged record: the mapping that stated a value first given by another article than `file`'s.
     files: dict[str, str] = field(default_factory=dict)
+    seq: int = 0  # its place among its mapping's records: with `file`, its place in source order
 
     def at(self, name: str) -> tuple[str, int]:
         """Where the record's value of `name` was written (file and line), for a message about it."""
@@ -191,195 +189,6 @@ def _judgement_area(ctx: _Context, file: str, record: Record, values: dict[str, 
     values["area"] = stated or looked_up
 
 
-def _merge(ctx: _Context, facts: list[Fact]) -> dict[tuple[str, str], Fact]:
-    """Combine what several articles say about one record; evidenced values must agree.
-
-    Verbatim fields (labels, texts) are taken from the first article in source order; curated values
-    that disagree stop the run naming both files, so the curator records a decision in a note.
-    """
-    merged: dict[tuple[str, str], Fact] = {}
-    stated_at: dict[tuple[str, str, str], str] = {}  # where each merged value was first stated: file:line
-    for fact in facts:
-        key = (fact.table, fact.record_id)
-        for name in fact.values:
-            stated_at.setdefault((*key, name), f"{fact.file}:{fact.lines.get(name, fact.line)}")
-        if key not in merged:
-            merged[key] = Fact(fact.table, fact.record_id, fact.file, fact.line, dict(fact.values),
-                               list(fact.provenance), dict(fact.lines))
-            continue
-        into = merged[key]
-        for name, value in fact.values.items():
-            if name not in into.values:
-                into.values[name] = value
-                into.files[name], into.lines[name] = fact.file, fact.lines.get(name, fact.line)
-                continue
-            agreed = _agree(into.values[name], value)
-            if agreed is not None:
-                into.values[name] = agreed
-            elif TABLES[fact.table].field(name).origin is not Origin.QUOTE:
-                ctx.problems.append(Problem(
-                    fact.file, fact.lines.get(name, fact.line), f"{fact.table} {fact.record_id}.{name}",
-                    f"{_show(value)} disagrees with {_show(into.values[name])} in {stated_at[(*key, name)]}; "
-                    "make them agree and record the decision in an evidence note"))
-        seen = {_provenance_key(p) for p in into.provenance}
-        into.provenance.extend(p for p in fact.provenance if _provenance_key(p) not in seen)
-    return merged
-
-
-def _provenance_key(row: dict[str, Any]) -> tuple[Any, ...]:
-    return tuple(row[k] for k in TABLES["provenance"].primary_key)
-
-
-def _agree(a: Any, b: Any) -> Any:
-    """The value two articles agree on, or None. A date agrees with a more precise date inside its
-    period (2019 and 2019-03): the more precise one is kept."""
-    if a == b:
-        return a
-    if isinstance(a, CuratedDate) and isinstance(b, CuratedDate) and same_period(a, b):
-        return finer(a, b)
-    return None
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, CuratedDate):
-        return repr(written(value.value, value.precision))
-    return repr(value)
-
-
-def _framework(row: dict[str, Any]) -> str | None:
-    """The documented rule of `inspections.framework` for inspections whose mapping does not state it."""
-    kind = row["inspection_type"]
-    if kind == "joint_targeted_area_inspection":
-        return "jtai"
-    date: CuratedDate | None = row.get("visit_start") or row.get("published_date")
-    if date is None or (date.precision == "year" and date.value.year == 2013):
-        return None
-    start = date.value
-    if start >= FRAMEWORK_STARTS["ilacs"]:
-        return "ilacs"
-    if start >= FRAMEWORK_STARTS["sif"] and kind in ("full_inspection", "monitoring_visit"):
-        return "sif"
-    return None
-
-
-def _flatten_dates(table: str, row: dict[str, Any]) -> None:
-    """CuratedDate values become a date plus its precision column (null together)."""
-    for column in TABLES[table].fields:
-        if column.type != "date" or column.period_end_of:  # a period's end is derived with the tables
-            continue
-        name = column.name
-        value = row.get(name)
-        precision = precision_column(name)
-        row[name] = value.value if value else None
-        if value:
-            row[precision] = value.precision
-        else:
-            row.setdefault(precision, None)
-
-
-def _funding_rule(row: dict[str, Any]) -> tuple[str, str] | None:
-    """An amount is exact unless the mapping says it is approximate (the documented default), and the
-    money cannot end in a financial year before it starts. Each year's own form and its quotes were
-    checked with the value (crosschecks.check_financial_year), so both are well-formed YYYY/YY here
-    and their first four digits order them."""
-    row.setdefault("approximate", False)
-    first, last = row.get("first_financial_year"), row.get("last_financial_year")
-    if first and last and last[:4] < first[:4]:
-        return "last_financial_year", f"last_financial_year {last!r} is before first_financial_year {first!r}"
-    return None
-
-
-def _count_rule(row: dict[str, Any]) -> tuple[str, str] | None:
-    """A count of areas given one grade cannot exceed the areas there are."""
-    areas, of_areas = row.get("areas"), row.get("of_areas")
-    if areas is not None and of_areas is not None and areas > of_areas:
-        return "areas", f"{areas} areas graded {row.get('grade')}, but of_areas says there are {of_areas}"
-    return None
-
-
-# Kinds of inspection that look at one area of practice, and so may have a theme.
-_THEMED = ("focused_visit", "monitoring_visit", "joint_targeted_area_inspection")
-
-
-def _theme_rule(row: dict[str, Any]) -> tuple[str, str] | None:
-    """A full inspection looks at every area: a theme belongs to a visit that looks at one."""
-    if row.get("theme") and row.get("inspection_type") not in _THEMED:
-        return "theme", (f"theme {row['theme']!r} on a {row.get('inspection_type')}: a theme is the one area of "
-                         f"practice a {', '.join(_THEMED[:-1])} or {_THEMED[-1]} looks at")
-    return None
-
-
-_RECORD_RULES = {"funding_commitments": _funding_rule, "grade_counts": _count_rule, "inspections": _theme_rule}
-
-
-def _record_rules(ctx: _Context, merged: dict[tuple[str, str], Fact]) -> None:
-    """Rules within one record of a table (after merging: the values of every article)."""
-    for (table, record_id), fact in merged.items():
-        rule = _RECORD_RULES.get(table)
-        broken = rule(fact.values) if rule else None
-        if broken:
-            name, message = broken
-            ctx.problems.append(Problem(*fact.at(name), f"{table} {record_id}", message))
-
-
-def _derive(ctx: _Context, merged: dict[tuple[str, str], Fact]) -> None:
-    """Fill the DERIVED columns and add the overall_effectiveness judgement of each graded inspection."""
-    _record_rules(ctx, merged)
-    for (table, record_id), fact in list(merged.items()):
-        row = fact.values
-        if "local_authority" in row:
-            la = ctx.register.find(row["local_authority"])
-            if la:
-                row["local_authority"], row["la_code"] = la.name, la.gss_code
-        if table != "inspections":
-            continue
-        start, end = row.get("visit_start"), row.get("visit_end")
-        if start and end and start.precision != end.precision:
-            ctx.problems.append(Problem(*fact.at("visit_end"), f"inspections {record_id}",
-                                        "visit_start and visit_end must be written to the same precision"))
-        elif start and end and end.value < start.value:
-            ctx.problems.append(Problem(*fact.at("visit_end"), f"inspections {record_id}",
-                                        f"visit_end {_show(end)} is before visit_start {_show(start)}"))
-        published = row.get("published_date")
-        if published and start and last_day(published.value, published.precision) < start.value:
-            ctx.problems.append(Problem(*fact.at("published_date"),
-                                        f"inspections {record_id}",
-                                        f"published_date {_show(published)} is before visit_start {_show(start)}: "
-                                        "a report is published after its visit"))
-        if "framework" not in row:
-            row["framework"] = _framework(row)
-        grade = row.get("overall_grade")
-        key = ("judgements", f"{record_id}/overall_effectiveness")
-        if grade and key not in merged:
-            merged[key] = Fact("judgements", key[1], fact.file, fact.line,
-                               {"inspection_id": record_id, "area": "overall_effectiveness", "area_label": None,
-                                "grade": grade},
-                               [dict(p, table_name="judgements", record_id=key[1], field="grade")
-                                for p in fact.provenance if p["field"] == "overall_grade"])
-
-
-# An inspection (and its judgements) may be reported by several articles, whose mappings then use the
-# same id and are merged. A recommendation's text or a commitment's purpose is verbatim from one
-# article, so their ids belong to one mapping.
-_UNIQUE_ACROSS_MAPPINGS = ("recommendations", "funding_commitments")
-
-
-def _check_references(ctx: _Context, merged: dict[tuple[str, str], Fact], declared: set[str]) -> None:
-    """Every inspection_id a record refers to must be defined by some mapping's inspections.
-    `declared` holds every inspection id a mapping lists, even one whose record had problems of its own
-    (already reported): referring to it is not a second mistake."""
-    defined = sorted(declared)
-    for (table, _), fact in merged.items():
-        reference = fact.values.get("inspection_id")
-        if table == "inspections" or reference is None or reference in declared:
-            continue
-        close = difflib.get_close_matches(reference, defined, n=1, cutoff=0.6)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        ctx.problems.append(Problem(*fact.at("inspection_id"), f"{table} {fact.record_id}",
-                                    f"inspection_id {reference!r} is not defined by any mapping's "
-                                    f"inspections{hint}"))
-
-
 @dataclass
 class ArticleFacts:
     """What one mapping contributes before it is merged with the others: the unit of per-article work,
@@ -439,33 +248,3 @@ def _absent(ctx: _Context, raw_file: str) -> str:
         return (f"not applied because its article raw/{raw_file} was refused (see raw/{raw_file}'s own "
                 "problem); fix the article, not this mapping")
     return f"the article raw/{raw_file} is missing; restore it or remove the mapping"
-
-
-def combine(results: list[ArticleFacts], register: Register) -> tuple[Rows, list[Problem]]:
-    """Merge what every article says into one row per record and derive the documented columns."""
-    ctx = _Context({}, set(), register, JudgementAreas({}))
-    for result in results:
-        ctx.problems.extend(result.problems)
-    facts: list[Fact] = []
-    owners: dict[tuple[str, str], str] = {}  # ids that must be unique across mappings -> the file using it
-    for result in results:
-        for fact in result.facts:
-            key = (fact.table, fact.record_id)
-            if fact.table in _UNIQUE_ACROSS_MAPPINGS:
-                if key in owners:
-                    ctx.problems.append(Problem(fact.file, fact.line, f"{fact.table} {fact.record_id}",
-                                                f"{fact.record_id} is already used in {owners[key]}: ids of "
-                                                f"{fact.table} are unique across mappings"))
-                    continue
-                owners[key] = fact.file
-            facts.append(fact)
-    merged = _merge(ctx, facts)
-    _check_references(ctx, merged, {i for r in results for i in r.declared})
-    _derive(ctx, merged)
-    rows: Rows = {name: [] for name in TABLES}
-    for (table, _), fact in merged.items():
-        row = {name: fact.values.get(name) for name in TABLES[table].field_names}
-        _flatten_dates(table, row)
-        rows[table].append(row)
-        rows["provenance"].extend(fact.provenance)
-    return rows, ctx.problems

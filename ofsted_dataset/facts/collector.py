@@ -178,13 +178,11 @@ def _fill(row: dict[str, Any], page: Page | None, inferred: set[str], line: int 
                    "page_published_date from the page record)")
 
 
-def fill_sources(rows: dict[str, list[dict[str, Any]]], pages: dict[str, Page],
+def fill_sources(rows: list[dict[str, Any]], pages: dict[str, Page], inferred: set[str],
                  date_lines: dict[str, int | None]) -> list[Problem]:
-    """Complete every sources row from its page record (one row per article: a few thousand at most).
-    An article's date is `inferred` when a note on its quotes says how it was read from them;
-    `date_lines` are the mapping lines of the articles' dates, for a disagreement's message."""
-    inferred = {p["record_id"] for p in rows["provenance"]
-                if p["table_name"] == "sources" and p["field"] == "published_date" and p["note"]}
+    """Complete every sources row from its page record (one row per article). An article's date is
+    `inferred` (source ids) when a note on its quotes says how it was read from them; `date_lines` are
+    the mapping lines of the articles' dates, for a disagreement's message."""
     problems = [_fill(row, pages.get(row["source_id"]), inferred, date_lines.get(row["source_id"]))
-                for row in rows["sources"]]
+                for row in rows]
     return [p for p in problems if p]

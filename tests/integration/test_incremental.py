@@ -37,8 +37,18 @@ def test_second_run_reuses_every_article_and_gives_the_same_tables(project, coun
     first = tables(project)
     assert len(counted) == 5
     assert sorted(p.name for p in (project / article_cache.CACHE_DIR).iterdir()) == [
-        "000_09d284dea3b9a717.json", "001_06ce62ec936559f3.json", "002_3dafbde2ba55b338.json",
-        "003_6e4606619b08db71.json", "004_99f45e7fed0112e3.json"]
+        "funding_commitments.arrow", "grade_counts.arrow", "index.arrow", "inspections.arrow", "judgements.arrow",
+        "provenance.arrow", "recommendations.arrow", "sources.arrow"]
+    snapshot = article_cache.read(project)
+    assert snapshot is not None
+    assert snapshot.index["source_id"].to_pylist() == [
+        "000_09d284dea3b9a717", "001_06ce62ec936559f3", "002_3dafbde2ba55b338", "003_6e4606619b08db71",
+        "004_99f45e7fed0112e3"]
+    derived = {f"{r['inspection_id']}/overall_effectiveness" for r in first["judgements"]}
+    cached = snapshot.facts["provenance"].select(["table_name", "record_id", "field"]).to_pylist()
+    assert sorted(map(str, cached)) == sorted(  # every quote but those of the derived judgements
+        str({k: p[k] for k in ("table_name", "record_id", "field")})
+        for p in first["provenance"] if p["record_id"] not in derived)
     counted.clear()
     assert tables(project) == first
     assert counted == []
@@ -73,16 +83,18 @@ def test_a_mapping_with_problems_is_never_cached(project, counted):
         applied = pipeline.run(project, until='apply').applied
         assert len(applied.problems) == 1
     assert counted.count("002_3dafbde2ba55b338.yaml") == 2
-    assert not (project / article_cache.CACHE_DIR / "002_3dafbde2ba55b338.json").exists()
+    snapshot = article_cache.read(project)
+    assert snapshot is not None
+    assert "002_3dafbde2ba55b338" not in snapshot.index["source_id"].to_pylist()
+    assert "002_3dafbde2ba55b338" not in snapshot.facts["recommendations"]["_source"].to_pylist()
 
 
-def test_removing_staged_is_safe_and_a_corrupt_entry_is_recomputed(project, counted):
+def test_removing_staged_is_safe_and_a_corrupt_cache_is_recomputed(project, counted):
     first = tables(project)
-    entry = project / article_cache.CACHE_DIR / "004_99f45e7fed0112e3.json"
-    entry.write_text("{not json", encoding="utf-8")
+    (project / article_cache.CACHE_DIR / "provenance.arrow").write_bytes(b"not arrow")
     counted.clear()
     assert tables(project) == first
-    assert counted == ["004_99f45e7fed0112e3.yaml"]
+    assert len(counted) == 5
     import shutil
 
     shutil.rmtree(project / "staged")

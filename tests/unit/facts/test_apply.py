@@ -9,7 +9,7 @@ import pytest
 
 from ofsted_dataset import pipeline
 from ofsted_dataset.errors import CurationError
-from ofsted_dataset.facts.apply import _framework
+from ofsted_dataset.facts.combine import _framework
 from ofsted_dataset.facts.mapping_model import CuratedDate
 from tests.helpers import edit
 

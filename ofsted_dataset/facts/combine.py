@@ -1,0 +1,363 @@
+"""Merge what every article says into one row per record, derive the documented columns, check the
+rules between records: the combine stage, over the fact tables of fact_tables.py.
+
+Most rows never meet Python here. Recommendations (ids unique across mappings), judgements reported
+by one article only, and every provenance row stay Arrow columns: concatenated, filtered, de-duplicated
+and sorted as columns. Row by row, as Fact objects, go only the records a rule needs whole:
+- the records several articles report (a judgement, an inspection), merged value by value (_merge:
+  whether two dates agree depends on their precisions);
+- the tables whose derived columns follow per-record rules (`_derive`): sources (their page records,
+  collector.fill_sources), inspections, funding commitments and grade counts — one row per article or
+  inspection, not per quote.
+Problems come out in source order within each kind, as a curator reads the mappings.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ofsted_dataset.errors import Problem
+from ofsted_dataset.facts import fact_tables
+from ofsted_dataset.facts.apply import Fact
+from ofsted_dataset.facts.arrow_tables import to_arrow
+from ofsted_dataset.facts.collector import Page, fill_sources
+from ofsted_dataset.facts.mapping_model import CuratedDate
+from ofsted_dataset.facts.reference import Register
+from ofsted_dataset.periods import finer, last_day, same_period, written
+from schemas.arrow import ARROW_SCHEMAS
+from schemas.model import Origin
+from schemas.tables import TABLES, precision_column
+from schemas.vocabularies import FRAMEWORK_STARTS
+
+PROVENANCE = fact_tables.PROVENANCE
+# Tables merged and derived record by record (see the module's docstring); the others stay columns.
+WHOLE_RECORDS = ("sources", "inspections", "funding_commitments", "grade_counts")
+# An inspection (and its judgements) may be reported by several articles, whose mappings then use the
+# same id and are merged. A recommendation's text or a commitment's purpose is verbatim from one
+# article, so their ids belong to one mapping.
+_UNIQUE_ACROSS_MAPPINGS = ("recommendations", "funding_commitments")
+Order = tuple[str, int]  # a fact's place in source order: its mapping file, its place in that file
+
+
+@dataclass
+class _Context:
+    register: Register
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _in_order(problems: list[tuple[Order, Problem]]) -> list[Problem]:
+    return [problem for _, problem in sorted(problems, key=lambda item: item[0])]
+
+
+def _line(lines: list[tuple[str, int]], name: str, line: int) -> int:
+    """The line a key of a fact was written on (its `_lines` column), else the record's."""
+    return dict(lines).get(name, line)
+
+
+def _duplicates(column: pa.ChunkedArray) -> pa.Array:
+    counts = pc.value_counts(column)
+    return counts.field("values").filter(pc.greater(counts.field("counts"), 1))
+
+
+def _owned(name: str, table: pa.Table) -> tuple[pa.Table, list[tuple[Order, Problem]], list[Order]]:
+    """Ids unique across mappings: the first mapping (in source order) using one keeps it; each later
+    use is a problem and its fact is dropped (returned, with its quotes)."""
+    ids = table["_record_id"]
+    duplicated = pc.is_in(ids, value_set=_duplicates(ids))
+    problems, dropped, drop_rows = [], [], []
+    owners: dict[str, str] = {}
+    where = pc.indices_nonzero(duplicated).to_pylist()
+    rows = table.take(pa.array(where, pa.int64())).select(["_record_id", "_file", "_line", "_seq"]).to_pylist()
+    for index, row in zip(where, rows, strict=True):
+        record_id, file = row["_record_id"], row["_file"]
+        if record_id not in owners:
+            owners[record_id] = file
+            continue
+        problems.append(((file, row["_seq"]), Problem(
+            file, row["_line"], f"{name} {record_id}",
+            f"{record_id} is already used in {owners[record_id]}: ids of {name} are unique across mappings")))
+        dropped.append((file, row["_seq"]))
+        drop_rows.append(index)
+    keep = np.ones(table.num_rows, dtype=bool)
+    keep[drop_rows] = False
+    return table.filter(pa.array(keep)), problems, dropped
+
+
+def _without(provenance: pa.Table, name: str, dropped: list[Order]) -> pa.Table:
+    """Provenance without the quotes of dropped facts of table `name` (a handful at most)."""
+    for file, seq in dropped:
+        gone = pc.and_(pc.and_(pc.equal(provenance["table_name"], name), pc.equal(provenance["_file"], file)),
+                       pc.equal(provenance["_seq"], seq))
+        provenance = provenance.filter(pc.invert(gone))
+    return provenance
+
+
+def _merge(ctx: _Context, facts: list[Fact]) -> dict[tuple[str, str], Fact]:
+    """Combine what several articles say about one record; evidenced values must agree.
+
+    Verbatim fields (labels, texts) are taken from the first article in source order; curated values
+    that disagree stop the run naming both files, so the curator records a decision in a note.
+    """
+    merged: dict[tuple[str, str], Fact] = {}
+    stated_at: dict[tuple[str, str, str], str] = {}  # where each merged value was first stated: file:line
+    for fact in facts:
+        key = (fact.table, fact.record_id)
+        for name in fact.values:
+            stated_at.setdefault((*key, name), f"{fact.file}:{fact.lines.get(name, fact.line)}")
+        if key not in merged:
+            merged[key] = Fact(fact.table, fact.record_id, fact.file, fact.line, dict(fact.values),
+                               lines=dict(fact.lines), seq=fact.seq)
+            continue
+        into = merged[key]
+        for name, value in fact.values.items():
+            if name not in into.values:
+                into.values[name] = value
+                into.files[name], into.lines[name] = fact.file, fact.lines.get(name, fact.line)
+                continue
+            agreed = _agree(into.values[name], value)
+            if agreed is not None:
+                into.values[name] = agreed
+            elif TABLES[fact.table].field(name).origin is not Origin.QUOTE:
+                ctx.problems.append(Problem(
+                    fact.file, fact.lines.get(name, fact.line), f"{fact.table} {fact.record_id}.{name}",
+                    f"{_show(value)} disagrees with {_show(into.values[name])} in {stated_at[(*key, name)]}; "
+                    "make them agree and record the decision in an evidence note"))
+    return merged
+
+
+def _agree(a: Any, b: Any) -> Any:
+    """The value two articles agree on, or None. A date agrees with a more precise date inside its
+    period (2019 and 2019-03): the more precise one is kept."""
+    if a == b:
+        return a
+    if isinstance(a, CuratedDate) and isinstance(b, CuratedDate) and same_period(a, b):
+        return finer(a, b)
+    return None
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, CuratedDate):
+        return repr(written(value.value, value.precision))
+    return repr(value)
+
+
+def _framework(row: dict[str, Any]) -> str | None:
+    """The documented rule of `inspections.framework` for inspections whose mapping does not state it."""
+    kind = row["inspection_type"]
+    if kind == "joint_targeted_area_inspection":
+        return "jtai"
+    date: CuratedDate | None = row.get("visit_start") or row.get("published_date")
+    if date is None or (date.precision == "year" and date.value.year == 2013):
+        return None
+    start = date.value
+    if start >= FRAMEWORK_STARTS["ilacs"]:
+        return "ilacs"
+    if start >= FRAMEWORK_STARTS["sif"] and kind in ("full_inspection", "monitoring_visit"):
+        return "sif"
+    return None
+
+
+def _flatten_dates(table: str, row: dict[str, Any]) -> None:
+    """CuratedDate values become a date plus its precision column (null together)."""
+    for column in TABLES[table].fields:
+        if column.type != "date" or column.period_end_of:  # a period's end is derived with the tables
+            continue
+        name = column.name
+        value = row.get(name)
+        precision = precision_column(name)
+        row[name] = value.value if value else None
+        if value:
+            row[precision] = value.precision
+        else:
+            row.setdefault(precision, None)
+
+
+def _funding_rule(row: dict[str, Any]) -> tuple[str, str] | None:
+    """An amount is exact unless the mapping says it is approximate (the documented default), and the
+    money cannot end in a financial year before it starts. Each year's own form and its quotes were
+    checked with the value (crosschecks.check_financial_year), so both are well-formed YYYY/YY here
+    and their first four digits order them."""
+    row.setdefault("approximate", False)
+    first, last = row.get("first_financial_year"), row.get("last_financial_year")
+    if first and last and last[:4] < first[:4]:
+        return "last_financial_year", f"last_financial_year {last!r} is before first_financial_year {first!r}"
+    return None
+
+
+def _count_rule(row: dict[str, Any]) -> tuple[str, str] | None:
+    """A count of areas given one grade cannot exceed the areas there are."""
+    areas, of_areas = row.get("areas"), row.get("of_areas")
+    if areas is not None and of_areas is not None and areas > of_areas:
+        return "areas", f"{areas} areas graded {row.get('grade')}, but of_areas says there are {of_areas}"
+    return None
+
+
+# Kinds of inspection that look at one area of practice, and so may have a theme.
+_THEMED = ("focused_visit", "monitoring_visit", "joint_targeted_area_inspection")
+
+
+def _theme_rule(row: dict[str, Any]) -> tuple[str, str] | None:
+    """A full inspection looks at every area: a theme belongs to a visit that looks at one."""
+    if row.get("theme") and row.get("inspection_type") not in _THEMED:
+        return "theme", (f"theme {row['theme']!r} on a {row.get('inspection_type')}: a theme is the one area of "
+                         f"practice a {', '.join(_THEMED[:-1])} or {_THEMED[-1]} looks at")
+    return None
+
+
+_RECORD_RULES = {"funding_commitments": _funding_rule, "grade_counts": _count_rule, "inspections": _theme_rule}
+
+
+def _record_rules(ctx: _Context, merged: dict[tuple[str, str], Fact]) -> None:
+    """Rules within one record of a table (after merging: the values of every article)."""
+    for (table, record_id), fact in merged.items():
+        rule = _RECORD_RULES.get(table)
+        broken = rule(fact.values) if rule else None
+        if broken:
+            name, message = broken
+            ctx.problems.append(Problem(*fact.at(name), f"{table} {record_id}", message))
+
+
+def _derive(ctx: _Context, merged: dict[tuple[str, str], Fact], judged: set[str]) -> list[str]:
+    """Fill the DERIVED columns and add the overall_effectiveness judgement of each graded inspection that
+    has none (`judged`: the judgements kept as columns); returns the inspections given one, whose
+    overall_grade quotes are then the judgement's provenance."""
+    _record_rules(ctx, merged)
+    graded = []
+    for (table, record_id), fact in list(merged.items()):
+        row = fact.values
+        if "local_authority" in row:
+            la = ctx.register.find(row["local_authority"])
+            if la:
+                row["local_authority"], row["la_code"] = la.name, la.gss_code
+        if table != "inspections":
+            continue
+        start, end = row.get("visit_start"), row.get("visit_end")
+        if start and end and start.precision != end.precision:
+            ctx.problems.append(Problem(*fact.at("visit_end"), f"inspections {record_id}",
+                                        "visit_start and visit_end must be written to the same precision"))
+        elif start and end and end.value < start.value:
+            ctx.problems.append(Problem(*fact.at("visit_end"), f"inspections {record_id}",
+                                        f"visit_end {_show(end)} is before visit_start {_show(start)}"))
+        published = row.get("published_date")
+        if published and start and last_day(published.value, published.precision) < start.value:
+            ctx.problems.append(Problem(*fact.at("published_date"),
+                                        f"inspections {record_id}",
+                                        f"published_date {_show(published)} is before visit_start {_show(start)}: "
+                                        "a report is published after its visit"))
+        if "framework" not in row:
+            row["framework"] = _framework(row)
+        grade = row.get("overall_grade")
+        key = ("judgements", f"{record_id}/overall_effectiveness")
+        if grade and key not in merged and key[1] not in judged:
+            merged[key] = Fact("judgements", key[1], fact.file, fact.line,
+                               {"inspection_id": record_id, "area": "overall_effectiveness", "area_label": None,
+                                "grade": grade}, seq=fact.seq)
+            graded.append(record_id)
+    return graded
+
+
+def _unknown_inspection(reference: str, defined: list[str]) -> str:
+    close = difflib.get_close_matches(reference, defined, n=1, cutoff=0.6)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"inspection_id {reference!r} is not defined by any mapping's inspections{hint}"
+
+
+def _check_references(merged: dict[tuple[str, str], Fact], columns: dict[str, pa.Table],
+                      declared: set[str]) -> list[tuple[Order, Problem]]:
+    """Every inspection_id a record refers to must be defined by some mapping's inspections.
+    `declared` holds every inspection id a mapping lists, even one whose record had problems of its own
+    (already reported): referring to it is not a second mistake."""
+    defined = sorted(declared)
+    problems = []
+    for (table, _), fact in merged.items():
+        reference = fact.values.get("inspection_id")
+        if table == "inspections" or reference is None or reference in declared:
+            continue
+        problems.append(((fact.file, fact.seq), Problem(*fact.at("inspection_id"), f"{table} {fact.record_id}",
+                                                        _unknown_inspection(reference, defined))))
+    for table, facts in columns.items():
+        unknown = pc.invert(pc.is_in(facts["inspection_id"], value_set=pa.array(defined, pa.string())))
+        for row in facts.filter(pc.and_(unknown, pc.is_valid(facts["inspection_id"]))).to_pylist():
+            problems.append(((row["_file"], row["_seq"]), Problem(
+                row["_file"], _line(row["_lines"], "inspection_id", row["_line"]), f"{table} {row['_record_id']}",
+                _unknown_inspection(row["inspection_id"], defined))))
+    return problems
+
+
+def _provenance(provenance: pa.Table, graded: list[str]) -> pa.Table:
+    """One row per quote of every record (a quote two articles' records share, once), plus the quotes
+    of each derived overall_effectiveness judgement: its inspection's overall_grade quotes."""
+    numbered = provenance.append_column("_n", pa.array(np.arange(provenance.num_rows)))
+    key = list(TABLES[PROVENANCE].primary_key)
+    first = numbered.group_by(key, use_threads=False).aggregate([("_n", "min")])["_n_min"]
+    kept = numbered.take(np.sort(first.to_numpy())).drop_columns(["_source", "_file", "_seq", "_n"])
+    overall = kept.filter(pc.and_(pc.and_(pc.equal(kept["table_name"], "inspections"),
+                                          pc.equal(kept["field"], "overall_grade")),
+                                  pc.is_in(kept["record_id"], value_set=pa.array(graded, pa.string()))))
+    judgements = overall.set_column(0, "table_name", pa.array(["judgements"] * overall.num_rows, pa.string()))
+    judgements = judgements.set_column(1, "record_id", pc.binary_join_element_wise(
+        judgements["record_id"], "overall_effectiveness", "/"))
+    judgements = judgements.set_column(2, "field", pa.array(["grade"] * overall.num_rows, pa.string()))
+    schema = ARROW_SCHEMAS[PROVENANCE].with_metadata(None)
+    return pa.concat_tables([kept.cast(schema), judgements.cast(schema)]).sort_by([(k, "ascending") for k in key])
+
+
+def _published(name: str, facts: pa.Table, rows: list[dict[str, Any]]) -> pa.Table:
+    """A table kept as columns (no dates, nothing derived), with the rows of its merged records."""
+    schema = ARROW_SCHEMAS[name].with_metadata(None)
+    columns = [facts[f.name] if f.name in facts.column_names else pa.nulls(facts.num_rows, f.type) for f in schema]
+    table = pa.concat_tables([pa.Table.from_arrays(columns, schema=schema), to_arrow(name, rows)])
+    return table.sort_by([(key, "ascending") for key in TABLES[name].primary_key])
+
+
+@dataclass
+class Combined:
+    tables: dict[str, pa.Table]  # every fact table and provenance, published columns, sorted by key
+    problems: list[Problem]
+
+
+def combine(facts: dict[str, pa.Table], declared: set[str], register: Register, pages: dict[str, Page]) -> Combined:
+    """Merge what every article says into one row per record and derive the documented columns.
+    `facts` are fact_tables in source order; `declared` every inspection id a mapping lists."""
+    ctx = _Context(register)
+    provenance, owned_problems = facts[PROVENANCE], []
+    facts = dict(facts)
+    for name in _UNIQUE_ACROSS_MAPPINGS:
+        facts[name], problems, dropped = _owned(name, facts[name])
+        owned_problems += problems
+        provenance = _without(provenance, name, dropped)
+    ctx.problems += _in_order(owned_problems)
+    shared = pc.is_in(facts["judgements"]["_record_id"], value_set=_duplicates(facts["judgements"]["_record_id"]))
+    columns = {"judgements": facts["judgements"].filter(pc.invert(shared)), "recommendations": facts["recommendations"]}
+    whole = [*(f for name in WHOLE_RECORDS for f in fact_tables.to_facts(name, facts[name])),
+             *fact_tables.to_facts("judgements", facts["judgements"].filter(shared))]
+    merged = _merge(ctx, sorted(whole, key=lambda f: (f.file, f.seq)))
+    ctx.problems += _in_order(_check_references(merged, columns, declared))
+    judged = set(columns["judgements"]["_record_id"].to_pylist())
+    graded = _derive(ctx, merged, judged)
+    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
+    for (table, _), fact in merged.items():
+        row = {name: fact.values.get(name) for name in TABLES[table].field_names}
+        _flatten_dates(table, row)
+        rows[table].append(row)
+    tables = {PROVENANCE: _provenance(provenance, graded)}
+    sources_facts = {f.values["source_id"]: f for f in merged.values() if f.table == "sources"}
+    ctx.problems += fill_sources(rows["sources"], pages, _inferred(tables[PROVENANCE]),
+                                 {s: f.lines.get("published_date") for s, f in sources_facts.items()})
+    for name in fact_tables.FACT_TABLES:
+        tables[name] = _published(name, columns[name], rows[name]) if name in columns else to_arrow(name, rows[name])
+    return Combined(tables, ctx.problems)
+
+
+def _inferred(provenance: pa.Table) -> set[str]:
+    """Articles whose date a note says was inferred: a note on a quote of their published_date."""
+    noted = pc.and_(pc.and_(pc.equal(provenance["table_name"], "sources"),
+                            pc.equal(provenance["field"], "published_date")),
+                    pc.greater(pc.utf8_length(provenance["note"]), 0))
+    return set(provenance.filter(noted)["record_id"].to_pylist())
