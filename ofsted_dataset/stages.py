@@ -19,12 +19,15 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from ofsted_dataset.atomic_files import write_text_atomically
+from ofsted_dataset.code_version import code_version
 from ofsted_dataset.errors import CurationError, PipelineError, Problem
 from ofsted_dataset.facts import article_cache, fact_tables
 from ofsted_dataset.facts.apply import ArticleFacts, resolve_mapping
 from ofsted_dataset.facts.arrow_tables import to_arrow
+from ofsted_dataset.facts.changed_rows import rows_to_check
 from ofsted_dataset.facts.collector import Page, read_pages
 from ofsted_dataset.facts.combine import combine as combine_facts
 from ofsted_dataset.facts.ingest import Article, read_articles
@@ -81,6 +84,7 @@ class Applied:
     facts: int  # curated records applied, before merging
     quotes: int  # provenance rows
     problems: list[Problem] = field(default_factory=list)
+    validated: Path | None = None  # the release of the last build, when this code validated it
 
 
 RAW_URL_ENV = "OFSTED_RAW_URL"  # raw/ in object storage, e.g. s3://bucket/raw (any fsspec URL)
@@ -143,7 +147,8 @@ def remember_build(root: Path, fingerprint: str, summary: RunSummary) -> None:
     if release is None:
         return
     kept = {k: v for k, v in dataclasses.asdict(summary).items() if k not in ("release", "refused")}
-    record = {"fingerprint": fingerprint, "version": release.version or release.previous, "summary": kept}
+    record = {"fingerprint": fingerprint, "version": release.version or release.previous, "code": code_version(),
+              "summary": kept}
     write_text_atomically(root / LAST_BUILD, json.dumps(record, indent=1) + "\n")
 
 
@@ -240,7 +245,7 @@ def combine(root: Path, ingested: Ingested, batches: list[Resolved]) -> Applied:
     stems = {p.stem for p in ingested.mappings}
     problems = [*ingested.problems, *(p for b in batches for p in b.problems), *combined.problems]
     return Applied(tables, sorted(stems & set(ingested.articles)), sorted(set(ingested.articles) - stems),
-                   fact_tables.rows(facts), tables["provenance"].num_rows, problems)
+                   fact_tables.rows(facts), tables["provenance"].num_rows, problems, validated_release(root))
 
 
 @dataclass
@@ -268,11 +273,30 @@ def check_official(root: Path, applied: Applied) -> OfficialChecked:
     return OfficialChecked(dataclasses.replace(applied, tables=tables), record, statuses, conflicts(table))
 
 
+def validated_release(root: Path) -> Path | None:
+    """The current release when the last successful build, run by this very code, validated and
+    published (or confirmed) it: its rows need not be validated again (facts/changed_rows.py)."""
+    try:
+        last = json.loads((root / LAST_BUILD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    current = current_version(root / "published")
+    if current is None or last.get("version") != current or last.get("code") != code_version():
+        return None
+    return root / "published" / current
+
+
 def validate(applied: Applied, ingested: Ingested) -> dict[str, int]:
-    """Stop on any curation problem, then validate the tables; returns rows per table."""
+    """Stop on any curation problem, then validate the tables: every row on a cold build, else the rows
+    a change can have made invalid (facts/changed_rows.py); returns rows per table."""
     if applied.problems:
         raise CurationError(applied.problems)
-    return validate_tables(applied.tables, ingested.texts)
+    only = None
+    if applied.validated is not None:
+        previous = {name: pq.read_table(path) for name in applied.tables
+                    if (path := applied.validated / "data" / f"{name}.parquet").is_file()}
+        only = rows_to_check(applied.tables, previous)
+    return validate_tables(applied.tables, ingested.texts, only)
 
 
 def release(root: Path, applied: Applied, ingested: Ingested) -> PublishResult:

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from ofsted_dataset.errors import Problem
+from ofsted_dataset.facts import yaml_loader
 from ofsted_dataset.facts.mapping_model import CuratedDate, Evidence, Mapping, Quote, parse_date
 from ofsted_dataset.facts.mappings import load_mapping, load_mappings
-from ofsted_dataset.facts import yaml_loader
 from ofsted_dataset.facts.yaml_loader import LineDict, YamlError, load_yaml
 from tests.helpers import SEED_CORPUS
 

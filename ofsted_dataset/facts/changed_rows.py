@@ -1,0 +1,101 @@
+"""The rows a validation must look at when the last build's tables were validated already.
+
+A change to one mapping changes a few rows; validating every row of every table again (pandera over
+hundreds of thousands of provenance rows) would make every small change cost as much as a cold build.
+Given the tables the last build validated (its release, built by the same code), a row needs checking
+when it is new or changed, or when a rule that spans rows or tables can have changed its verdict:
+- its primary key is held by another row too (key uniqueness);
+- it refers to a record that changed or went away (foreign keys: inspection_id, source_id);
+- it is a record whose quotes changed or went away (every curated value has a quote), or, for an
+  inspection, whose judgements did (overall_grade equals the overall_effectiveness judgement);
+- it is a quote of a record that changed or went away (record_id exists in table_name), or of an
+  article whose text changed (quote == raw text, through the sources row's sha256).
+Every other row passes every rule exactly as it did. The comparison runs in DuckDB, the selections in
+Arrow: no Python per row.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ofsted_dataset.release.duckdb_access import arrow_result, connect_bounded
+from schemas.model import RECORD_ID_SEPARATOR
+from schemas.tables import TABLES
+
+_ROW = "__row"
+
+
+def record_ids(name: str, table: pa.Table) -> pa.ChunkedArray | pa.Array:
+    """The record id of each row (its key values joined by '/'), as provenance names records."""
+    keys = [pc.cast(table[k], pa.string()) for k in TABLES[name].primary_key]
+    return keys[0] if len(keys) == 1 else pc.binary_join_element_wise(*keys, RECORD_ID_SEPARATOR)
+
+
+def _not_in(table: pa.Table, other: pa.Table) -> np.ndarray:
+    """Positions of the rows of `table` that `other` does not hold identically (nulls equal)."""
+    if table.num_rows == 0:
+        return np.arange(0)
+    if other.num_rows == 0 or not table.schema.equals(other.schema, check_metadata=False):
+        return np.arange(table.num_rows)
+    numbered = table.append_column(_ROW, pa.array(np.arange(table.num_rows)))
+    same = " AND ".join(f'a."{c}" IS NOT DISTINCT FROM b."{c}"' for c in table.column_names)
+    with connect_bounded() as con:
+        con.register("a", numbered)
+        con.register("b", other)
+        rows = arrow_result(con, f"SELECT a.{_ROW} FROM a ANTI JOIN b ON {same}")[_ROW]
+    return np.sort(rows.to_numpy())
+
+
+def _where(column: pa.ChunkedArray | pa.Array, values: pa.Array) -> np.ndarray:
+    return np.flatnonzero(pc.fill_null(pc.is_in(column, value_set=values), False).to_numpy(zero_copy_only=False))
+
+
+def _duplicated_keys(name: str, table: pa.Table) -> np.ndarray:
+    ids = record_ids(name, table)
+    counts = pc.value_counts(ids)
+    return _where(ids, counts.field("values").filter(pc.greater(counts.field("counts"), 1)))
+
+
+def rows_to_check(tables: dict[str, pa.Table], previous: dict[str, pa.Table]) -> dict[str, np.ndarray]:
+    """For each table, the positions of the rows to validate (see the module's docstring)."""
+    changed = {name: _not_in(table, previous.get(name, table.schema.empty_table())) for name, table in tables.items()}
+    # Rows of the last build's tables that this one does not hold identically; a table whose columns
+    # changed has all its rows changed (and the previous ones are not read).
+    gone = {name: previous[name].take(_not_in(previous[name], table))
+            if name in previous and previous[name].schema.equals(table.schema, check_metadata=False)
+            else table.schema.empty_table() for name, table in tables.items()}
+    touched: dict[str, pa.Array] = {}  # record ids of the records that changed or went away, per table
+    for name, table in tables.items():
+        parts = [record_ids(name, table.take(changed[name])), record_ids(name, gone[name])]
+        touched[name] = pa.chunked_array(parts, pa.string()).combine_chunks().unique()
+    quoted = _quoted_records([tables["provenance"].take(changed["provenance"]), gone["provenance"]])
+    judged = pa.chunked_array([tables["judgements"].take(changed["judgements"])["inspection_id"],
+                               gone["judgements"]["inspection_id"]], pa.string()).combine_chunks()
+    rows = {}
+    for name, table in tables.items():
+        parts = [changed[name], _duplicated_keys(name, table)]
+        for fk in TABLES[name].foreign_keys:
+            parts.append(_where(table[fk.fields[0]], touched.get(fk.resource, pa.array([], pa.string()))))
+        if name == "provenance":
+            records = pc.binary_join_element_wise(table["table_name"], table["record_id"], "\0")
+            parts.append(_where(records, pa.concat_arrays(
+                [pc.binary_join_element_wise(pa.array([t] * len(ids), pa.string()), ids, "\0")
+                 for t, ids in touched.items()])))
+        else:
+            parts.append(_where(record_ids(name, table), quoted.get(name, pa.array([], pa.string()))))
+        if name == "inspections":
+            parts.append(_where(table["inspection_id"], judged.unique()))
+        rows[name] = np.unique(np.concatenate(parts)).astype(np.int64)
+    return rows
+
+
+def _quoted_records(moved: list[pa.Table]) -> dict[str, pa.Array]:
+    """Per table, the records whose quotes (provenance rows, new or gone) changed."""
+    result: dict[str, pa.Array] = {}
+    for part in moved:
+        for name in pc.unique(part["table_name"]).to_pylist():
+            ids = part.filter(pc.equal(part["table_name"], name))["record_id"].combine_chunks()
+            result[name] = pa.concat_arrays([result[name], ids]) if name in result else ids
+    return result
