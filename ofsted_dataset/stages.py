@@ -235,14 +235,14 @@ def combine(root: Path, ingested: Ingested, batches: list[Resolved]) -> Applied:
     facts = fact_tables.concat([reused, *(b.facts for b in batches)])
     fresh = pa.concat_tables([b.index for b in batches] or [article_cache.INDEX_SCHEMA.empty_table()])
     index = pa.concat_tables([index, fresh])
-    if fresh.num_rows:
+    stems = {p.stem for p in ingested.mappings}
+    if fresh.num_rows:  # the facts of the mappings with problems are not kept (when there are any)
         clean = pa.array(index["source_id"].to_pylist(), pa.string())
-        article_cache.write(root, index, {name: table.filter(pc.is_in(table["_source"], value_set=clean))
-                                          for name, table in facts.items()})
+        article_cache.write(root, index, facts if index.num_rows == len(stems) else {
+            name: table.filter(pc.is_in(table["_source"], value_set=clean)) for name, table in facts.items()})
     declared = {*pc.list_flatten(index["declared"]).to_pylist(), *(i for b in batches for i in b.declared)}
     combined = combine_facts(facts, declared, Register.load(root), ingested.pages)
     tables = {name: combined.tables[name] if name in combined.tables else to_arrow(name, []) for name in TABLES}
-    stems = {p.stem for p in ingested.mappings}
     problems = [*ingested.problems, *(p for b in batches for p in b.problems), *combined.problems]
     return Applied(tables, sorted(stems & set(ingested.articles)), sorted(set(ingested.articles) - stems),
                    fact_tables.rows(facts), tables["provenance"].num_rows, problems, validated_release(root))

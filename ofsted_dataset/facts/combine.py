@@ -74,7 +74,7 @@ def _owned(name: str, table: pa.Table) -> tuple[pa.Table, list[tuple[Order, Prob
     owners: dict[str, str] = {}
     where = pc.indices_nonzero(duplicated).to_pylist()
     rows = table.take(pa.array(where, pa.int64())).select(["_record_id", "_file", "_line", "_seq"]).to_pylist()
-    for index, row in zip(where, rows, strict=True):
+    for index, row in sorted(zip(where, rows, strict=True), key=lambda item: (item[1]["_file"], item[1]["_seq"])):
         record_id, file = row["_record_id"], row["_file"]
         if record_id not in owners:
             owners[record_id] = file
@@ -291,21 +291,28 @@ def _check_references(merged: dict[tuple[str, str], Fact], columns: dict[str, pa
 
 
 def _provenance(provenance: pa.Table, graded: list[str]) -> pa.Table:
-    """One row per quote of every record (a quote two articles' records share, once), plus the quotes
-    of each derived overall_effectiveness judgement: its inspection's overall_grade quotes."""
-    numbered = provenance.append_column("_n", pa.array(np.arange(provenance.num_rows)))
-    key = list(TABLES[PROVENANCE].primary_key)
-    first = numbered.group_by(key, use_threads=False).aggregate([("_n", "min")])["_n_min"]
-    kept = numbered.take(np.sort(first.to_numpy())).drop_columns(["_source", "_file", "_seq", "_n"])
-    overall = kept.filter(pc.and_(pc.and_(pc.equal(kept["table_name"], "inspections"),
-                                          pc.equal(kept["field"], "overall_grade")),
-                                  pc.is_in(kept["record_id"], value_set=pa.array(graded, pa.string()))))
+    """One row per quote of every record, plus the quotes of each derived overall_effectiveness
+    judgement (its inspection's overall_grade quotes), sorted by key. A quote two articles' records
+    share is kept once, as the first article in source order gives it: one sort by key then source
+    order, and each key's first row."""
+    overall = provenance.filter(pc.and_(pc.and_(pc.equal(provenance["table_name"], "inspections"),
+                                                pc.equal(provenance["field"], "overall_grade")),
+                                        pc.is_in(provenance["record_id"], value_set=pa.array(graded, pa.string()))))
     judgements = overall.set_column(0, "table_name", pa.array(["judgements"] * overall.num_rows, pa.string()))
     judgements = judgements.set_column(1, "record_id", pc.binary_join_element_wise(
         judgements["record_id"], "overall_effectiveness", "/"))
     judgements = judgements.set_column(2, "field", pa.array(["grade"] * overall.num_rows, pa.string()))
-    schema = ARROW_SCHEMAS[PROVENANCE].with_metadata(None)
-    return pa.concat_tables([kept.cast(schema), judgements.cast(schema)]).sort_by([(k, "ascending") for k in key])
+    key = list(TABLES[PROVENANCE].primary_key)
+    ordered = pa.concat_tables([provenance, judgements.cast(provenance.schema)]).sort_by(
+        [(k, "ascending") for k in [*key, "_file", "_seq"]]).combine_chunks()
+    repeated = None  # rows whose key equals the row before's
+    for k in key:
+        column = ordered[k].chunk(0) if ordered.num_rows else pa.array([], ordered.schema.field(k).type)
+        same = pc.equal(column.slice(1), column.slice(0, max(len(column) - 1, 0)))
+        repeated = same if repeated is None else pc.and_(repeated, same)
+    first = pa.concat_arrays([pa.array([True] * min(ordered.num_rows, 1)), pc.invert(repeated)])
+    return ordered.filter(first).drop_columns(["_source", "_file", "_seq"]).cast(
+        ARROW_SCHEMAS[PROVENANCE].with_metadata(None))
 
 
 def _published(name: str, facts: pa.Table, rows: list[dict[str, Any]]) -> pa.Table:

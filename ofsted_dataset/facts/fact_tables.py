@@ -111,9 +111,9 @@ def to_facts(name: str, table: pa.Table) -> list[Fact]:
 
 
 def concat(parts: list[dict[str, pa.Table]]) -> dict[str, pa.Table]:
-    """Several sets of fact tables as one, each table in source order (file, then place in the file)."""
+    """Several sets of fact tables as one (chunks side by side, no copy). Rows are in no particular
+    order: what depends on source order (`_file`, then `_seq`) sorts the few rows it needs."""
     return {name: pa.concat_tables([p[name] for p in parts] or [schema.empty_table()])
-            .sort_by([("_file", "ascending"), ("_seq", "ascending")])
             for name, schema in schemas().items()}
 
 
