@@ -293,8 +293,8 @@ def _check_references(merged: dict[tuple[str, str], Fact], columns: dict[str, pa
 def _provenance(provenance: pa.Table, graded: list[str]) -> pa.Table:
     """One row per quote of every record, plus the quotes of each derived overall_effectiveness
     judgement (its inspection's overall_grade quotes), sorted by key. A quote two articles' records
-    share is kept once, as the first article in source order gives it: one sort by key then source
-    order, and each key's first row."""
+    share is kept once, as the first article in source order gives it. Only the published columns are
+    copied, once, in key order."""
     overall = provenance.filter(pc.and_(pc.and_(pc.equal(provenance["table_name"], "inspections"),
                                                 pc.equal(provenance["field"], "overall_grade")),
                                         pc.is_in(provenance["record_id"], value_set=pa.array(graded, pa.string()))))
@@ -303,16 +303,33 @@ def _provenance(provenance: pa.Table, graded: list[str]) -> pa.Table:
         judgements["record_id"], "overall_effectiveness", "/"))
     judgements = judgements.set_column(2, "field", pa.array(["grade"] * overall.num_rows, pa.string()))
     key = list(TABLES[PROVENANCE].primary_key)
-    ordered = pa.concat_tables([provenance, judgements.cast(provenance.schema)]).sort_by(
-        [(k, "ascending") for k in [*key, "_file", "_seq"]]).combine_chunks()
-    repeated = None  # rows whose key equals the row before's
+    every = pa.concat_tables([provenance, judgements.cast(provenance.schema)])
+    order = pc.sort_indices(every, [(k, "ascending") for k in key])  # stable: equal keys stay in concat order
+    keys = every.select(key).take(order).combine_chunks()
+    repeated = None  # positions (in key order) whose key equals the one before's
     for k in key:
-        column = ordered[k].chunk(0) if ordered.num_rows else pa.array([], ordered.schema.field(k).type)
+        column = keys[k].chunk(0) if keys.num_rows else pa.array([], keys.schema.field(k).type)
         same = pc.equal(column.slice(1), column.slice(0, max(len(column) - 1, 0)))
         repeated = same if repeated is None else pc.and_(repeated, same)
-    first = pa.concat_arrays([pa.array([True] * min(ordered.num_rows, 1)), pc.invert(repeated)])
-    return ordered.filter(first).drop_columns(["_source", "_file", "_seq"]).cast(
-        ARROW_SCHEMAS[PROVENANCE].with_metadata(None))
+    chosen = order.to_numpy().copy()
+    keep = np.ones(len(chosen), dtype=bool)
+    if repeated is not None and len(repeated):
+        keep[1:] = ~repeated.to_numpy(zero_copy_only=False)
+        _first_in_source_order(every, chosen, keep)
+    published = [f.name for f in ARROW_SCHEMAS[PROVENANCE]]
+    return every.select(published).take(chosen[keep]).cast(ARROW_SCHEMAS[PROVENANCE].with_metadata(None))
+
+
+def _first_in_source_order(every: pa.Table, chosen: np.ndarray, keep: np.ndarray) -> None:
+    """For each key held by several rows (a quote two mappings both give: a handful at most), keep the
+    row of the first mapping in source order rather than the first concatenated."""
+    starts = np.flatnonzero(keep)
+    ends = np.append(starts[1:], len(keep))
+    shared = np.flatnonzero(ends - starts > 1)
+    for start, end in zip(starts[shared].tolist(), ends[shared].tolist(), strict=True):
+        rows = every.select(["_file", "_seq"]).take(chosen[start:end]).to_pylist()
+        first = min(range(end - start), key=lambda i: (rows[i]["_file"], rows[i]["_seq"]))
+        chosen[start] = chosen[start + first]
 
 
 def _published(name: str, facts: pa.Table, rows: list[dict[str, Any]]) -> pa.Table:
