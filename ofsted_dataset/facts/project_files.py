@@ -52,7 +52,7 @@ def list_entries(folder: Path, shown: str, suffix: str) -> tuple[list[Path], lis
     if not folder.is_dir():
         return [], []
     files, problems = [], []
-    for path in sorted(folder.iterdir()):
+    for path in sorted(folder.iterdir(), key=lambda p: p.name):  # names: comparing Paths is ten times slower
         reason = refusal(path)
         if reason:
             problems.append(Problem(f"{shown}/{path.name}", None, "", reason))
