@@ -41,7 +41,9 @@ publish = task(name="publish", cache_policy=NO_CACHE)(stages.release)
 # collected here rather than handed to the next task as futures.
 def _resolve(root: Path, batches: list[list[str]], ingested: stages.Ingested,
              progress: Progress) -> list[stages.Resolved]:
-    futures = resolve_batch.map(unmapped(root), batches, unmapped(ingested))
+    if len(batches) == 1:  # one batch (the seeds, a small change): here, without starting a pool
+        return [resolve_batch(root, batches[0], ingested, progress)]
+    futures = resolve_batch.map(unmapped(root), batches, [ingested.for_batch(names) for names in batches])
     sizes = {future.task_run_id: len(names) for future, names in zip(futures, batches, strict=True)}
     for future in as_completed(futures):
         progress.advance(sizes[future.task_run_id])

@@ -1,6 +1,10 @@
 """Which Prefect task runner runs the per-article batches: chosen by configuration, not by code.
 
-- default: local threads (ThreadPoolTaskRunner) — on one machine the batches are quick and share memory;
+- default: local processes (ProcessPoolTaskRunner, `OFSTED_PROCESSES` workers, default one per core) —
+  matching quotes and checking values is Python that holds the GIL, so threads use one core; each
+  batch travels with its own articles' texts only (stages.Ingested.for_batch). A run with a single
+  batch (the seeds, a small change) runs it in the flow's own thread and starts no process;
+- `OFSTED_PROCESSES=1`: local threads (ThreadPoolTaskRunner, `OFSTED_THREADS`, default 4), one process;
 - `OFSTED_DASK_ADDRESS=tcp://scheduler:8786`: an existing Dask cluster (prefect-dask);
 - `OFSTED_DASK_ADDRESS=local`: a throw-away local Dask cluster (`OFSTED_DASK_WORKERS` processes,
   default 2) — what the tests use to prove the output is byte-identical to the default runner.
@@ -34,11 +38,14 @@ def runs_on_this_machine(environ: Mapping[str, str] | None = None) -> bool:
 
 
 def task_runner_from_environment(environ: Mapping[str, str] | None = None) -> TaskRunner[Any]:
-    from prefect.task_runners import ThreadPoolTaskRunner
+    from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
     env = os.environ if environ is None else environ
     address = _dask_address(env)
     if not address:
+        processes = int(env.get("OFSTED_PROCESSES", "0")) or os.cpu_count() or 1
+        if processes > 1:
+            return ProcessPoolTaskRunner(max_workers=processes)
         return ThreadPoolTaskRunner(max_workers=int(env.get("OFSTED_THREADS", "4")))
     from prefect_dask import DaskTaskRunner
 

@@ -14,6 +14,7 @@ import dataclasses
 import hashlib
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +31,7 @@ from ofsted_dataset.facts.arrow_tables import to_arrow
 from ofsted_dataset.facts.changed_rows import rows_to_check
 from ofsted_dataset.facts.collector import Page, read_pages
 from ofsted_dataset.facts.combine import combine as combine_facts
-from ofsted_dataset.facts.ingest import Article, read_articles
+from ofsted_dataset.facts.ingest import Article, ArticlesOnDisk, read_articles
 from ofsted_dataset.facts.inspections_flat import inspections_flat
 from ofsted_dataset.facts.mappings import load_mapping, mapping_paths
 from ofsted_dataset.facts.reference import JudgementAreas, Register
@@ -53,14 +54,26 @@ class Ingested:
     class, not a dataclass, on purpose: Prefect walks dataclasses passed to tasks looking for futures,
     and this one holds every article."""
 
-    __slots__ = ("articles", "mappings", "pages", "problems")
+    __slots__ = ("articles", "location", "mappings", "pages", "problems")
 
-    def __init__(self, articles: dict[str, Article], mappings: list[Path], problems: list[Problem],
-                 pages: dict[str, Page] | None = None) -> None:
+    def __init__(self, articles: Mapping[str, Article], mappings: list[Path], problems: list[Problem],
+                 pages: dict[str, Page] | None = None, location: Path | str | None = None) -> None:
         self.articles = articles
         self.mappings = mappings  # the regular files of mappings/, in name order
         self.problems = problems
         self.pages = pages or {}  # the collector's record of each article's page, by source id
+        self.location = location  # where raw/ was read: a folder, or an fsspec URL
+
+    def for_batch(self, names: list[str]) -> Ingested:
+        """What the per-article stage needs for these mappings, to send to another process: their own
+        articles' texts, every other article read again from raw/ if a quote cites it, no page records.
+        From object storage everything is sent (a second read there costs more than the copy)."""
+        if not isinstance(self.location, Path):
+            return self
+        stems = {Path(name).stem for name in names}
+        held = {s: a for s, a in self.articles.items() if s in stems}
+        known = {s: (a.path, a.sha256) for s, a in self.articles.items()}
+        return Ingested(ArticlesOnDisk(self.location, held, known), self.mappings, self.problems, None, self.location)
 
     @property
     def texts(self) -> dict[str, str]:
@@ -98,7 +111,7 @@ def ingest(root: Path) -> Ingested:
     articles, problems = read_articles(location)
     pages, page_problems = read_pages(location, set(articles) | _refused(problems))
     mappings, refused = mapping_paths(root / "mappings")
-    return Ingested(articles, mappings, [*problems, *page_problems, *refused], pages)
+    return Ingested(articles, mappings, [*problems, *page_problems, *refused], pages, location)
 
 
 LAST_BUILD = Path("staged") / "last-build.json"

@@ -8,6 +8,7 @@ guesses a fact: a value is either in a mapping and proven by its quotes, or deri
 
 from __future__ import annotations
 
+from collections import abc
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,7 +49,7 @@ class Fact:
 
 @dataclass
 class _Context:
-    articles: dict[str, Article]
+    articles: abc.Mapping[str, Article]
     mapped: set[str]
     register: Register
     areas: JudgementAreas
@@ -202,7 +203,7 @@ class ArticleFacts:
     problems: list[Problem]
 
 
-def resolve_mapping(mapping: Mapping, articles: dict[str, Article], mapped: set[str], register: Register,
+def resolve_mapping(mapping: Mapping, articles: abc.Mapping[str, Article], mapped: set[str], register: Register,
                     areas: JudgementAreas, refused: frozenset[str] = frozenset()) -> ArticleFacts:
     """Match every quote of one mapping in its article and cross-check every value.
 

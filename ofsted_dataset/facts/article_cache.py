@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +67,7 @@ class Snapshot:
         self.index = index
         self.facts = facts
 
-    def reusable(self, keys: dict[str, str], articles: dict[str, Article], mapped: set[str]) -> set[str]:
+    def reusable(self, keys: dict[str, str], articles: Mapping[str, Article], mapped: set[str]) -> set[str]:
         """Source ids whose cached facts still hold: same key, and every cited article as it was."""
         valid = set()
         for row in self.index.to_pylist():

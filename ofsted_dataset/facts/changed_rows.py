@@ -10,8 +10,8 @@ when it is new or changed, or when a rule that spans rows or tables can have cha
   inspection, whose judgements did (overall_grade equals the overall_effectiveness judgement);
 - it is a quote of a record that changed or went away (record_id exists in table_name), or of an
   article whose text changed (quote == raw text, through the sources row's sha256).
-Every other row passes every rule exactly as it did. The comparison runs in DuckDB, the selections in
-Arrow: no Python per row.
+Every other row passes every rule exactly as it did. The comparison and the selections are Arrow
+column operations: no Python per row.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ofsted_dataset.release.duckdb_access import arrow_result, connect_bounded
 from schemas.model import RECORD_ID_SEPARATOR
 from schemas.tables import TABLES
 
@@ -33,19 +32,35 @@ def record_ids(name: str, table: pa.Table) -> pa.ChunkedArray | pa.Array:
     return keys[0] if len(keys) == 1 else pc.binary_join_element_wise(*keys, RECORD_ID_SEPARATOR)
 
 
-def _not_in(table: pa.Table, other: pa.Table) -> np.ndarray:
-    """Positions of the rows of `table` that `other` does not hold identically (nulls equal)."""
+def _same(a: pa.ChunkedArray, b: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Row by row, whether two columns hold the same value (two nulls are the same)."""
+    return pc.fill_null(pc.or_kleene(pc.equal(a, b), pc.and_(pc.is_null(a), pc.is_null(b))), False)
+
+
+def _not_in(name: str, table: pa.Table, other: pa.Table) -> np.ndarray:
+    """Positions of the rows of `table` that `other` does not hold identically (nulls equal). Both are
+    sorted by key: when their keys line up (values edited, no record added or removed) the columns are
+    compared position by position; otherwise rows are matched by key (a hash join)."""
     if table.num_rows == 0:
         return np.arange(0)
     if other.num_rows == 0 or not table.schema.equals(other.schema, check_metadata=False):
         return np.arange(table.num_rows)
+    key = list(TABLES[name].primary_key)
+    if table.num_rows == other.num_rows and all(table[k].equals(other[k]) for k in key):
+        same = None
+        for column in table.column_names:
+            equal = _same(table[column], other[column])
+            same = equal if same is None else pc.and_(same, equal)
+        return np.flatnonzero(~pc.fill_null(same, False).to_numpy(zero_copy_only=False))
     numbered = table.append_column(_ROW, pa.array(np.arange(table.num_rows)))
-    same = " AND ".join(f'a."{c}" IS NOT DISTINCT FROM b."{c}"' for c in table.column_names)
-    with connect_bounded() as con:
-        con.register("a", numbered)
-        con.register("b", other)
-        rows = arrow_result(con, f"SELECT a.{_ROW} FROM a ANTI JOIN b ON {same}")[_ROW]
-    return np.sort(rows.to_numpy())
+    marked = other.append_column("__old", pa.array(np.ones(other.num_rows, dtype=bool)))
+    joined = numbered.join(marked, keys=key, join_type="left outer", right_suffix="__old", use_threads=False)
+    same = pc.fill_null(joined["__old"], False)
+    for column in table.column_names:
+        if column not in key:
+            same = pc.and_(same, _same(joined[column], joined[column + "__old"]))
+    identical = set(joined.filter(same)[_ROW].to_pylist())  # a repeated key may match several old rows
+    return np.array(sorted(set(range(table.num_rows)) - identical), dtype=np.int64)
 
 
 def _where(column: pa.ChunkedArray | pa.Array, values: pa.Array) -> np.ndarray:
@@ -60,10 +75,11 @@ def _duplicated_keys(name: str, table: pa.Table) -> np.ndarray:
 
 def rows_to_check(tables: dict[str, pa.Table], previous: dict[str, pa.Table]) -> dict[str, np.ndarray]:
     """For each table, the positions of the rows to validate (see the module's docstring)."""
-    changed = {name: _not_in(table, previous.get(name, table.schema.empty_table())) for name, table in tables.items()}
+    changed = {name: _not_in(name, table, previous.get(name, table.schema.empty_table()))
+               for name, table in tables.items()}
     # Rows of the last build's tables that this one does not hold identically; a table whose columns
     # changed has all its rows changed (and the previous ones are not read).
-    gone = {name: previous[name].take(_not_in(previous[name], table))
+    gone = {name: previous[name].take(_not_in(name, previous[name], table))
             if name in previous and previous[name].schema.equals(table.schema, check_metadata=False)
             else table.schema.empty_table() for name, table in tables.items()}
     touched: dict[str, pa.Array] = {}  # record ids of the records that changed or went away, per table

@@ -12,12 +12,12 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from ofsted_dataset.errors import Problem
+from ofsted_dataset.errors import PipelineError, Problem
 from ofsted_dataset.facts.project_files import NotReadable, list_entries, read_bounded, too_large
 from schemas.patterns import SOURCE_ID
 
@@ -102,3 +102,31 @@ def read_articles(location: Path | str) -> tuple[dict[str, Article], list[Proble
         stem = raw.name[:-4]
         articles[stem] = Article(stem, relative, hashlib.sha256(data).hexdigest(), data.decode("utf-8"))
     return articles, problems
+
+
+class ArticlesOnDisk(Mapping[str, Article]):
+    """Every article of a build by source id, holding the texts of a few and reading any other again
+    from raw/ when it is asked for, checked against the hash the build took: how a batch of mappings
+    travels to another process with its own articles' texts, not every article's (a quote may cite any
+    article, so every one stays reachable)."""
+
+    def __init__(self, folder: Path, held: dict[str, Article], known: dict[str, tuple[str, str]]) -> None:
+        self.folder = folder  # raw/
+        self.held = held
+        self.known = known  # source id -> (path, sha256) of every article the build read
+
+    def __getitem__(self, source_id: str) -> Article:
+        if source_id in self.held:
+            return self.held[source_id]
+        path, sha256 = self.known[source_id]
+        data = read_bounded(self.folder / Path(path).name, MAX_ARTICLE_BYTES)
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise PipelineError(f"{path} changed while the build was reading it; nothing was published: run again")
+        article = self.held[source_id] = Article(source_id, path, sha256, data.decode("utf-8"))
+        return article
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.known)
+
+    def __len__(self) -> int:
+        return len(self.known)

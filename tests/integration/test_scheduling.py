@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 from prefect_dask import DaskTaskRunner
 
 import flows.deploy
@@ -107,7 +107,8 @@ def test_the_snapshot_flow_runs_the_snapshot_and_changes_nothing_it_cannot_fetch
 
 
 def test_task_runner_is_chosen_by_configuration():
-    assert isinstance(task_runner_from_environment({}), ThreadPoolTaskRunner)
+    assert isinstance(task_runner_from_environment({"OFSTED_PROCESSES": "1"}), ThreadPoolTaskRunner)
+    assert isinstance(task_runner_from_environment({"OFSTED_PROCESSES": "2"}), ProcessPoolTaskRunner)
     local = task_runner_from_environment({"OFSTED_DASK_ADDRESS": "local", "OFSTED_DASK_WORKERS": "3"})
     assert isinstance(local, DaskTaskRunner)
     assert local.cluster_kwargs["n_workers"] == 3
