@@ -7,19 +7,28 @@ times, each in its own process with its peak memory (ru_maxrss of that process, 
   (bench/prefect_startup.py), measured again for every size because it varies from run to run;
 - a cold build (`ofsted-dataset --root <corpus> build`, no release yet), a no-op rebuild, and a
   rebuild after changing one mapping (one recommendation's theme);
+- writing a release on its own (bench/release_write.py): the built tables published whole into an empty
+  project (Parquet, CSV, DuckDB file, page, zip, checksums, verification), to read the one-change
+  figure against;
 - the floor (bench/floor.py): read every file, parse every mapping, write the six tables.
+
+With `--dask`, a second cold build of the same corpus runs on a throw-away local Dask cluster
+(OFSTED_DASK_ADDRESS=local, 2 worker processes), and its data files must be byte-identical to the
+default runner's. `--max-peak-mb` fails the run when any step's peak memory exceeds it.
 
 Corpora live outside the repository (default /tmp/ofsted-bench); the committed official extract is
 copied into each so the official-checks stage does its real work, and OFSTED_OFFICIAL_SOURCES points
 at missing local files so no network is tried. Results: bench/results.json and bench/RESULTS.md.
 
     python -m bench.run_benchmark [--sizes 1000,10000] [--workdir /tmp/ofsted-bench] [--timeout 3600]
+                                  [--dask] [--max-peak-mb MB]
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import os
 import platform
@@ -76,7 +85,34 @@ def change_one_mapping(corpus: Path) -> str:
     raise RuntimeError("no recommendation to change in the corpus")
 
 
-def bench_size(n: int, seed: int, workdir: Path, env: dict[str, str], timeout: float) -> dict[str, Any]:
+def data_digest(corpus: Path) -> str:
+    """One digest of the current release's data files (names and bytes)."""
+    data = corpus / "published" / os.readlink(corpus / "published" / "current") / "data"
+    digest = hashlib.sha256()
+    for path in sorted(data.iterdir()):
+        digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def dask_build(corpus: Path, env: dict[str, str], logs: Path, timeout: float) -> dict[str, Any]:
+    """A cold build of a copy of `corpus` on a local Dask cluster; `identical` compares its data files
+    with the default runner's release of the same corpus."""
+    copy = corpus.with_name(corpus.name + "-dask")
+    shutil.rmtree(copy, ignore_errors=True)
+    for folder in ("raw", "mappings", "reference"):
+        shutil.copytree(corpus / folder, copy / folder)
+    env = {**env, "OFSTED_DASK_ADDRESS": "local", "OFSTED_DASK_WORKERS": "2",
+           "DASK_TEMPORARY_DIRECTORY": str(copy / "dask-scratch")}
+    step = run_measured([str(BIN / "ofsted-dataset"), "--root", str(copy), "build"], env, logs / "dask_cold_build.log",
+                        timeout)
+    step["identical"] = step["exit"] == 0 and data_digest(copy) == data_digest(corpus)
+    if not step["identical"] and step["exit"] == 0:
+        step["exit"] = 1  # a different output is a failure of the run
+    return step
+
+
+def bench_size(n: int, seed: int, workdir: Path, env: dict[str, str], timeout: float,
+               dask: bool = False) -> dict[str, Any]:
     corpus = workdir / f"n{n}"
     shutil.rmtree(corpus, ignore_errors=True)
     started = time.perf_counter()
@@ -95,6 +131,11 @@ def bench_size(n: int, seed: int, workdir: Path, env: dict[str, str], timeout: f
     changed = change_one_mapping(corpus)
     steps["one_mapping_changed"] = run_measured(build, env, logs / "one_mapping_changed.log", timeout)
     steps["one_mapping_changed"]["change"] = changed
+    steps["release_write"] = run_measured([sys.executable, "-m", "bench.release_write", str(corpus),
+                                           str(workdir / "release-write" / f"n{n}")], env,
+                                          logs / "release_write.log", timeout)
+    if dask:
+        steps["dask_cold_build"] = dask_build(corpus, env, logs, timeout)
     steps["floor"] = run_measured([sys.executable, "-m", "bench.floor", str(corpus), "--out",
                                    str(workdir / "floor-out" / f"n{n}")], env, logs / "floor.log", timeout)
     for name, step in steps.items():
@@ -129,6 +170,8 @@ def render_markdown(results: dict[str, Any]) -> str:
             if name in BUILD_STEPS:
                 ex, ex_ratio = f"{sec - prefect:.1f}", _ratio(sec - prefect, floor)
             exit_text = "timeout" if step["timed_out"] else str(step["exit"])
+            if "identical" in step:
+                exit_text += ", data byte-identical" if step["identical"] else ", data DIFFERS"
             lines.append(f"| {n:,} | {name} | {sec:.1f} | {_ratio(sec, floor)} | {ex} | {ex_ratio} | "
                          f"{step['peak_mb']:.0f} | {exit_text} |")
         lines.append(f"| {n:,} | (generate corpus, in-process) | {run['generate_seconds']:.1f} | | | | | |")
@@ -144,6 +187,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=3600, help="seconds allowed per process")
     parser.add_argument("--results", type=Path, default=PROJECT / "bench",
                         help="folder for results.json and RESULTS.md")
+    parser.add_argument("--dask", action="store_true",
+                        help="also a cold build on a local Dask cluster, whose data must be byte-identical")
+    parser.add_argument("--max-peak-mb", type=float, default=None, help="fail when a step's peak memory exceeds it")
     args = parser.parse_args(argv)
     workdir = args.workdir.resolve()
     workdir.mkdir(parents=True, exist_ok=True)
@@ -160,13 +206,16 @@ def main(argv: list[str] | None = None) -> int:
         "runs": [],
     }
     for n in (int(s) for s in args.sizes.split(",") if s.strip()):
-        results["runs"].append(bench_size(n, args.seed, workdir, env, args.timeout))
+        results["runs"].append(bench_size(n, args.seed, workdir, env, args.timeout, args.dask))
         args.results.mkdir(parents=True, exist_ok=True)  # written after every size: a long run keeps its results
         (args.results / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
         (args.results / "RESULTS.md").write_text(render_markdown(results), encoding="utf-8")
     print()
     print(render_markdown(results))
     failed = [f"N={r['n']} {k}" for r in results["runs"] for k, s in r["steps"].items() if s["exit"] != 0]
+    if args.max_peak_mb:
+        failed += [f"N={r['n']} {k} peaked at {s['peak_mb']:.0f} MB (limit {args.max_peak_mb:.0f})"
+                   for r in results["runs"] for k, s in r["steps"].items() if s["peak_mb"] > args.max_peak_mb]
     if failed:
         print(f"failed: {', '.join(failed)} (see the logs in {workdir / 'logs'})", file=sys.stderr)
     return 1 if failed else 0
