@@ -54,7 +54,7 @@ class Ingested:
     class, not a dataclass, on purpose: Prefect walks dataclasses passed to tasks looking for futures,
     and this one holds every article."""
 
-    __slots__ = ("articles", "location", "mappings", "pages", "problems")
+    __slots__ = ("_digests", "articles", "location", "mappings", "pages", "problems")
 
     def __init__(self, articles: Mapping[str, Article], mappings: list[Path], problems: list[Problem],
                  pages: dict[str, Page] | None = None, location: Path | str | None = None) -> None:
@@ -63,6 +63,14 @@ class Ingested:
         self.problems = problems
         self.pages = pages or {}  # the collector's record of each article's page, by source id
         self.location = location  # where raw/ was read: a folder, or an fsspec URL
+        self._digests: dict[str, bytes] | None = None
+
+    def mapping_digests(self) -> dict[str, bytes]:
+        """The sha256 digest of each mapping file's bytes, by file name: read and hashed once a run, for
+        the build's fingerprint and the cache's keys alike."""
+        if self._digests is None:
+            self._digests = {p.name: hashlib.sha256(p.read_bytes()).digest() for p in self.mappings}
+        return self._digests
 
     def for_batch(self, names: list[str]) -> Ingested:
         """What the per-article stage needs for these mappings, to send to another process: their own
@@ -126,8 +134,8 @@ def input_fingerprint(root: Path, ingested: Ingested) -> str:
         digest.update(f"{source_id}:{article.sha256}\n".encode())
     for problem in ingested.problems:
         digest.update(str(problem).encode())
-    for path in ingested.mappings:
-        digest.update(path.name.encode() + hashlib.sha256(path.read_bytes()).digest())
+    for name, mapping_digest in ingested.mapping_digests().items():
+        digest.update(name.encode() + mapping_digest)
     for source_id, page in sorted(ingested.pages.items()):
         digest.update(f"page {source_id}:{page.sha256}\n".encode())
     extract = extract_path(root)
@@ -187,7 +195,8 @@ def stale_mappings(root: Path, ingested: Ingested) -> list[Path]:
     if snapshot is None:
         return list(ingested.mappings)
     environment = article_cache.environment_version(root)
-    keys = {p.stem: article_cache.entry_key(environment, p.read_bytes(), ingested.articles.get(p.stem))
+    digests = ingested.mapping_digests()
+    keys = {p.stem: article_cache.entry_key(environment, digests[p.name], ingested.articles.get(p.stem))
             for p in ingested.mappings}
     reusable = snapshot.reusable(keys, ingested.articles, _mapped(ingested))
     return [p for p in ingested.mappings if p.stem not in reusable]
@@ -218,7 +227,7 @@ def resolve_batch(root: Path, names: list[str], ingested: Ingested, progress: Pr
         result = (resolve_mapping(mapping, ingested.articles, mapped, register, areas, refused) if mapping else
                   ArticleFacts(path.stem, f"mappings/{name}", [], [], {}, problems))
         if not result.problems:
-            key = article_cache.entry_key(environment, data, ingested.articles.get(path.stem))
+            key = article_cache.entry_key(environment, hashlib.sha256(data).digest(), ingested.articles.get(path.stem))
             index.append(article_cache.index_row(result.source_id, key, result.declared, result.cited, mapped))
         results.append(result)
         if progress:

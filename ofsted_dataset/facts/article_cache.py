@@ -44,11 +44,11 @@ def environment_version(root: Path) -> str:
     return digest.hexdigest()
 
 
-def entry_key(environment: str, mapping_bytes: bytes, article: Article | None) -> str:
-    """The key of one mapping's entry; `environment` is environment_version(root), computed once per
-    run (it reads and hashes the reference files)."""
+def entry_key(environment: str, mapping_digest: bytes, article: Article | None) -> str:
+    """The key of one mapping's entry, from the sha256 digest of its bytes; `environment` is
+    environment_version(root), computed once per run (it reads and hashes the reference files)."""
     digest = hashlib.sha256(environment.encode())
-    digest.update(hashlib.sha256(mapping_bytes).digest())
+    digest.update(mapping_digest)
     digest.update((article.sha256 if article else "missing").encode())
     return digest.hexdigest()
 
