@@ -13,7 +13,9 @@ from typing import TypeVar, cast
 from prefect import flow, task, unmapped
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
 from prefect.futures import as_completed
+from prefect.task_runners import ProcessPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from ofsted_dataset import pipeline, stages
@@ -41,13 +43,20 @@ publish = task(name="publish", cache_policy=NO_CACHE)(stages.release)
 # collected here rather than handed to the next task as futures.
 def _resolve(root: Path, batches: list[list[str]], ingested: stages.Ingested,
              progress: Progress) -> list[stages.Resolved]:
-    if len(batches) == 1:  # one batch (the seeds, a small change): here, without starting a pool
+    if _in_this_thread(batches):
         return [resolve_batch(root, batches[0], ingested, progress)]
     futures = resolve_batch.map(unmapped(root), batches, [ingested.for_batch(names) for names in batches])
     sizes = {future.task_run_id: len(names) for future, names in zip(futures, batches, strict=True)}
     for future in as_completed(futures):
         progress.advance(sizes[future.task_run_id])
     return [future.result() for future in futures]
+
+
+def _in_this_thread(batches: list[list[str]]) -> bool:
+    """One batch (the seeds, a small change) and a local process pool: run it in the flow's thread
+    rather than start a process for it. Other runners (threads, Dask) get it as they get any batch."""
+    context = FlowRunContext.get()
+    return len(batches) == 1 and context is not None and isinstance(context.task_runner, ProcessPoolTaskRunner)
 
 
 def _unwalked(value: T) -> T:

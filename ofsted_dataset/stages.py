@@ -47,6 +47,7 @@ from schemas.reference_tables import RETIRED_IDS
 from schemas.tables import TABLES
 
 BATCH_SIZE = 250  # mappings per task: big enough that Prefect's ~10 ms a task run is noise
+BATCH_SIZE_ENV = "OFSTED_BATCH_SIZE"  # another size, e.g. to spread a small corpus over several processes
 
 
 class Ingested:
@@ -206,8 +207,9 @@ def _mapped(ingested: Ingested) -> set[str]:
     return {p.stem for p in ingested.mappings} & set(ingested.articles)
 
 
-def mapping_batches(root: Path, ingested: Ingested, size: int = BATCH_SIZE) -> list[list[str]]:
+def mapping_batches(root: Path, ingested: Ingested, size: int | None = None) -> list[list[str]]:
     """The mapping files to resolve in batches: one Prefect task per batch, never one per article."""
+    size = size or int(os.environ.get(BATCH_SIZE_ENV) or BATCH_SIZE)
     names = [p.name for p in stale_mappings(root, ingested)]
     return [names[i:i + size] for i in range(0, len(names), size)]
 

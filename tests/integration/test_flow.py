@@ -147,6 +147,16 @@ def test_a_corrected_value_makes_a_patch_release(tmp_path, prefect_home, seed_re
     assert tree_digest(root / "published" / "1.0.0") == tree_digest(seed_release / "published" / "1.0.0")
 
 
+def test_the_process_pool_gives_byte_identical_output(tmp_path, prefect_home, seed_release):
+    """The per-article batches (three here) on the default local process pool give the same bytes."""
+    root = copy_project(tmp_path / "project")
+    result = run_cli(root, prefect_home, "build", OFSTED_BATCH_SIZE="2", OFSTED_PROCESSES="2")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    assert tree_digest(root / "published" / "1.0.0" / "data") == tree_digest(
+        seed_release / "published" / "1.0.0" / "data")
+
+
 def test_dask_runner_gives_byte_identical_output(tmp_path, prefect_home, seed_release):
     """The per-article batches on a local Dask cluster (2 worker processes) give the same bytes."""
     root = copy_project(tmp_path / "project")
