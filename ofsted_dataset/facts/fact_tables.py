@@ -97,16 +97,18 @@ def _add(columns: dict[str, list[Any]], fact: Fact, source_id: str, seq: int) ->
 def to_facts(name: str, table: pa.Table) -> list[Fact]:
     """Rows of a fact table as Fact objects, for the rules that need a record whole (combine.py)."""
     fields = _value_fields(name)
+    columns = table.to_pydict()
+    plain = [(field, columns[field]) for field, type_name in fields if type_name != "date"]
+    dates = [(field, columns[field], columns[field + PRECISION]) for field, type_name in fields if type_name == "date"]
+    meta = zip(columns["_record_id"], columns["_file"], columns["_line"], columns["_lines"], columns["_seq"],
+               strict=True)
     facts = []
-    for row in table.to_pylist():
-        values: dict[str, Any] = {}
-        for field, type_name in fields:
-            value = row[field]
-            if value is None:
-                continue
-            values[field] = CuratedDate(value, row[field + PRECISION]) if type_name == "date" else value
-        facts.append(Fact(name, row["_record_id"], row["_file"], row["_line"], values, [], dict(row["_lines"]),
-                          seq=row["_seq"]))
+    for i, (record_id, file, line, lines, seq) in enumerate(meta):
+        values = {field: column[i] for field, column in plain if column[i] is not None}
+        for field, column, precision in dates:
+            if column[i] is not None:
+                values[field] = CuratedDate(column[i], precision[i])
+        facts.append(Fact(name, record_id, file, line, values, [], dict(lines), seq=seq))
     return facts
 
 
