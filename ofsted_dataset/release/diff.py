@@ -9,17 +9,18 @@ The same comparison feeds the version number (publish.py), the release's changel
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow.parquet as pq
 
 from ofsted_dataset.errors import PipelineError
 from ofsted_dataset.facts.input_tables import read_input_table
 from ofsted_dataset.release.consumer_files import changed_documents
-from ofsted_dataset.release.duckdb_access import connect_bounded, count, read_parquet_sql
-from ofsted_dataset.release.files import parquet_file
+from ofsted_dataset.release.duckdb_access import arrow_result, connect_bounded, count, read_parquet_sql
+from ofsted_dataset.release.files import parquet_file, sha256_file
 from schemas.model import record_id_sql
 from schemas.reference_tables import RETIRED_IDS
 
@@ -82,8 +83,18 @@ class ReleaseDiff:
 
     def to_json(self) -> dict[str, Any]:
         return {"from": self.old, "to": self.new, "level": self.level,
-                "schema_changes": [asdict(c) for c in self.schema], "metadata_changes": self.metadata,
-                "tables": {name: asdict(t) for name, t in self.tables.items() if not t.empty}}
+                "schema_changes": _as_json(self.schema), "metadata_changes": self.metadata,
+                "tables": {name: _as_json(t) for name, t in self.tables.items() if not t.empty}}
+
+
+def _as_json(value: Any) -> Any:
+    """What `dataclasses.asdict` gives for the values of a diff (dataclasses of strings and numbers, and lists
+    of them), without its deep copy of every string: a first release lists every record, a million of them."""
+    if isinstance(value, list):
+        return [_as_json(item) for item in value] if value and is_dataclass(value[0]) else list(value)
+    if is_dataclass(value):
+        return {f.name: _as_json(getattr(value, f.name)) for f in fields(value)}
+    return value
 
 
 def _descriptor(directory: Path) -> dict[str, Any]:
@@ -194,36 +205,55 @@ def _read(directory: Path, table: str) -> str:
 
 def record_changes(old_dir: Path, new_dir: Path, table: str, keys: list[str], columns: list[str],
                    con: duckdb.DuckDBPyConnection) -> TableDiff:
-    """Added, removed and changed records of one table, by primary key."""
+    """Added, removed and changed records of one table, by primary key.
+
+    A table whose Parquet file is the same bytes in both releases holds the same rows: nothing is added,
+    removed or changed, and it is not joined (in a patch release most tables are untouched)."""
+    old_file, new_file = parquet_file(old_dir, table), parquet_file(new_dir, table)
+    if sha256_file(old_file) == sha256_file(new_file):
+        rows = pq.read_metadata(new_file).num_rows
+        return TableDiff(rows_before=rows, rows_after=rows)
     old, new = _read(old_dir, table), _read(new_dir, table)
     record_id = record_id_sql(keys, "{t}")
-    join = " and ".join(f"o.{k} = n.{k}" for k in keys)
     on_keys = ", ".join(keys)
     diff = TableDiff()
     diff.rows_before = count(con, f"select count(*) from {old}")
     diff.rows_after = count(con, f"select count(*) from {new}")
-    diff.added = [r[0] for r in con.execute(
-        f"select {record_id.format(t='n')} from {new} n "
-        f"anti join {old} o using ({on_keys}) order by 1").fetchall()]
-    diff.removed = [Removed(r[0], None, None) for r in con.execute(
-        f"select {record_id.format(t='o')} from {old} o "
-        f"anti join {new} n using ({on_keys}) order by 1").fetchall()]
+    diff.added = _ids(
+        con, f"select {record_id.format(t='n')} from {new} n anti join {old} o using ({on_keys}) order by 1")
+    diff.removed = [Removed(r, None, None) for r in _ids(
+        con, f"select {record_id.format(t='o')} from {old} o anti join {new} n using ({on_keys}) order by 1")]
     values = [c for c in columns if c not in keys]
     if values:
-        selects = " union all ".join(
-            f"select {record_id.format(t='o')} as record_id, '{c}' as field, o.{c}::varchar as old, "
-            f"n.{c}::varchar as new from {old} o join {new} n on {join} "
-            f"where o.{c} is distinct from n.{c}"
-            for c in values)
-        diff.changed = [ValueChange(*r) for r in con.execute(f"{selects} order by record_id, field").fetchall()]
+        diff.changed = [ValueChange(*r) for r in con.execute(_changed_values_sql(old, new, keys, values)).fetchall()]
     return diff
+
+
+def _changed_values_sql(old: str, new: str, keys: list[str], values: list[str]) -> str:
+    """The query of each changed value (record id, field, old and new value as text), ordered by record and
+    field. The tables are joined once, keeping the pairs of records that differ in any value; each field's
+    changes are then read from those few pairs."""
+    differs = [f"o.{c} is distinct from n.{c}" for c in values]
+    pairs = ", ".join(f"o.{c} as old_{i}, n.{c} as new_{i}" for i, c in enumerate(values))
+    join = " and ".join(f"o.{k} = n.{k}" for k in keys)
+    per_field = " union all ".join(
+        f"select record_id, '{c}' as field, old_{i}::varchar as old, new_{i}::varchar as new from pairs "
+        f"where old_{i} is distinct from new_{i}"
+        for i, c in enumerate(values))
+    return (f"with pairs as materialized (select {record_id_sql(keys, 'o')} as record_id, {pairs} "
+            f"from {old} o join {new} n on {join} where {' or '.join(differs)}) "
+            f"{per_field} order by record_id, field")
 
 
 def _all_added(directory: Path, table: str, keys: list[str], con: duckdb.DuckDBPyConnection) -> TableDiff:
     """A table the old release lacks (or a first release): every record of it is added."""
-    added = [r[0] for r in con.execute(
-        f"select {record_id_sql(keys, 't')} from {_read(directory, table)} t order by 1").fetchall()]
+    added = _ids(con, f"select {record_id_sql(keys, 't')} from {_read(directory, table)} t order by 1")
     return TableDiff(added=added, rows_after=len(added))
+
+
+def _ids(con: duckdb.DuckDBPyConnection, sql: str) -> list[str]:
+    """The record ids a query gives, in its order; read as Arrow, since a first release lists every record."""
+    return arrow_result(con, sql).column(0).to_pylist()
 
 
 def compare(old_dir: Path | None, new_dir: Path, root: Path | None = None) -> ReleaseDiff:

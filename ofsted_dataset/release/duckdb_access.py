@@ -39,11 +39,13 @@ def read_parquet_sql(location: Path | str) -> str:
 
 def count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
     """The number a `select count(*) ...` gives. Such an aggregate always returns one row, so none at all
-    means the statement was not one: a programming error, said as such rather than as a TypeError."""
-    row = con.execute(sql).fetchone()
-    if row is None:
+    means the statement was not one: a programming error, said as such rather than as a TypeError. The
+    result is read to its end, which leaves the connection free for a relation (`arrow_result`): DuckDB
+    refuses one while a result of `execute` is unfinished."""
+    rows = con.execute(sql).fetchall()
+    if not rows:
         raise ValueError(f"expected one row from: {sql}")
-    return int(row[0])
+    return int(rows[0][0])
 
 
 def arrow_result(con: duckdb.DuckDBPyConnection, sql: str) -> pa.Table:

@@ -56,11 +56,15 @@ DUCKDB_VIEWS: dict[str, View] = {
 }
 
 
-def write_duckdb(directory: Path) -> None:
+def write_duckdb(directory: Path, database: Path | None = None) -> None:
     """One file with every table (keys and foreign keys enforced by DuckDB) and the views above, all
     described. It is attached from a bounded in-memory connection because the storage version is an
-    option of ATTACH: written in the format MINIMUM_DUCKDB_VERSION reads, not this DuckDB's newest."""
-    path = directory / DUCKDB_FILE
+    option of ATTACH: written in the format MINIMUM_DUCKDB_VERSION reads, not this DuckDB's newest.
+
+    It is loaded from the Parquet files of the release `directory` and written to `directory`/ofsted.duckdb,
+    or to `database` when given (a publish builds it beside the release while the release page, which lists
+    the release's files, is written)."""
+    path = database or directory / DUCKDB_FILE
     path.unlink(missing_ok=True)
     con = connect_bounded()
     try:

@@ -48,12 +48,15 @@ FORMULA_START = r"^[=+\-@\t\r]"
 
 
 def spreadsheet_safe(table: pa.Table) -> pa.Table:
-    """The table as written to CSV: text cells that a spreadsheet would run as formulas get a leading '."""
+    """The table as written to CSV: text cells that a spreadsheet would run as formulas get a leading '.
+    (A column with no such cell, the usual case, is kept as it is rather than rebuilt.)"""
     columns = []
     for column in table.columns:
         if pa.types.is_string(column.type):
             risky = pc.match_substring_regex(column, FORMULA_START)
-            columns.append(pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column))
+            escaped = pc.any(risky).as_py()
+            columns.append(pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column) if escaped
+                           else column)
         else:
             columns.append(column)
     return pa.Table.from_arrays(columns, schema=table.schema)

@@ -4,7 +4,10 @@ The order of a publish, and why each step is safe to kill:
 1. Under an exclusive lock (published/.lock), leftovers of a killed run are removed (`.tmp-*` folders,
    `.*.tmp` pointer files) and the pointers are re-derived from the release folders.
 2. The build is written to staged/build/ and compared with the current release; no change, no release.
-3. The release is written to published/.tmp-<version>/, verified (verify.py: checksums, archive, CSV,
+   Its data files are the release's: only the files that name the version are written again, then the
+   changelog, the page and the database file (built in staged/build-database/ meanwhile, and moved in),
+   the checksums and the zip.
+3. The release is copied to published/.tmp-<version>/, verified (verify.py: checksums, archive, CSV,
    DuckDB, and that the files hold exactly the tables validated a moment before), then renamed to
    published/<version>/
    in one rename: a release folder either does not exist or is complete. Existing folders are never
@@ -27,6 +30,7 @@ import re
 import shutil
 import signal
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +43,7 @@ from ofsted_dataset.errors import PipelineError
 from ofsted_dataset.official.checks import conflicts
 from ofsted_dataset.release import diff as release_diff
 from ofsted_dataset.release.consumer_files import write_consumer_files
-from ofsted_dataset.release.duckdb_file import write_duckdb
+from ofsted_dataset.release.duckdb_file import DUCKDB_FILE, write_duckdb
 from ofsted_dataset.release.files import (
     write_archive,
     write_checksums,
@@ -266,10 +270,18 @@ def write_release(directory: Path, tables: dict[str, pa.Table], sources: list[di
     let the release stand alone (README, coverage, citation, licences, and the reference files of the
     project at `root` that the build read)."""
     files = write_data_files(tables, directory)
+    describe_release(directory, sources, version, created, root, files)
+    return files
+
+
+def describe_release(directory: Path, sources: list[dict[str, Any]], version: str, created: str, root: Path,
+                     files: dict[str, dict[str, Any]]) -> None:
+    """The reproducible files of a release beside its data `files` (as write_data_files returns them): the
+    ones that name the version. A publish writes the data once and these twice, first as the scratch
+    release it compares, then as the version that comparison gives."""
     write_json(directory / "datapackage.json", package_descriptor(version, created, sources, files))
     (directory / "data-dictionary.md").write_text(render_dictionary(), encoding="utf-8")
     write_consumer_files(directory, root)
-    return files
 
 
 def publish(tables: dict[str, pa.Table], sources: list[dict[str, Any]], root: Path,
@@ -290,17 +302,26 @@ def publish(tables: dict[str, pa.Table], sources: list[dict[str, Any]], root: Pa
         return dataclasses.replace(result, repaired=repaired)
 
 
+@dataclass(frozen=True)
+class _Staged:
+    """The tables written as a release in scratch, and what they change against the current release."""
+
+    previous: str | None
+    changes: release_diff.ReleaseDiff
+    files: dict[str, dict[str, Any]]  # the data files written, as write_data_files returns them
+
+
 def _staged_changes(tables: dict[str, pa.Table], sources: list[dict[str, Any]], root: Path, staged: Path,
-                    created: str) -> tuple[str | None, release_diff.ReleaseDiff]:
+                    created: str) -> _Staged:
     """The tables written as a release in `staged` (scratch, emptied first) and what they change against
     the current release: the one computation a publish and a preview share."""
     published = root / "published"
     previous = current_version(published)
     if staged.exists():
         shutil.rmtree(staged)
-    write_release(staged, tables, sources, "0.0.0", created, root)
+    files = write_release(staged, tables, sources, "0.0.0", created, root)
     _failpoint("staged")
-    return previous, release_diff.compare(published / previous if previous else None, staged, root)
+    return _Staged(previous, release_diff.compare(published / previous if previous else None, staged, root), files)
 
 
 def _changes_markdown(changes: release_diff.ReleaseDiff, contradicted: list[str]) -> str:
@@ -317,8 +338,9 @@ def preview(tables: dict[str, pa.Table], sources: list[dict[str, Any]], root: Pa
     """The changelog the next release would carry, computed exactly as a publish computes it, in
     staged/check/ (scratch); nothing in published/ is read for writing, and nothing is recorded."""
     scratch = root / "staged" / "check"
-    previous, changes = _staged_changes(tables, sources, root, scratch, "1970-01-01T00:00:00Z")
+    staged = _staged_changes(tables, sources, root, scratch, "1970-01-01T00:00:00Z")
     shutil.rmtree(scratch)
+    previous, changes = staged.previous, staged.changes
     if previous and changes.level is None:
         return f"No changes: release {previous} is current; a build would publish nothing."
     changes.new = next_version(previous, changes.level or "minor")
@@ -332,23 +354,16 @@ def _publish_unlocked(tables: dict[str, pa.Table], sources: list[dict[str, Any]]
     """The publish proper, for a caller holding the lock over a recovered project."""
     published, staged = root / "published", root / "staged" / "build"
     created = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    previous, changes = _staged_changes(tables, sources, root, staged, created)
+    scratch = _staged_changes(tables, sources, root, staged, created)
+    previous, changes = scratch.previous, scratch.changes
     if previous and changes.level is None:
         return PublishResult(None, previous, published / previous)
     version = next_version(previous, changes.level or "minor")
     if (published / version).exists():
         raise PipelineError(f"published/{version} already exists and releases are never rewritten")
     changes.new = version
-    write_release(staged, tables, sources, version, created, root)
-    contradicted = conflicts(tables["official_checks"]) if "official_checks" in tables else []
-    summary = release_diff.summary(changes) + (
-        f" {len(contradicted)} news value(s) conflict with Ofsted's official record (see CHANGES.md)."
-        if contradicted else "")
-    (staged / "CHANGES.md").write_text(_changes_markdown(changes, contradicted), encoding="utf-8")
-    write_json(staged / "changes.json", {**changes.to_json(), "released": created, "summary": summary,
-                                         "official_conflicts": contradicted})
-    write_release_page(staged)
-    write_duckdb(staged)
+    describe_release(staged, sources, version, created, root, scratch.files)
+    summary = _write_derived_files(staged, tables, changes, created)
     write_checksums(staged)
     write_archive(staged, version)
 
@@ -361,3 +376,32 @@ def _publish_unlocked(tables: dict[str, pa.Table], sources: list[dict[str, Any]]
     _failpoint("renamed")
     sync_pointers(root)  # what it rewrites here is this release's publish, not a repair: not reported
     return PublishResult(version, previous, published / version, changes.level, summary)
+
+
+def _write_derived_files(staged: Path, tables: dict[str, pa.Table], changes: release_diff.ReleaseDiff,
+                         created: str) -> str:
+    """CHANGES.md, changes.json, the release page and the database file of the release in `staged`; returns
+    the release's summary.
+
+    The database file, the slowest of them, is built in a thread of its own (DuckDB works without the GIL)
+    while the changelog and the page are written, and in a folder beside the release: the page lists the
+    release's files, and must not see that one (or its write-ahead log) half-written. It is moved in once
+    the page is written, before anything takes checksums."""
+    contradicted = conflicts(tables["official_checks"]) if "official_checks" in tables else []
+    summary = release_diff.summary(changes) + (
+        f" {len(contradicted)} news value(s) conflict with Ofsted's official record (see CHANGES.md)."
+        if contradicted else "")
+    beside = staged.with_name(f"{staged.name}-database")
+    if beside.exists():
+        shutil.rmtree(beside)
+    beside.mkdir()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        database = pool.submit(write_duckdb, staged, beside / DUCKDB_FILE)
+        (staged / "CHANGES.md").write_text(_changes_markdown(changes, contradicted), encoding="utf-8")
+        write_json(staged / "changes.json", {**changes.to_json(), "released": created, "summary": summary,
+                                             "official_conflicts": contradicted})
+        write_release_page(staged)
+        database.result()
+    os.replace(beside / DUCKDB_FILE, staged / DUCKDB_FILE)
+    beside.rmdir()
+    return summary

@@ -21,6 +21,7 @@ from ofsted_dataset import pipeline
 from ofsted_dataset.cli import main
 from ofsted_dataset.errors import PipelineError
 from ofsted_dataset.rebuild import reproduce
+from ofsted_dataset.release import publish as release_publish
 from ofsted_dataset.release.publish import FAILPOINT_ENV, PublishResult, pointer_problems
 from ofsted_dataset.release.verify import verify_release
 from schemas.arrow import ARROW_SCHEMAS, arrow_schema
@@ -102,6 +103,27 @@ def test_an_edited_shipped_document_alone_is_a_patch_release_carrying_it(release
     assert changes(released, "1.0.1")["metadata_changes"] == ["file reference/local_authorities.md"]
     assert (released / "published" / "1.0.1" / "reference" / "local_authorities.md").read_bytes() == \
         register_notes.read_bytes()
+
+
+def test_a_publish_writes_the_data_files_once_and_leaves_no_scratch_database(released, monkeypatch):
+    """The scratch release the diff reads is the release: its data files are written once, and only the
+    files naming the version again; the database file built beside it is moved in."""
+    written = []
+    write_data_files = release_publish.write_data_files
+
+    def counted(tables, directory):
+        written.append(directory)
+        return write_data_files(tables, directory)
+
+    monkeypatch.setattr(release_publish, "write_data_files", counted)
+    edit(released / M002, "theme: front_door", "theme: leadership_and_management")
+    assert publish(released).version == "1.0.1"
+    assert written == [released / "staged" / "build"]
+    assert not (released / "staged" / "build-database").exists()
+    release = released / "published" / "1.0.1"
+    assert json.loads((release / "datapackage.json").read_text(encoding="utf-8"))["version"] == "1.0.1"
+    assert "Version 1.0.1, released" in (release / "README.md").read_text(encoding="utf-8")
+    assert verify_release(release) == []
 
 
 def test_new_article_is_a_minor_release_listing_added_records(released):

@@ -167,6 +167,14 @@ def test_the_spreadsheet_characters_are_the_csv_writers_own():
     assert sorted(formula_characters()) == sorted(every)
 
 
+def test_only_formula_cells_get_the_apostrophe_column_by_column():
+    """A column without a formula cell is kept as it is; in one with, only those cells change; nulls stay."""
+    table = pa.table({"risky": ["=1", None, "a"], "plain": ["a", None, "b"], "n": [1, 2, 3]})
+    safe = spreadsheet_safe(table)
+    assert safe.schema == table.schema
+    assert safe.to_pydict() == {"risky": ["'=1", None, "a"], "plain": ["a", None, "b"], "n": [1, 2, 3]}
+
+
 def test_readme_explains_the_apostrophe_and_its_undoing_works(release):
     section = _section(_readme(release), "CSV files in a spreadsheet")
     assert section[0].startswith("In the CSV files a text cell starting with `+`, `-`, `=`, `@`, a tab or a carriage "

@@ -1,12 +1,29 @@
-"""Schema changes between two release descriptors, and the changelog of a first release."""
+"""Schema changes between two release descriptors, record changes between two tables, and the changelog of a
+first release."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from ofsted_dataset.release.diff import compare, render_markdown, schema_changes
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ofsted_dataset.release.diff import (
+    ReleaseDiff,
+    Removed,
+    SchemaChange,
+    TableDiff,
+    ValueChange,
+    compare,
+    record_changes,
+    render_markdown,
+    schema_changes,
+)
+from ofsted_dataset.release.duckdb_access import connect_bounded
+from ofsted_dataset.release.files import parquet_file
 
 # Not in alphabetical order, and more than a set keeps in insertion order by chance.
 _NAMES = ["sources", "inspections", "judgements", "recommendations", "funding_commitments", "provenance",
@@ -39,3 +56,61 @@ def test_first_release_changelog_is_the_one_published(seed_release: Path) -> Non
     assert published == render_markdown(compare(None, release, seed_release)) + (
         "\n## Conflicts with Ofsted's official record\n\nNews values the official statistics contradict (table "
         "official_checks, docs/official-checks.md):\n\n" + "".join(f"- {c}\n" for c in conflicts))
+
+
+def _folder(path: Path, rows: list[dict[str, Any]], compression: str = "zstd") -> Path:
+    """A release folder holding one table, `notes` (key: id), as data/notes.parquet."""
+    (path / "data").mkdir(parents=True)
+    schema = pa.schema([("id", pa.string()), ("text", pa.string()), ("n", pa.int64())])
+    pq.write_table(pa.Table.from_pylist(rows, schema=schema), parquet_file(path, "notes"), compression=compression)
+    return path
+
+
+_ROWS = [{"id": "a", "text": "x", "n": 1}, {"id": "b", "text": "y", "n": 2}, {"id": "c", "text": None, "n": 3}]
+
+
+def _changes(old: Path, new: Path) -> TableDiff:
+    con = connect_bounded()
+    try:
+        return record_changes(old, new, "notes", ["id"], ["id", "text", "n"], con)
+    finally:
+        con.close()
+
+
+def test_record_changes_lists_each_changed_value_by_record_then_field(tmp_path: Path) -> None:
+    """The tables are joined once for every field: each changed value is listed, ordered by record and
+    field, with added and removed records beside them."""
+    old = _folder(tmp_path / "old", _ROWS)
+    new = _folder(tmp_path / "new", [{"id": "b", "text": "z", "n": 20}, {"id": "c", "text": "w", "n": 3},
+                                     {"id": "d", "text": "v", "n": 4}])
+    assert _changes(old, new) == TableDiff(
+        added=["d"], removed=[Removed("a", None, None)],
+        changed=[ValueChange("b", "n", "2", "20"), ValueChange("b", "text", "y", "z"),
+                 ValueChange("c", "text", None, "w")],
+        rows_before=3, rows_after=3)
+
+
+def test_a_table_of_the_same_bytes_in_both_releases_has_no_changes(tmp_path: Path) -> None:
+    assert _changes(_folder(tmp_path / "old", _ROWS), _folder(tmp_path / "new", _ROWS)) == TableDiff(
+        rows_before=3, rows_after=3)
+
+
+def test_the_same_rows_in_other_bytes_have_no_changes(tmp_path: Path) -> None:
+    """Files that differ in bytes only (another compression) are compared row by row: still no change."""
+    old, new = _folder(tmp_path / "old", _ROWS), _folder(tmp_path / "new", _ROWS, compression="snappy")
+    assert parquet_file(old, "notes").read_bytes() != parquet_file(new, "notes").read_bytes()
+    assert _changes(old, new) == TableDiff(rows_before=3, rows_after=3)
+
+
+def test_changes_json_is_the_diff_as_asdict_gives_it() -> None:
+    """to_json spells out each record without dataclasses.asdict's deep copies; the document is the same."""
+    table = TableDiff(added=["d"], removed=[Removed("a", "b", "merged")],
+                      changed=[ValueChange("b", "n", "2", None)], rows_before=3, rows_after=3)
+    diff = ReleaseDiff("1.0.0", "1.1.0", schema=[SchemaChange("notes", "n", "field added", "major")],
+                       metadata=["notes: title"], tables={"notes": table, "empty": TableDiff(rows_before=1)})
+    assert diff.to_json() == {
+        "from": "1.0.0", "to": "1.1.0", "level": "major",
+        "schema_changes": [asdict(c) for c in diff.schema], "metadata_changes": ["notes: title"],
+        "tables": {"notes": asdict(table)}}
+    assert diff.to_json()["tables"]["notes"]["removed"] == [{"record_id": "a", "replaced_by": "b",
+                                                             "reason": "merged"}]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import shutil
 import struct
 import subprocess
 from pathlib import Path
@@ -17,7 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from ofsted_dataset.release.duckdb_access import connect_bounded
-from ofsted_dataset.release.duckdb_file import DUCKDB_FILE, DUCKDB_VIEWS, MINIMUM_DUCKDB_VERSION
+from ofsted_dataset.release.duckdb_file import DUCKDB_FILE, DUCKDB_VIEWS, MINIMUM_DUCKDB_VERSION, write_duckdb
 from schemas.duckdb_ddl import comment_sql, create_table_sql
 from schemas.model import Field, Origin, Table
 from schemas.tables import INSPECTIONS, TABLES
@@ -113,5 +114,20 @@ def test_a_description_with_quotes_is_commented_exactly() -> None:
         assert con.execute("select comment from duckdb_tables()").fetchall() == [(table.description,)]
         assert con.execute("select comment from duckdb_columns() where table_name = 'notes'").fetchall() == [
             (field.description,)]
+    finally:
+        con.close()
+
+
+def test_the_file_can_be_built_beside_the_release(database: Path, tmp_path: Path) -> None:
+    """A publish builds it outside the release folder while the page, which lists that folder, is written."""
+    release = tmp_path / "release"
+    shutil.copytree(database.parent / "data", release / "data")
+    beside = tmp_path / "beside" / DUCKDB_FILE
+    beside.parent.mkdir()
+    write_duckdb(release, beside)
+    assert sorted(p.name for p in release.iterdir()) == ["data"]
+    con = connect_bounded(beside, read_only=True)
+    try:
+        assert con.execute("select count(*) from inspections").fetchall() == [(10,)]
     finally:
         con.close()

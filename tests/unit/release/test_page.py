@@ -519,6 +519,17 @@ def test_markdown_subset() -> None:
     assert render_markdown("## a\n\n## a\n") == '<h2 id="a">a</h2>\n<h2 id="a-2">a</h2>'
 
 
+def test_code_spans_are_escaped_inside_and_out_and_an_unmatched_backtick_stays() -> None:
+    """The paragraph is escaped whole, then cut at its backticks: every character inside and outside a span
+    is escaped all the same, a span may be empty, and the last of an odd number of backticks is text."""
+    assert render_markdown("a<`b&c` x `'d\"`>``e`f") == (
+        "<p>a&lt;<code>b&amp;c</code> x <code>&#x27;d&quot;</code>&gt;<code></code>e`f</p>")
+    assert render_markdown("Added (3): `a`, `b/1`, `c`") == (
+        "<p>Added (3): <code>a</code>, <code>b/1</code>, <code>c</code></p>")
+    assert render_markdown("no span & no tick") == "<p>no span &amp; no tick</p>"
+    assert render_markdown("`") == "<p>`</p>"
+
+
 # --- in a real browser -------------------------------------------------------------------------------
 
 class DevTools:

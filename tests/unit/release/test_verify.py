@@ -6,9 +6,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import duckdb
 import pyarrow.parquet as pq
 import pytest
 
+from ofsted_dataset.release.duckdb_file import DUCKDB_FILE
 from ofsted_dataset.release.verify import verify_release
 from schemas.arrow import ARROW_SCHEMAS, arrow_schema
 from schemas.model import Field, Origin, Table
@@ -50,3 +52,37 @@ def test_a_release_is_checked_against_its_own_contract_not_todays(release: Path,
     monkeypatch.setitem(TABLES, added.name, added)
     monkeypatch.setitem(ARROW_SCHEMAS, added.name, arrow_schema(added))
     assert verify_release(release) == []
+
+
+def _rewrite_provenance(release: Path, sql: str) -> None:
+    """Change the database file's provenance table in place (nothing references it)."""
+    con = duckdb.connect(str(release / DUCKDB_FILE))
+    try:
+        con.execute("create temporary table kept as select * from provenance")
+        con.execute("delete from provenance")
+        con.execute(f"insert into provenance {sql}")
+    finally:
+        con.close()
+
+
+def test_a_database_holding_the_rows_in_another_order_holds_the_same_rows(release: Path) -> None:
+    """Not in the Parquet file's order, the table is compared row by row, and found the same: only the
+    file's checksum tells it was rewritten."""
+    _rewrite_provenance(release, "select * from kept order by source_id desc, char_start desc")
+    con = duckdb.connect(str(release / DUCKDB_FILE), read_only=True)
+    first = con.execute("select * from provenance limit 1").fetchone()
+    con.close()
+    assert first != tuple(pq.read_table(release / "data" / "provenance.parquet").to_pylist()[0].values())
+    assert verify_release(release) == [f"{DUCKDB_FILE}: checksum does not match SHA256SUMS"]
+
+
+def test_a_database_row_that_differs_is_counted_both_ways(release: Path) -> None:
+    _rewrite_provenance(release, "select * replace (case when char_start = (select min(char_start) from kept) "
+                                 "then quote || '!' else quote end as quote) from kept")
+    changed = duckdb.connect(str(release / DUCKDB_FILE), read_only=True).execute(
+        "select count(*) from provenance where quote like '%!'").fetchone()
+    assert changed is not None
+    problems = verify_release(release)
+    assert problems == [f"{DUCKDB_FILE}: checksum does not match SHA256SUMS",
+                        f"{DUCKDB_FILE}: table provenance differs from data/provenance.parquet "
+                        f"({2 * changed[0]} rows)"]
