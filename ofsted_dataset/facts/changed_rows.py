@@ -59,8 +59,8 @@ def _not_in(name: str, table: pa.Table, other: pa.Table) -> np.ndarray:
     for column in table.column_names:
         if column not in key:
             same = pc.and_(same, _same(joined[column], joined[column + "__old"]))
-    identical = set(joined.filter(same)[_ROW].to_pylist())  # a repeated key may match several old rows
-    return np.array(sorted(set(range(table.num_rows)) - identical), dtype=np.int64)
+    identical = joined.filter(same)[_ROW].to_numpy()  # a repeated key may match several old rows
+    return np.setdiff1d(np.arange(table.num_rows), identical)
 
 
 def _where(column: pa.ChunkedArray | pa.Array, values: pa.Array) -> np.ndarray:
@@ -97,7 +97,7 @@ def rows_to_check(tables: dict[str, pa.Table], previous: dict[str, pa.Table]) ->
         if name == "provenance":
             records = pc.binary_join_element_wise(table["table_name"], table["record_id"], "\0")
             parts.append(_where(records, pa.concat_arrays(
-                [pc.binary_join_element_wise(pa.array([t] * len(ids), pa.string()), ids, "\0")
+                [pc.binary_join_element_wise(pa.repeat(pa.scalar(t), len(ids)), ids, "\0")
                  for t, ids in touched.items()])))
         else:
             parts.append(_where(record_ids(name, table), quoted.get(name, pa.array([], pa.string()))))

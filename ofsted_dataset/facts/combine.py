@@ -298,10 +298,10 @@ def _provenance(provenance: pa.Table, graded: list[str]) -> pa.Table:
     overall = provenance.filter(pc.and_(pc.and_(pc.equal(provenance["table_name"], "inspections"),
                                                 pc.equal(provenance["field"], "overall_grade")),
                                         pc.is_in(provenance["record_id"], value_set=pa.array(graded, pa.string()))))
-    judgements = overall.set_column(0, "table_name", pa.array(["judgements"] * overall.num_rows, pa.string()))
+    judgements = overall.set_column(0, "table_name", pa.repeat(pa.scalar("judgements"), overall.num_rows))
     judgements = judgements.set_column(1, "record_id", pc.binary_join_element_wise(
         judgements["record_id"], "overall_effectiveness", "/"))
-    judgements = judgements.set_column(2, "field", pa.array(["grade"] * overall.num_rows, pa.string()))
+    judgements = judgements.set_column(2, "field", pa.repeat(pa.scalar("grade"), overall.num_rows))
     key = list(TABLES[PROVENANCE].primary_key)
     every = pa.concat_tables([provenance, judgements.cast(provenance.schema)])
     order = pc.sort_indices(every, [(k, "ascending") for k in key])  # stable: equal keys stay in concat order
