@@ -261,7 +261,7 @@ def combine(root: Path, ingested: Ingested, batches: list[Resolved]) -> Applied:
     index = pa.concat_tables([index, fresh])
     stems = {p.stem for p in ingested.mappings}
     if fresh.num_rows:  # the facts of the mappings with problems are not kept (when there are any)
-        clean = pa.array(index["source_id"].to_pylist(), pa.string())
+        clean = index["source_id"].combine_chunks()
         article_cache.write(root, index, facts if index.num_rows == len(stems) else {
             name: table.filter(pc.is_in(table["_source"], value_set=clean)) for name, table in facts.items()})
     declared = {*pc.list_flatten(index["declared"]).to_pylist(), *(i for b in batches for i in b.declared)}

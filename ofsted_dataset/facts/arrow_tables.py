@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ofsted_dataset.periods import period_ends
 from schemas.arrow import ARROW_SCHEMAS
@@ -34,3 +35,9 @@ def to_arrow(name: str, rows: list[dict[str, Any]]) -> pa.Table:
 
 def to_arrow_tables(rows: dict[str, list[dict[str, Any]]]) -> dict[str, pa.Table]:
     return {name: to_arrow(name, rows.get(name, [])) for name in TABLES}
+
+
+def repeated_values(column: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """The values `column` holds more than once: keys two rows share, ids two mappings use."""
+    counts = pc.value_counts(column)
+    return counts.field("values").filter(pc.greater(counts.field("counts"), 1))

@@ -20,6 +20,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ofsted_dataset.facts.arrow_tables import repeated_values
 from schemas.model import RECORD_ID_SEPARATOR
 from schemas.tables import TABLES
 
@@ -69,8 +70,7 @@ def _where(column: pa.ChunkedArray | pa.Array, values: pa.Array) -> np.ndarray:
 
 def _duplicated_keys(name: str, table: pa.Table) -> np.ndarray:
     ids = record_ids(name, table)
-    counts = pc.value_counts(ids)
-    return _where(ids, counts.field("values").filter(pc.greater(counts.field("counts"), 1)))
+    return _where(ids, repeated_values(ids))
 
 
 def rows_to_check(tables: dict[str, pa.Table], previous: dict[str, pa.Table]) -> dict[str, np.ndarray]:

@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 from ofsted_dataset.errors import Problem
 from ofsted_dataset.facts import fact_tables
 from ofsted_dataset.facts.apply import Fact
-from ofsted_dataset.facts.arrow_tables import to_arrow
+from ofsted_dataset.facts.arrow_tables import repeated_values, to_arrow
 from ofsted_dataset.facts.collector import Page, fill_sources
 from ofsted_dataset.facts.mapping_model import CuratedDate
 from ofsted_dataset.facts.reference import Register
@@ -60,16 +60,11 @@ def _line(lines: list[tuple[str, int]], name: str, line: int) -> int:
     return dict(lines).get(name, line)
 
 
-def _duplicates(column: pa.ChunkedArray) -> pa.Array:
-    counts = pc.value_counts(column)
-    return counts.field("values").filter(pc.greater(counts.field("counts"), 1))
-
-
 def _owned(name: str, table: pa.Table) -> tuple[pa.Table, list[tuple[Order, Problem]], list[Order]]:
     """Ids unique across mappings: the first mapping (in source order) using one keeps it; each later
     use is a problem and its fact is dropped (returned, with its quotes)."""
     ids = table["_record_id"]
-    duplicated = pc.is_in(ids, value_set=_duplicates(ids))
+    duplicated = pc.is_in(ids, value_set=repeated_values(ids))
     problems, dropped, drop_rows = [], [], []
     owners: dict[str, str] = {}
     where = pc.indices_nonzero(duplicated).to_pylist()
@@ -357,7 +352,7 @@ def combine(facts: dict[str, pa.Table], declared: set[str], register: Register, 
         owned_problems += problems
         provenance = _without(provenance, name, dropped)
     ctx.problems += _in_order(owned_problems)
-    shared = pc.is_in(facts["judgements"]["_record_id"], value_set=_duplicates(facts["judgements"]["_record_id"]))
+    shared = pc.is_in(facts["judgements"]["_record_id"], value_set=repeated_values(facts["judgements"]["_record_id"]))
     columns = {"judgements": facts["judgements"].filter(pc.invert(shared)), "recommendations": facts["recommendations"]}
     whole = [*(f for name in WHOLE_RECORDS for f in fact_tables.to_facts(name, facts[name])),
              *fact_tables.to_facts("judgements", facts["judgements"].filter(shared))]
