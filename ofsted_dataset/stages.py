@@ -30,10 +30,12 @@ from ofsted_dataset.facts.apply import ArticleFacts, resolve_mapping
 from ofsted_dataset.facts.arrow_tables import to_arrow
 from ofsted_dataset.facts.changed_rows import rows_to_check
 from ofsted_dataset.facts.collector import Page, read_pages
+from ofsted_dataset.facts.combine import Combined
 from ofsted_dataset.facts.combine import combine as combine_facts
 from ofsted_dataset.facts.ingest import Article, ArticlesOnDisk, read_articles
 from ofsted_dataset.facts.inspections_flat import inspections_flat
 from ofsted_dataset.facts.mappings import load_mapping, mapping_paths
+from ofsted_dataset.facts.recombine import changed_pages, recombine, touched_records
 from ofsted_dataset.facts.reference import JudgementAreas, Register
 from ofsted_dataset.facts.validate import validate_tables
 from ofsted_dataset.official.checks import check_against_official, conflicts
@@ -239,12 +241,10 @@ def resolve_batch(root: Path, names: list[str], ingested: Ingested, progress: Pr
                     [r.source_id for r in results])
 
 
-def _reused(root: Path, ingested: Ingested, batches: list[Resolved]) -> tuple[pa.Table, dict[str, pa.Table]]:
-    """The cache's index rows and facts of every mapping this run did not resolve."""
-    reused = {p.stem for p in ingested.mappings} - {s for b in batches for s in b.source_ids}
+def _reused(snapshot: article_cache.Snapshot | None, reused: set[str]) -> tuple[pa.Table, dict[str, pa.Table]]:
+    """The cache's index rows and facts of every mapping this run did not resolve (`reused`)."""
     if not reused:
         return article_cache.INDEX_SCHEMA.empty_table(), fact_tables.empty()
-    snapshot = article_cache.read(root)
     index, facts = snapshot.select(reused) if snapshot else (article_cache.INDEX_SCHEMA.empty_table(), {})
     if index.num_rows != len(reused):
         raise PipelineError(f"the cache in {article_cache.CACHE_DIR} changed during this build (another build?); "
@@ -252,22 +252,44 @@ def _reused(root: Path, ingested: Ingested, batches: list[Resolved]) -> tuple[pa
     return index, facts
 
 
+def _merge(snapshot: article_cache.Snapshot | None, reused: set[str], batches: list[Resolved],
+           facts: dict[str, pa.Table], declared: set[str], register: Register, pages: dict[str, Page]
+           ) -> tuple[Combined, bool]:
+    """Every article's facts merged, and whether that is exactly what the snapshot keeps as merged.
+    Only the records the changed mappings touch are merged again when the snapshot keeps what its facts
+    merged to and that gives the exact result (facts/recombine.py); else everything is."""
+    if snapshot is None or snapshot.merged is None or not reused:
+        return combine_facts(facts, declared, register, pages), False
+    changed = set(snapshot.index["source_id"].to_pylist()) - reused
+    moved = changed_pages(pages, snapshot.merged.pages)
+    if not changed and not moved and not batches:
+        return Combined(dict(snapshot.merged.tables), []), True
+    touched = touched_records([snapshot.select(changed)[1], *(b.facts for b in batches)], moved)
+    again = recombine(snapshot.merged.tables, facts, touched, declared, register, pages)
+    return (again, False) if again is not None else (combine_facts(facts, declared, register, pages), False)
+
+
 def combine(root: Path, ingested: Ingested, batches: list[Resolved]) -> Applied:
     """Merge the cached and the freshly resolved facts into the tables (see facts/combine.py), and keep
-    the clean ones as the next run's cache."""
-    index, reused = _reused(root, ingested, batches)
+    the clean ones, and what they merged to when nothing had a problem, as the next run's cache."""
+    snapshot = article_cache.read(root)
+    reused_ids = {p.stem for p in ingested.mappings} - {s for b in batches for s in b.source_ids}
+    index, reused = _reused(snapshot, reused_ids)
     facts = fact_tables.concat([reused, *(b.facts for b in batches)])
     fresh = pa.concat_tables([b.index for b in batches] or [article_cache.INDEX_SCHEMA.empty_table()])
     index = pa.concat_tables([index, fresh])
     stems = {p.stem for p in ingested.mappings}
-    if fresh.num_rows:  # the facts of the mappings with problems are not kept (when there are any)
-        clean = index["source_id"].combine_chunks()
-        article_cache.write(root, index, facts if index.num_rows == len(stems) else {
-            name: table.filter(pc.is_in(table["_source"], value_set=clean)) for name, table in facts.items()})
     declared = {*pc.list_flatten(index["declared"]).to_pylist(), *(i for b in batches for i in b.declared)}
-    combined = combine_facts(facts, declared, Register.load(root), ingested.pages)
-    tables = {name: combined.tables[name] if name in combined.tables else to_arrow(name, []) for name in TABLES}
+    register = Register.load(root)
+    combined, kept = _merge(snapshot, reused_ids, batches, facts, declared, register, ingested.pages)
     problems = [*ingested.problems, *(p for b in batches for p in b.problems), *combined.problems]
+    merged = None if problems else article_cache.Merged(
+        combined.tables, {source_id: page.sha256 for source_id, page in ingested.pages.items()})
+    if fresh.num_rows or (merged is not None and not kept):
+        clean = index["source_id"].combine_chunks()  # the facts of the mappings with problems are not kept
+        article_cache.write(root, index, facts if index.num_rows == len(stems) else {
+            name: table.filter(pc.is_in(table["_source"], value_set=clean)) for name, table in facts.items()}, merged)
+    tables = {name: combined.tables[name] if name in combined.tables else to_arrow(name, []) for name in TABLES}
     return Applied(tables, sorted(stems & set(ingested.articles)), sorted(set(ingested.articles) - stems),
                    fact_tables.rows(facts), tables["provenance"].num_rows, problems, validated_release(root))
 

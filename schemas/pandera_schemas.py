@@ -140,7 +140,7 @@ def _cross_rules(table: Table, ctx: Context) -> list[pa.Check]:
     if table.name == "provenance":
         # "<table>\x00<record_id>" of every record provenance may point at, for one vectorised isin.
         existing = pd.concat([name + "\x00" + record_ids(TABLES[name], frames[name]).astype(str)
-                              for name in TABLES if name in frames and name != "provenance"])
+                              for name in TABLES if name in frames and name != "provenance"]).astype(object)
 
         def quote_is_exact(df: pd.DataFrame, texts: dict[str, str] = ctx.texts or {}) -> pd.Series:
             return pd.Series(
@@ -152,8 +152,9 @@ def _cross_rules(table: Table, ctx: Context) -> list[pa.Check]:
             checks.append(_row_check("quote == raw text[char_start:char_end]", quote_is_exact))
         checks += [
             _row_check("char_end is after char_start", lambda df: df["char_end"] > df["char_start"]),
+            # As Python objects: pandas' isin on Arrow strings first copies the value set into a list.
             _row_check("record_id exists in table_name", lambda df: (
-                df["table_name"].astype(str) + "\x00" + df["record_id"].astype(str)).isin(existing)),
+                df["table_name"].astype(str) + "\x00" + df["record_id"].astype(str)).astype(object).isin(existing)),
         ]
     return checks
 

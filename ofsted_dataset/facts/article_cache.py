@@ -9,6 +9,11 @@ A mapping's cached facts are used only when all of these are unchanged: the mapp
 article's bytes, the reference data (register and judgement areas), the code that produced it, and every
 other article its quotes cite (and whether each has a mapping). A mapping with problems is never cached,
 so its messages are always fresh. Deleting staged/ is always safe: everything is recomputed.
+
+Beside the facts, a snapshot written by a build with no problem at all keeps what combine made of them
+(`Merged`: the merged tables, and the page records they were completed from), so that the next build
+merges again only the records its changes touch (facts/recombine.py). It is written in the same swap as
+the facts it was made from, so the two always belong together; a snapshot written with problems has none.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import json
 import os
 import shutil
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +37,9 @@ from ofsted_dataset.facts.reference import AREAS_FILE, REGISTER_FILE
 
 CACHE_DIR = Path("staged") / "cache" / "facts"
 INDEX = "index"
+MERGED = "merged."  # the merged tables' files: merged.<table>.arrow
+PAGES = "merged-pages"  # the page record of each article the merged sources rows were completed from
+PAGES_SCHEMA = pa.schema([("source_id", pa.string()), ("sha256", pa.string())])
 INDEX_SCHEMA = pa.schema([("source_id", pa.string()), ("key", pa.string()), ("declared", pa.list_(pa.string())),
                           ("cited", pa.string()), ("cited_mapped", pa.list_(pa.string()))])
 
@@ -60,12 +69,25 @@ def index_row(source_id: str, key: str, declared: list[str], cited: dict[str, st
             "cited_mapped": sorted(s for s in cited if s in mapped)}
 
 
-class Snapshot:
-    """The cached facts of every mapping last resolved clean, memory-mapped."""
+@dataclass(frozen=True)
+class Merged:
+    """What combine made of a snapshot's facts when nothing had a problem: every merged table (published
+    columns, sorted by key) and the sha256 of each page record the sources rows were completed from."""
 
-    def __init__(self, index: pa.Table, facts: dict[str, pa.Table]) -> None:
+    tables: dict[str, pa.Table]
+    pages: dict[str, str]
+
+
+MERGED_TABLES = (*fact_tables.FACT_TABLES, fact_tables.PROVENANCE)
+
+
+class Snapshot:
+    """The cached facts of every mapping last resolved clean, memory-mapped, and what they merged to."""
+
+    def __init__(self, index: pa.Table, facts: dict[str, pa.Table], merged: Merged | None = None) -> None:
         self.index = index
         self.facts = facts
+        self.merged = merged
 
     def reusable(self, keys: dict[str, str], articles: Mapping[str, Article], mapped: set[str]) -> set[str]:
         """Source ids whose cached facts still hold: same key, and every cited article as it was."""
@@ -88,11 +110,22 @@ class Snapshot:
         return index, facts
 
 
-def _read_table(path: Path, schema: pa.Schema) -> pa.Table:
+def _read_table(path: Path, schema: pa.Schema | None) -> pa.Table:
+    """One file of the snapshot; `schema` None for a merged table, whose columns the code that wrote it
+    made (a snapshot of other code is never reused: its keys hold the code version)."""
     table = pa.ipc.open_file(pa.memory_map(str(path))).read_all()
-    if not table.schema.equals(schema):
+    if schema is not None and not table.schema.equals(schema):
         raise ValueError(f"{path} was written with other columns")
     return table
+
+
+def _read_merged(folder: Path) -> Merged | None:
+    """The snapshot's merged tables, or None when it has none (its build had problems)."""
+    if not (folder / f"{PAGES}.arrow").is_file():
+        return None
+    pages = _read_table(folder / f"{PAGES}.arrow", PAGES_SCHEMA)
+    tables = {name: _read_table(folder / f"{MERGED}{name}.arrow", None) for name in MERGED_TABLES}
+    return Merged(tables, dict(zip(pages["source_id"].to_pylist(), pages["sha256"].to_pylist(), strict=True)))
 
 
 def read(root: Path) -> Snapshot | None:
@@ -101,19 +134,26 @@ def read(root: Path) -> Snapshot | None:
     try:
         index = _read_table(folder / f"{INDEX}.arrow", INDEX_SCHEMA)
         facts = {name: _read_table(folder / f"{name}.arrow", schema) for name, schema in fact_tables.schemas().items()}
+        merged = _read_merged(folder)
     except (OSError, ValueError, pa.ArrowException):
         return None
-    return Snapshot(index, facts)
+    return Snapshot(index, facts, merged)
 
 
-def write(root: Path, index: pa.Table, facts: dict[str, pa.Table]) -> None:
+def write(root: Path, index: pa.Table, facts: dict[str, pa.Table], merged: Merged | None = None) -> None:
     """Replace the snapshot: written beside it, then swapped in by renames. A run killed half-way leaves
     the old snapshot, or none (a cold start), never a mixed one."""
     folder = root / CACHE_DIR
     fresh, old = folder.with_name(f".{folder.name}-new-{os.getpid()}"), folder.with_name(f".{folder.name}-old")
     shutil.rmtree(fresh, ignore_errors=True)
     fresh.mkdir(parents=True)
-    for name, table in {INDEX: index.cast(INDEX_SCHEMA), **facts}.items():
+    files = {INDEX: index.cast(INDEX_SCHEMA), **facts}
+    if merged is not None:
+        pages = sorted(merged.pages.items())
+        files[PAGES] = pa.Table.from_arrays([pa.array([s for s, _ in pages], pa.string()),
+                                             pa.array([h for _, h in pages], pa.string())], schema=PAGES_SCHEMA)
+        files |= {f"{MERGED}{name}": merged.tables[name] for name in MERGED_TABLES}
+    for name, table in files.items():
         with pa.OSFile(str(fresh / f"{name}.arrow"), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
             writer.write_table(table, max_chunksize=65536)
     shutil.rmtree(old, ignore_errors=True)

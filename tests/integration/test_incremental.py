@@ -38,7 +38,10 @@ def test_second_run_reuses_every_article_and_gives_the_same_tables(project, coun
     assert len(counted) == 5
     assert sorted(p.name for p in (project / article_cache.CACHE_DIR).iterdir()) == [
         "funding_commitments.arrow", "grade_counts.arrow", "index.arrow", "inspections.arrow", "judgements.arrow",
-        "provenance.arrow", "recommendations.arrow", "sources.arrow"]
+        "merged-pages.arrow", "merged.funding_commitments.arrow", "merged.grade_counts.arrow",
+        "merged.inspections.arrow", "merged.judgements.arrow", "merged.provenance.arrow",
+        "merged.recommendations.arrow", "merged.sources.arrow", "provenance.arrow", "recommendations.arrow",
+        "sources.arrow"]
     snapshot = article_cache.read(project)
     assert snapshot is not None
     assert snapshot.index["source_id"].to_pylist() == [

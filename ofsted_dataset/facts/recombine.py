@@ -1,0 +1,92 @@
+"""Merge again only the records a change touches, over what the last clean build merged.
+
+A merged row and its provenance depend only on the facts that carry its key (all of them, in source
+order), on the register, on the inspection ids the mappings declare and, for a sources row, on its
+article's page record (combine.py). So when a few mappings change, the tables the last clean build
+merged (article_cache.Merged) hold for every record none of those mappings names, before or after the
+change: only the touched records are merged again, from all of their facts, by combine() itself — the
+same code on fewer rows — and put in place of their old rows.
+
+Touched records: each record a changed mapping's facts name, in its old facts or its new ones; an
+inspection and its overall_effectiveness judgement together (a graded inspection without that judgement
+is given a derived one); the sources row of an article whose page record changed.
+
+The result is used only when it is exactly what a full combine gives: when the touched records merge
+without a problem and no untouched record refers to an inspection no mapping declares any more.
+Otherwise the caller merges everything, which reports every problem in order, as always.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ofsted_dataset.facts import fact_tables
+from ofsted_dataset.facts.changed_rows import record_ids
+from ofsted_dataset.facts.collector import Page
+from ofsted_dataset.facts.combine import Combined, combine
+from ofsted_dataset.facts.reference import Register
+from schemas.tables import TABLES
+
+PROVENANCE = fact_tables.PROVENANCE
+_OVERALL = "/overall_effectiveness"  # the record id of an inspection's overall judgement, after its own
+
+
+def changed_pages(pages: dict[str, Page], recorded: dict[str, str]) -> set[str]:
+    """Articles whose page record is not the one the merged sources rows were completed from."""
+    now = {source_id: page.sha256 for source_id, page in pages.items()}
+    return {s for s in now.keys() | recorded.keys() if now.get(s) != recorded.get(s)}
+
+
+def touched_records(changed: list[dict[str, pa.Table]], sources: set[str]) -> dict[str, pa.Array]:
+    """The record ids of each fact table that the facts in `changed` (fact tables: a changed mapping's old
+    facts, its new ones) name, with an inspection and its overall judgement together, and `sources`."""
+    def ids(name: str, column: str) -> list[pa.ChunkedArray]:
+        return [facts[name][column] for facts in changed]
+
+    inspections = pa.chunked_array([*ids("inspections", "_record_id"), *ids("judgements", "inspection_id")],
+                                   pa.string())
+    inspections = pc.unique(inspections.combine_chunks())
+    touched = {name: pc.unique(pa.chunked_array(ids(name, "_record_id"), pa.string()).combine_chunks())
+               for name in fact_tables.FACT_TABLES}
+    touched["inspections"] = pc.drop_null(inspections)
+    overall = pc.binary_join_element_wise(touched["inspections"], _OVERALL, "")
+    touched["judgements"] = pc.unique(pa.concat_arrays([touched["judgements"], overall]))
+    touched["sources"] = pc.unique(pa.concat_arrays([touched["sources"], pa.array(sorted(sources), pa.string())]))
+    return touched
+
+
+def _named(table_names: pa.ChunkedArray, ids: pa.ChunkedArray | pa.Array, touched: dict[str, pa.Array]) -> pa.Array:
+    """Whether each (table, record id) is a touched record, as provenance names records."""
+    wanted = pa.concat_arrays([pc.binary_join_element_wise(name, ids_, "\x00") for name, ids_ in touched.items()]
+                              or [pa.array([], pa.string())])
+    return pc.is_in(pc.binary_join_element_wise(table_names, ids, "\x00"), value_set=wanted)
+
+
+def _dangling(kept: dict[str, pa.Table], declared: set[str]) -> bool:
+    """Whether an untouched record refers to an inspection no mapping declares any more."""
+    known = pa.array(sorted(declared), pa.string())
+    return any(pc.any(pc.invert(pc.is_in(pc.drop_null(table["inspection_id"]), value_set=known))).as_py()
+               for name, table in kept.items() if name != "inspections" and "inspection_id" in table.column_names)
+
+
+def recombine(merged: dict[str, pa.Table], facts: dict[str, pa.Table], touched: dict[str, pa.Array],
+              declared: set[str], register: Register, pages: dict[str, Page]) -> Combined | None:
+    """The tables a full combine of `facts` would give, from the last clean build's `merged` tables and
+    the touched records merged again; None when that cannot be known to be exact (see the docstring)."""
+    subset = {name: facts[name].filter(pc.is_in(facts[name]["_record_id"], value_set=touched[name]))
+              for name in fact_tables.FACT_TABLES}
+    provenance = facts[PROVENANCE]
+    subset[PROVENANCE] = provenance.filter(_named(provenance["table_name"], provenance["record_id"], touched))
+    again = combine(subset, declared, register, pages)
+    if again.problems:
+        return None
+    kept = {name: table.filter(pc.invert(pc.is_in(record_ids(name, table), value_set=touched[name])))
+            for name, table in merged.items() if name != PROVENANCE}
+    if _dangling(kept, declared):
+        return None
+    old = merged[PROVENANCE]
+    kept[PROVENANCE] = old.filter(pc.invert(_named(old["table_name"], old["record_id"], touched)))
+    tables = {name: pa.concat_tables([kept[name], again.tables[name]]).sort_by(
+        [(key, "ascending") for key in TABLES[name].primary_key]) for name in again.tables}
+    return Combined(tables, [])
