@@ -57,18 +57,24 @@ def touched_records(changed: list[dict[str, pa.Table]], sources: set[str]) -> di
     return touched
 
 
-def _named(table_names: pa.ChunkedArray, ids: pa.ChunkedArray | pa.Array, touched: dict[str, pa.Array]) -> pa.Array:
+def _named(table_names: pa.ChunkedArray, ids: pa.ChunkedArray, touched: dict[str, pa.Array]) -> pa.ChunkedArray:
     """Whether each (table, record id) is a touched record, as provenance names records."""
     wanted = pa.concat_arrays([pc.binary_join_element_wise(name, ids_, "\x00") for name, ids_ in touched.items()]
                               or [pa.array([], pa.string())])
     return pc.is_in(pc.binary_join_element_wise(table_names, ids, "\x00"), value_set=wanted)
 
 
-def _dangling(kept: dict[str, pa.Table], declared: set[str]) -> bool:
-    """Whether an untouched record refers to an inspection no mapping declares any more."""
+def _dangling(merged: dict[str, pa.Table], gone: dict[str, pa.ChunkedArray], declared: set[str]) -> bool:
+    """Whether a record kept (not `gone`) refers to an inspection no mapping declares any more."""
     known = pa.array(sorted(declared), pa.string())
-    return any(pc.any(pc.invert(pc.is_in(pc.drop_null(table["inspection_id"]), value_set=known))).as_py()
-               for name, table in kept.items() if name != "inspections" and "inspection_id" in table.column_names)
+    for name, table in merged.items():
+        if name == "inspections" or name not in gone or "inspection_id" not in table.column_names:
+            continue
+        reference = table["inspection_id"]
+        unknown = pc.and_(pc.is_valid(reference), pc.invert(pc.is_in(reference, value_set=known)))
+        if pc.any(pc.and_(unknown, pc.invert(gone[name]))).as_py():
+            return True
+    return False
 
 
 def recombine(merged: dict[str, pa.Table], facts: dict[str, pa.Table], touched: dict[str, pa.Array],
@@ -82,12 +88,20 @@ def recombine(merged: dict[str, pa.Table], facts: dict[str, pa.Table], touched: 
     again = combine(subset, declared, register, pages)
     if again.problems or any(merged[name].schema != table.schema for name, table in again.tables.items()):
         return None  # (other columns: table definitions changed under the same code, as tests make them)
-    kept = {name: table.filter(pc.invert(pc.is_in(record_ids(name, table), value_set=touched[name])))
+    gone = {name: pc.is_in(record_ids(name, table), value_set=touched[name])
             for name, table in merged.items() if name != PROVENANCE}
-    if _dangling(kept, declared):
+    if _dangling(merged, gone, declared):
         return None
     old = merged[PROVENANCE]
-    kept[PROVENANCE] = old.filter(pc.invert(_named(old["table_name"], old["record_id"], touched)))
-    tables = {name: pa.concat_tables([kept[name], again.tables[name]]).sort_by(
-        [(key, "ascending") for key in TABLES[name].primary_key]) for name in again.tables}
-    return Combined(tables, [])
+    gone[PROVENANCE] = _named(old["table_name"], old["record_id"], touched)
+    return Combined({name: _replaced(name, merged[name], gone[name], table) for name, table in again.tables.items()},
+                    [])
+
+
+def _replaced(name: str, old: pa.Table, gone: pa.ChunkedArray, new: pa.Table) -> pa.Table:
+    """`old` without its `gone` rows, with `new`'s, in key order: the rows kept found by their indices,
+    then taken once (these are the whole archive's tables: a filter, then a sort, would copy them twice)."""
+    both = pa.concat_tables([old, new])
+    order = pc.sort_indices(both, [(key, "ascending") for key in TABLES[name].primary_key])
+    kept = pc.take(pa.chunked_array([*pc.invert(gone).chunks, pa.repeat(pa.scalar(True), new.num_rows)]), order)
+    return both.take(order.filter(kept))
