@@ -35,7 +35,7 @@ from ofsted_dataset.facts.combine import combine as combine_facts
 from ofsted_dataset.facts.ingest import Article, ArticlesOnDisk, read_articles
 from ofsted_dataset.facts.inspections_flat import inspections_flat
 from ofsted_dataset.facts.mappings import load_mapping, mapping_paths
-from ofsted_dataset.facts.recombine import changed_pages, recombine, touched_records
+from ofsted_dataset.facts.recombine import changed_pages, recombine, touched_facts, touched_records
 from ofsted_dataset.facts.reference import JudgementAreas, Register
 from ofsted_dataset.facts.validate import validate_tables
 from ofsted_dataset.official.checks import check_against_official, conflicts
@@ -241,57 +241,79 @@ def resolve_batch(root: Path, names: list[str], ingested: Ingested, progress: Pr
                     [r.source_id for r in results])
 
 
-def _reused(snapshot: article_cache.Snapshot | None, reused: set[str]) -> tuple[pa.Table, dict[str, pa.Table]]:
-    """The cache's index rows and facts of every mapping this run did not resolve (`reused`)."""
-    if not reused:
-        return article_cache.INDEX_SCHEMA.empty_table(), fact_tables.empty()
-    index, facts = snapshot.select(reused) if snapshot else (article_cache.INDEX_SCHEMA.empty_table(), {})
-    if index.num_rows != len(reused):
-        raise PipelineError(f"the cache in {article_cache.CACHE_DIR} changed during this build (another build?); "
-                            "nothing was published: run again")
-    return index, facts
+class _Facts:
+    """Every fact of this run: the cached facts of the mappings it did not resolve (`reused`: source ids),
+    left in the snapshot's memory-mapped files until something needs them whole, and the batches' own.
+    A change re-merges a few records (facts/recombine.py) and copies the rest of the cache over batch by
+    batch, so the archive's facts are never all in memory for it."""
+
+    def __init__(self, snapshot: article_cache.Snapshot | None, reused: set[str], batches: list[Resolved]) -> None:
+        self.snapshot = snapshot if reused else None
+        self.reused = pa.array(sorted(reused), pa.string())
+        self.batches = [b.facts for b in batches]
+        if reused and (snapshot is None or pc.sum(pc.is_in(snapshot.index["source_id"], value_set=self.reused)
+                                                   ).as_py() != len(reused)):
+            raise PipelineError(f"the cache in {article_cache.CACHE_DIR} changed during this build (another build?); "
+                                "nothing was published: run again")
+
+    def _cached(self, facts: dict[str, pa.Table]) -> dict[str, pa.Table]:
+        return {name: table.filter(pc.is_in(table["_source"], value_set=self.reused)) for name, table in facts.items()}
+
+    def whole(self) -> dict[str, pa.Table]:
+        cached = [self._cached(self.snapshot.facts)] if self.snapshot else []
+        return fact_tables.concat([*cached, *self.batches])
+
+    def touching(self, touched: dict[str, pa.Array]) -> dict[str, pa.Table]:
+        """The facts of the touched records only (filtered in the memory-mapped files first: few rows)."""
+        cached = [self._cached(touched_facts(self.snapshot.facts, touched))] if self.snapshot else []
+        return fact_tables.concat([*cached, *(touched_facts(facts, touched) for facts in self.batches)])
+
+    def rows(self) -> int:
+        """How many facts there are, before merging (fact_tables.rows of the whole)."""
+        cached = sum(pc.sum(pc.is_in(self.snapshot.facts[name]["_source"], value_set=self.reused)).as_py() or 0
+                     for name in fact_tables.FACT_TABLES) if self.snapshot else 0
+        return cached + sum(fact_tables.rows(facts) for facts in self.batches)
 
 
-def _merge(snapshot: article_cache.Snapshot | None, reused: set[str], batches: list[Resolved],
-           facts: dict[str, pa.Table], declared: set[str], register: Register, pages: dict[str, Page]
-           ) -> tuple[Combined, bool]:
+def _merge(snapshot: article_cache.Snapshot | None, facts: _Facts, batches: list[Resolved], declared: set[str],
+           register: Register, pages: dict[str, Page]) -> tuple[Combined, bool]:
     """Every article's facts merged, and whether that is exactly what the snapshot keeps as merged.
     Only the records the changed mappings touch are merged again when the snapshot keeps what its facts
     merged to and that gives the exact result (facts/recombine.py); else everything is."""
-    if snapshot is None or snapshot.merged is None or not reused:
-        return combine_facts(facts, declared, register, pages), False
-    changed = set(snapshot.index["source_id"].to_pylist()) - reused
+    if facts.snapshot is None or snapshot is None or snapshot.merged is None:
+        return combine_facts(facts.whole(), declared, register, pages), False
+    changed = set(snapshot.index["source_id"].to_pylist()) - set(facts.reused.to_pylist())
     moved = changed_pages(pages, snapshot.merged.pages)
     if not changed and not moved and not batches:
         return Combined(dict(snapshot.merged.tables), []), True
     touched = touched_records([snapshot.select(changed)[1], *(b.facts for b in batches)], moved)
-    again = recombine(snapshot.merged.tables, facts, touched, declared, register, pages)
-    return (again, False) if again is not None else (combine_facts(facts, declared, register, pages), False)
+    again = recombine(snapshot.merged.tables, facts.touching(touched), touched, declared, register, pages)
+    return (again, False) if again is not None else (combine_facts(facts.whole(), declared, register, pages), False)
 
 
 def combine(root: Path, ingested: Ingested, batches: list[Resolved]) -> Applied:
     """Merge the cached and the freshly resolved facts into the tables (see facts/combine.py), and keep
     the clean ones, and what they merged to when nothing had a problem, as the next run's cache."""
     snapshot = article_cache.read(root)
-    reused_ids = {p.stem for p in ingested.mappings} - {s for b in batches for s in b.source_ids}
-    index, reused = _reused(snapshot, reused_ids)
-    facts = fact_tables.concat([reused, *(b.facts for b in batches)])
-    fresh = pa.concat_tables([b.index for b in batches] or [article_cache.INDEX_SCHEMA.empty_table()])
-    index = pa.concat_tables([index, fresh])
+    facts = _Facts(snapshot, {p.stem for p in ingested.mappings} - {s for b in batches for s in b.source_ids}, batches)
+    index = pa.concat_tables([
+        facts.snapshot.index.filter(pc.is_in(facts.snapshot.index["source_id"], value_set=facts.reused))
+        if facts.snapshot else article_cache.INDEX_SCHEMA.empty_table(),
+        *(b.index for b in batches)])
     stems = {p.stem for p in ingested.mappings}
     declared = {*pc.list_flatten(index["declared"]).to_pylist(), *(i for b in batches for i in b.declared)}
-    register = Register.load(root)
-    combined, kept = _merge(snapshot, reused_ids, batches, facts, declared, register, ingested.pages)
+    combined, kept = _merge(snapshot, facts, batches, declared, Register.load(root), ingested.pages)
     problems = [*ingested.problems, *(p for b in batches for p in b.problems), *combined.problems]
     merged = None if problems else article_cache.Merged(
         combined.tables, {source_id: page.sha256 for source_id, page in ingested.pages.items()})
-    if fresh.num_rows or (merged is not None and not kept):
-        clean = index["source_id"].combine_chunks()  # the facts of the mappings with problems are not kept
-        article_cache.write(root, index, facts if index.num_rows == len(stems) else {
-            name: table.filter(pc.is_in(table["_source"], value_set=clean)) for name, table in facts.items()}, merged)
+    if any(b.index.num_rows for b in batches) or (merged is not None and not kept):
+        # The facts of the mappings with problems are not kept; the cached ones are copied batch by batch.
+        fresh = [{name: table.filter(pc.is_in(table["_source"], value_set=b.index["source_id"]))
+                  for name, table in b.facts.items()} for b in batches]
+        article_cache.write(root, index, fresh, merged, facts.reused if facts.snapshot else None)
     tables = {name: combined.tables[name] if name in combined.tables else to_arrow(name, []) for name in TABLES}
     return Applied(tables, sorted(stems & set(ingested.articles)), sorted(set(ingested.articles) - stems),
-                   fact_tables.rows(facts), tables["provenance"].num_rows, problems, validated_release(root))
+                   facts.rows(), tables["provenance"].num_rows, problems, validated_release(root))
 
 
 @dataclass

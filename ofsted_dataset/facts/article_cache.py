@@ -140,24 +140,42 @@ def read(root: Path) -> Snapshot | None:
     return Snapshot(index, facts, merged)
 
 
-def write(root: Path, index: pa.Table, facts: dict[str, pa.Table], merged: Merged | None = None) -> None:
-    """Replace the snapshot: written beside it, then swapped in by renames. A run killed half-way leaves
-    the old snapshot, or none (a cold start), never a mixed one."""
+def write(root: Path, index: pa.Table, facts: list[dict[str, pa.Table]], merged: Merged | None = None,
+          kept: pa.Array | None = None) -> None:
+    """Replace the snapshot with the facts of `facts` (sets of fact tables) and, with `kept` (source ids),
+    those ids' facts in the snapshot being replaced, copied over batch by batch (read, not memory-mapped:
+    the archive's facts are never all in memory for this). Written beside it, then swapped in by renames:
+    a run killed half-way leaves the old snapshot, or none (a cold start), never a mixed one."""
     folder = root / CACHE_DIR
     fresh, old = folder.with_name(f".{folder.name}-new-{os.getpid()}"), folder.with_name(f".{folder.name}-old")
     shutil.rmtree(fresh, ignore_errors=True)
     fresh.mkdir(parents=True)
-    files = {INDEX: index.cast(INDEX_SCHEMA), **facts}
+    tables: dict[str, list[pa.Table]] = {INDEX: [index.cast(INDEX_SCHEMA)]}
+    for name in fact_tables.schemas():
+        tables[name] = [part[name] for part in facts]
     if merged is not None:
         pages = sorted(merged.pages.items())
-        files[PAGES] = pa.Table.from_arrays([pa.array([s for s, _ in pages], pa.string()),
-                                             pa.array([h for _, h in pages], pa.string())], schema=PAGES_SCHEMA)
-        files |= {f"{MERGED}{name}": merged.tables[name] for name in MERGED_TABLES}
-    for name, table in files.items():
-        with pa.OSFile(str(fresh / f"{name}.arrow"), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
-            writer.write_table(table, max_chunksize=65536)
+        tables[PAGES] = [pa.Table.from_arrays([pa.array([s for s, _ in pages], pa.string()),
+                                               pa.array([h for _, h in pages], pa.string())], schema=PAGES_SCHEMA)]
+        tables |= {f"{MERGED}{name}": [merged.tables[name]] for name in MERGED_TABLES}
+    for name, parts in tables.items():
+        schema = parts[0].schema if parts else fact_tables.schemas()[name]
+        with pa.OSFile(str(fresh / f"{name}.arrow"), "wb") as sink, pa.ipc.new_file(sink, schema) as writer:
+            if kept is not None and name in fact_tables.schemas():
+                _copy_kept(folder / f"{name}.arrow", kept, writer)
+            for part in parts:
+                writer.write_table(part, max_chunksize=65536)
     shutil.rmtree(old, ignore_errors=True)
     if folder.exists():
         folder.rename(old)
     fresh.rename(folder)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _copy_kept(path: Path, kept: pa.Array, writer: pa.ipc.RecordBatchFileWriter) -> None:
+    """The rows of the snapshot file `path` whose facts are `kept` (source ids), one batch at a time."""
+    with pa.OSFile(str(path)) as source:
+        reader = pa.ipc.open_file(source)
+        for i in range(reader.num_record_batches):
+            batch = reader.get_batch(i)
+            writer.write_batch(batch.filter(pc.is_in(batch["_source"], value_set=kept)))

@@ -77,15 +77,21 @@ def _dangling(merged: dict[str, pa.Table], gone: dict[str, pa.ChunkedArray], dec
     return False
 
 
-def recombine(merged: dict[str, pa.Table], facts: dict[str, pa.Table], touched: dict[str, pa.Array],
-              declared: set[str], register: Register, pages: dict[str, Page]) -> Combined | None:
-    """The tables a full combine of `facts` would give, from the last clean build's `merged` tables and
-    the touched records merged again; None when that cannot be known to be exact (see the docstring)."""
+def touched_facts(facts: dict[str, pa.Table], touched: dict[str, pa.Array]) -> dict[str, pa.Table]:
+    """The facts (fact tables and their provenance) of the touched records."""
     subset = {name: facts[name].filter(pc.is_in(facts[name]["_record_id"], value_set=touched[name]))
               for name in fact_tables.FACT_TABLES}
     provenance = facts[PROVENANCE]
     subset[PROVENANCE] = provenance.filter(_named(provenance["table_name"], provenance["record_id"], touched))
-    again = combine(subset, declared, register, pages)
+    return subset
+
+
+def recombine(merged: dict[str, pa.Table], facts: dict[str, pa.Table], touched: dict[str, pa.Array],
+              declared: set[str], register: Register, pages: dict[str, Page]) -> Combined | None:
+    """The tables a full combine would give, from the last clean build's `merged` tables and the touched
+    records merged again from every one of their `facts` (touched_facts); None when that cannot be known
+    to be exact (see the module's docstring)."""
+    again = combine(facts, declared, register, pages)
     if again.problems or any(merged[name].schema != table.schema for name, table in again.tables.items()):
         return None  # (other columns: table definitions changed under the same code, as tests make them)
     gone = {name: pc.is_in(record_ids(name, table), value_set=touched[name])
