@@ -5,24 +5,45 @@ dictionary, SHA256SUMS and a zip archive with fixed timestamps. The DuckDB datab
 beside them (duckdb_file.py): its format embeds non-deterministic block layout, so `ofsted.duckdb` is
 the one file verified by content (its rows equal the Parquet files) rather than by bytes; the zip
 carries it and so is verified by its members' checksums.
+
+The zip of a release takes the members whose files did not change from the previous release's zip as
+they are compressed (`write_archive`), and is the same bytes as compressing every member would give.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import struct
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from ofsted_dataset.errors import PipelineError
+
 PARQUET_OPTIONS: dict[str, Any] = {"compression": "zstd", "compression_level": 9, "use_dictionary": True,
                                    "write_statistics": True}
 CHECKSUMS = "SHA256SUMS"
+# Zip members of up to this size are always compressed afresh: it costs next to nothing, and it is how a
+# release learns that this zlib compresses as the one that wrote the previous release's zip (write_archive).
+ALWAYS_COMPRESSED_BYTES = 64 * 1024
+# A zip member's local header, up to its name: signature, versions, flags, method, time, date, CRC, sizes,
+# then the lengths of the name and of the extra field that follow it (the zip format's APPNOTE, 4.3.7).
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
+_LOCAL_HEADER_SIGNATURE = b"PK\x03\x04"
+_ENCRYPTED = 0x1  # general purpose flag bit 0
+
+
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -63,17 +84,33 @@ def spreadsheet_safe(table: pa.Table) -> pa.Table:
 
 
 def write_data_files(tables: dict[str, pa.Table], directory: Path) -> dict[str, dict[str, Any]]:
-    """Each table as Parquet and CSV in `directory`/data; returns {relative path: {bytes, sha256}}."""
+    """Each table as Parquet and CSV in `directory`/data; returns {relative path: {bytes, sha256}}.
+
+    The files are written, then hashed, two at a time, the largest tables' first so that both threads end
+    together: Arrow's writers and compute functions, and hashlib, run without the GIL. Each file is written
+    by one thread, its bytes the same whichever thread writes it."""
     data = directory / "data"
     data.mkdir(parents=True, exist_ok=True)
-    for name, table in tables.items():
-        pq.write_table(table, parquet_file(directory, name), **PARQUET_OPTIONS)
-        pacsv.write_csv(spreadsheet_safe(table), data / f"{name}.csv",
-                        write_options=pacsv.WriteOptions(include_header=True, quoting_style="needed"))
-    return {
-        f"data/{p.name}": {"bytes": p.stat().st_size, "sha256": sha256_file(p)}
-        for p in sorted(data.iterdir())
-    }
+    largest_first = sorted(tables.items(), key=lambda item: item[1].nbytes, reverse=True)
+    writes = [write for name, table in largest_first
+              for write in (partial(_write_parquet, table, parquet_file(directory, name)),
+                            partial(_write_csv, table, data / f"{name}.csv"))]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for written in [pool.submit(write) for write in writes]:
+            written.result()
+        files = sorted(data.iterdir())
+        digests = list(pool.map(sha256_file, files))
+    return {f"data/{p.name}": {"bytes": p.stat().st_size, "sha256": digest}
+            for p, digest in zip(files, digests, strict=True)}
+
+
+def _write_parquet(table: pa.Table, path: Path) -> None:
+    pq.write_table(table, path, **PARQUET_OPTIONS)
+
+
+def _write_csv(table: pa.Table, path: Path) -> None:
+    pacsv.write_csv(spreadsheet_safe(table), path,
+                    write_options=pacsv.WriteOptions(include_header=True, quoting_style="needed"))
 
 
 def write_json(path: Path, document: dict[str, Any]) -> None:
@@ -93,17 +130,159 @@ def write_checksums(directory: Path) -> None:
     (directory / CHECKSUMS).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def write_archive(directory: Path, version: str) -> Path:
+def listed_checksums(directory: Path) -> dict[str, str]:
+    """The sha256 SHA256SUMS of the release in `directory` gives each file, by its path in the release."""
+    listed = {}
+    for line in (directory / CHECKSUMS).read_text(encoding="utf-8").splitlines():
+        digest, _, name = line.partition("  ")
+        listed[name] = digest
+    return listed
+
+
+def write_archive(directory: Path, version: str, previous: Path | None = None) -> Path:
     """One zip of the whole release (SHA256SUMS included), with fixed timestamps and order, plus its
-    own checksum beside it."""
+    own checksum beside it.
+
+    Compressing is most of the cost of a release's zip, and a patch release changes few files. With the
+    `previous` release's folder, a member whose file is the same bytes in both releases is copied from the
+    previous release's zip as it is compressed (see `_reusable_members` for when), and the zip is the same
+    bytes as compressing every member gives: only the member's name, in its headers, names the version."""
     path = directory / archive_name(version)
     members = sorted(p for p in directory.rglob("*") if p.is_file() and not is_archive(p))
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+    reused = _reusable_members(directory, previous) if previous is not None else {}
+    with ExitStack() as stack:
+        archive = stack.enter_context(_new_archive(path))
+        source = stack.enter_context(_archive_file(previous).open("rb")) if previous and reused else None
         for member in members:
-            name = f"{version}/{member.relative_to(directory).as_posix()}"
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, member.read_bytes())
+            name = member.relative_to(directory).as_posix()
+            info = _member_info(f"{version}/{name}")
+            if source is not None and name in reused:
+                _write_compressed(archive, info, source, reused[name])
+            else:
+                archive.writestr(info, member.read_bytes())
     (directory / f"{path.name}.sha256").write_text(f"{sha256_file(path)}  {path.name}\n", encoding="utf-8")
     return path
+
+
+def _new_archive(target: Path | IO[bytes]) -> zipfile.ZipFile:
+    """A release zip open for writing. (`writestr` of a ZipInfo compresses at the ZipInfo's level, which is
+    zlib's default, not the level given here: the releases were made so, and keep their bytes.)"""
+    return zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+
+
+def _member_info(name: str) -> zipfile.ZipInfo:
+    """A member's entry as every release zip has it: a fixed time, deflated, rw-r--r--."""
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    return info
+
+
+def _archive_file(release: Path) -> Path:
+    """The zip of the release folder `release`, which is named by its version."""
+    return release / archive_name(release.name)
+
+
+@dataclass(frozen=True)
+class _Compressed:
+    """A member of an existing zip as its compressed bytes: where they start in the file (past the member's
+    local header) and what the central directory says of them."""
+
+    offset: int
+    compress_size: int
+    file_size: int
+    crc: int
+
+
+def _reusable_members(directory: Path, previous: Path) -> dict[str, _Compressed]:
+    """The members of the `previous` release's zip that the zip of the release in `directory` takes as they
+    are compressed, by path in the release.
+
+    A member qualifies when its file is the same bytes in both releases (by both releases' SHA256SUMS, the
+    new one written before the zip) and it is a plain deflated member whose local header is where the
+    central directory says. Only those above ALWAYS_COMPRESSED_BYTES are taken. The smaller ones are
+    compressed again first, and must come out as the very bytes the previous zip holds (and there must be
+    one), or nothing is taken: a zlib of another version or kind, or another compression level, can compress
+    the same bytes differently, and the zip must be the one compressing every member gives. A previous
+    release without a zip, or with a damaged one, gives nothing to take."""
+    old = _archive_file(previous)
+    if not old.is_file() or not (previous / CHECKSUMS).is_file():
+        return {}
+    theirs = listed_checksums(previous)
+    same = {f"{previous.name}/{name}": name for name, digest in listed_checksums(directory).items()
+            if theirs.get(name) == digest}
+    try:
+        with zipfile.ZipFile(old) as archive, old.open("rb") as source:
+            size = source.seek(0, io.SEEK_END)
+            found = {}
+            for info in archive.infolist():
+                member = _compressed_member(source, size, info) if info.filename in same else None
+                if member is not None and member.file_size == (directory / same[info.filename]).stat().st_size:
+                    found[same[info.filename]] = member
+            small = [name for name, member in found.items() if member.file_size <= ALWAYS_COMPRESSED_BYTES]
+            alike = bool(small) and all(
+                _compressed_bytes(source, found[name]) == _compress(directory / name) for name in small)
+    except zipfile.BadZipFile:
+        return {}
+    if not alike:
+        return {}
+    return {name: member for name, member in found.items() if member.file_size > ALWAYS_COMPRESSED_BYTES}
+
+
+def _compressed_member(source: IO[bytes], size: int, info: zipfile.ZipInfo) -> _Compressed | None:
+    """Where the compressed bytes of the member `info` lie in the zip open as `source` (`size` bytes long);
+    None unless it is deflated, not encrypted, and its local header is where the central directory says,
+    names it, and is followed by all its bytes."""
+    if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & _ENCRYPTED:
+        return None
+    source.seek(info.header_offset)
+    header = source.read(_LOCAL_HEADER.size)
+    if len(header) < _LOCAL_HEADER.size:
+        return None
+    signature, *_, name_length, extra_length = _LOCAL_HEADER.unpack(header)
+    if signature != _LOCAL_HEADER_SIGNATURE or source.read(name_length) != info.filename.encode("utf-8"):
+        return None
+    offset = info.header_offset + _LOCAL_HEADER.size + name_length + extra_length
+    if offset + info.compress_size > size:
+        return None
+    return _Compressed(offset, info.compress_size, info.file_size, info.CRC)
+
+
+def _compressed_bytes(source: IO[bytes], member: _Compressed) -> bytes:
+    """A member's compressed bytes, read from the zip open as `source`."""
+    source.seek(member.offset)
+    data = source.read(member.compress_size)
+    if len(data) != member.compress_size:
+        raise PipelineError(f"{getattr(source, 'name', 'the previous zip')}: shorter than when it was read a "
+                            "moment ago; was it changed meanwhile? Nothing was published: run again")
+    return data
+
+
+def _compress(file: Path) -> bytes:
+    """The file's bytes compressed exactly as write_archive compresses a member: written with `writestr` to a
+    zip in memory, and read back as they are compressed."""
+    buffer = io.BytesIO()
+    with _new_archive(buffer) as scratch:
+        scratch.writestr(_member_info(file.name), file.read_bytes())
+        info = scratch.infolist()[0]
+    member = _compressed_member(buffer, len(buffer.getvalue()), info)
+    assert member is not None, "a member just written by zipfile is a plain deflated one"
+    return _compressed_bytes(buffer, member)
+
+
+def _write_compressed(archive: zipfile.ZipFile, info: zipfile.ZipInfo, source: IO[bytes], member: _Compressed) -> None:
+    """Add to `archive` the member `info` as the zip open as `source` holds it compressed (`member`), byte for
+    byte as `writestr` adds one: zipfile has no public way to add compressed bytes, so this does what writestr
+    does once it has compressed them. Its local header, written at the end of the members, carries the CRC and
+    sizes, with the ZIP64 extra field when writestr would add one (it decides from the size alone); then the
+    bytes; then the entry that the central directory, written on closing, lists."""
+    target = archive.fp
+    assert target is not None, "the archive is open for writing"
+    info.CRC, info.compress_size, info.file_size = member.crc, member.compress_size, member.file_size
+    target.seek(archive.start_dir)
+    info.header_offset = target.tell()
+    target.write(info.FileHeader(zip64=info.file_size * 1.05 > zipfile.ZIP64_LIMIT))
+    target.write(_compressed_bytes(source, member))
+    archive.start_dir = target.tell()
+    archive.filelist.append(info)
+    archive.NameToInfo[info.filename] = info

@@ -6,7 +6,8 @@ The order of a publish, and why each step is safe to kill:
 2. The build is written to staged/build/ and compared with the current release; no change, no release.
    Its data files are the release's: only the files that name the version are written again, then the
    changelog, the page and the database file (built in staged/build-database/ meanwhile, and moved in),
-   the checksums and the zip.
+   the checksums and the zip (which takes the members whose files are unchanged from the current
+   release's zip as they are compressed, files.write_archive).
 3. The release is copied to published/.tmp-<version>/, verified (verify.py: checksums, archive, CSV,
    DuckDB, and that the files hold exactly the tables validated a moment before), then renamed to
    published/<version>/
@@ -33,6 +34,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -129,11 +131,27 @@ def _changelog(published: Path) -> str:
              "Newest first. Each release's full changelog (every record added, removed or changed, with old and "
              "new values) is `published/<version>/CHANGES.md`, and `changes.json` for programs.", ""]
     for version in reversed(versions(published)):
-        changes = json.loads((published / version / "changes.json").read_text(encoding="utf-8"))
-        kind = "initial release" if changes["from"] is None else f"{changes['level']} release"
-        lines += [f"## {version} ({changes['released'][:10]}, {kind})", "",
-                  changes["summary"], ""]
+        changes = published / version / "changes.json"
+        lines += _changelog_section(version, changes, _identity(changes))
     return "\n".join(lines)
+
+
+def _identity(path: Path) -> tuple[int, int, int, int]:
+    """What changes when a file is replaced or rewritten: its device, inode, size and modification time."""
+    stat = path.stat()
+    return stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns
+
+
+# What is derived from a release's files is kept for the process, by the file's path and `_identity`: the
+# pointers are derived twice in a publish (and once more by the build's check before it), each time from
+# every release, and a first release's changes.json, listing every record it added, is tens of megabytes at
+# 10,000 articles. Release folders are never rewritten, and a file that is changed all the same is read again.
+@lru_cache(maxsize=256)
+def _changelog_section(version: str, path: Path, identity: tuple[int, int, int, int]) -> tuple[str, ...]:
+    """A release's section of CHANGELOG.md, from its changes.json at `path` (`identity`: see above)."""
+    changes = json.loads(path.read_text(encoding="utf-8"))
+    kind = "initial release" if changes["from"] is None else f"{changes['level']} release"
+    return f"## {version} ({changes['released'][:10]}, {kind})", "", changes["summary"], ""
 
 
 def _top_level_descriptor(published: Path, version: str) -> dict[str, Any]:
@@ -144,6 +162,17 @@ def _top_level_descriptor(published: Path, version: str) -> dict[str, Any]:
         resource["path"] = prefix + resource["path"]
         resource["parquet"]["path"] = prefix + resource["parquet"]["path"]
     return descriptor
+
+
+def _top_level_descriptor_text(published: Path, version: str) -> str:
+    """The top-level datapackage.json, as the release `version` makes it."""
+    return _descriptor_text(published, version, _identity(published / version / "datapackage.json"))
+
+
+@lru_cache(maxsize=16)
+def _descriptor_text(published: Path, version: str, identity: tuple[int, int, int, int]) -> str:
+    """`_top_level_descriptor` as text (`identity`, of the release's datapackage.json: see above)."""
+    return json.dumps(_top_level_descriptor(published, version), indent=2, ensure_ascii=False) + "\n"
 
 
 @dataclass(frozen=True)
@@ -188,10 +217,9 @@ def wanted_pointers(root: Path) -> list[Pointer]:
     version = current_version(published)
     if version is None:
         return []
-    descriptor = json.dumps(_top_level_descriptor(published, version), indent=2, ensure_ascii=False) + "\n"
     return [
         Pointer(published / "LATEST", version + "\n", lambda text: text.strip() or None),
-        Pointer(root / "datapackage.json", descriptor, _descriptor_version),
+        Pointer(root / "datapackage.json", _top_level_descriptor_text(published, version), _descriptor_version),
         Pointer(root / "CHANGELOG.md", _changelog(published), _changelog_version),
         Pointer(published / "current", version, lambda target: target, symlink=True),
     ]
@@ -365,7 +393,7 @@ def _publish_unlocked(tables: dict[str, pa.Table], sources: list[dict[str, Any]]
     describe_release(staged, sources, version, created, root, scratch.files)
     summary = _write_derived_files(staged, tables, changes, created)
     write_checksums(staged)
-    write_archive(staged, version)
+    write_archive(staged, version, published / previous if previous else None)
 
     tmp = published / f".tmp-{version}"
     shutil.copytree(staged, tmp)

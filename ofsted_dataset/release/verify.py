@@ -24,6 +24,7 @@ from ofsted_dataset.release.duckdb_file import DUCKDB_FILE
 from ofsted_dataset.release.files import (
     CHECKSUMS,
     is_archive,
+    listed_checksums,
     parquet_file,
     sha256_file,
     spreadsheet_safe,
@@ -33,14 +34,14 @@ from schemas.datapackage import table_schema
 from schemas.tables import TABLES
 
 
-def _checksums(directory: Path) -> tuple[dict[str, str], list[str]]:
-    path = directory / CHECKSUMS
-    if not path.exists():
-        return {}, [f"{CHECKSUMS}: missing"]
-    listed = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        digest, _, name = line.partition("  ")
-        listed[name] = digest
+def _files(directory: Path, listed: dict[str, str]) -> list[str]:
+    """Every byte of the release against SHA256SUMS (`listed`, as read): its files, then the archive's members."""
+    return _checksums(directory, listed) + _archive(directory, listed)
+
+
+def _checksums(directory: Path, listed: dict[str, str]) -> list[str]:
+    if not (directory / CHECKSUMS).exists():
+        return [f"{CHECKSUMS}: missing"]
     problems = []
     for name, digest in listed.items():
         file = directory / name
@@ -52,7 +53,7 @@ def _checksums(directory: Path) -> tuple[dict[str, str], list[str]]:
         name = file.relative_to(directory).as_posix()
         if file.is_file() and name not in listed and name != CHECKSUMS and not is_archive(file):
             problems.append(f"{name}: not listed in {CHECKSUMS}")
-    return listed, problems
+    return problems
 
 
 def _archive(directory: Path, listed: dict[str, str]) -> list[str]:
@@ -205,16 +206,16 @@ def verify_release(directory: Path, texts: dict[str, str] | None = None,
     same Table Schema), it checks that the Parquet files hold exactly the validated tables. Bytes,
     checksums, the archive, CSV = Parquet and DuckDB = Parquet are checked either way.
 
-    The archive is checked in a thread of its own while the rest is: inflating and hashing its members
-    runs without the GIL, beside the table checks.
+    The files' checksums and the archive are checked in a thread of their own while the rest is: hashing,
+    and inflating the archive's members, run without the GIL, beside the table checks.
     """
     if not (directory / "datapackage.json").is_file():
         return [f"{directory}: no datapackage.json, not a release folder"]
-    listed, problems = _checksums(directory)
+    listed = listed_checksums(directory) if (directory / CHECKSUMS).exists() else {}
     with ThreadPoolExecutor(max_workers=1) as pool:
-        archive = pool.submit(_archive, directory, listed)
+        files = pool.submit(_files, directory, listed)
         rest = _descriptor(directory, rows=expected is None) + _tables(directory, texts, expected)
-        return problems + archive.result() + rest
+        return files.result() + rest
 
 
 def raise_if_invalid(directory: Path, texts: dict[str, str] | None = None,

@@ -122,3 +122,34 @@ def test_verify_of_a_downloaded_folder_ignores_the_projects_pointers(project: Pa
     assert capsys.readouterr().out.splitlines() == [
         "1.1.0: OK (checksums, archive, datapackage.json (Frictionless), pandera schemas where the release's "
         "contract is this code's, CSV = Parquet, DuckDB = Parquet)"]
+
+
+def test_each_release_file_is_read_once_for_the_pointers_and_again_once_changed(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A publish derives the pointers twice (and a build may check them before): each release's changes.json
+    (a first release's lists every record) and datapackage.json are read once, and read again when changed."""
+    read: list[str] = []
+    read_text = Path.read_text
+
+    def counted(path: Path, *args: str, **kwargs: str) -> str:
+        if path.name in ("changes.json", "datapackage.json") and path.parent.parent.name == "published":
+            read.append(f"{path.parent.name}/{path.name}")
+        return read_text(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", counted)
+    changelog = (project / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert pointer_problems(project) == []
+    assert sync_pointers(project) == []
+    assert pointer_problems(project) == []
+    assert sorted(read) == ["1.0.0/changes.json", "1.1.0/changes.json", "1.1.0/datapackage.json"]
+    release = project / "published" / NEWEST
+    changes = json.loads((release / "changes.json").read_text(encoding="utf-8"))
+    summary = changes["summary"]
+    changes["summary"] = "Edited."
+    (release / "changes.json").write_text(json.dumps(changes, indent=2), encoding="utf-8")
+    descriptor = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["title"] = "Edited"
+    (release / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    assert sync_pointers(project) == ["datapackage.json -> 1.1.0", "CHANGELOG.md -> 1.1.0"]
+    assert (project / "CHANGELOG.md").read_text(encoding="utf-8") == changelog.replace(summary, "Edited.")
+    assert json.loads((project / "datapackage.json").read_text(encoding="utf-8"))["title"] == "Edited"
