@@ -361,9 +361,9 @@ def validate(applied: Applied, ingested: Ingested) -> dict[str, int]:
         raise CurationError(applied.problems)
     only = None
     if applied.validated is not None:
-        previous = {name: pq.read_table(path) for name in applied.tables
-                    if (path := applied.validated / "data" / f"{name}.parquet").is_file()}
-        only = rows_to_check(applied.tables, previous)
+        folder = applied.validated / "data"
+        only = rows_to_check(applied.tables, lambda name: pq.read_table(path) if (
+            path := folder / f"{name}.parquet").is_file() else None)
     return validate_tables(applied.tables, ingested.texts, only)
 
 

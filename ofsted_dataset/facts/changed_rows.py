@@ -16,6 +16,8 @@ column operations: no Python per row.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -73,15 +75,18 @@ def _duplicated_keys(name: str, table: pa.Table) -> np.ndarray:
     return _where(ids, repeated_values(ids))
 
 
-def rows_to_check(tables: dict[str, pa.Table], previous: dict[str, pa.Table]) -> dict[str, np.ndarray]:
-    """For each table, the positions of the rows to validate (see the module's docstring)."""
-    changed = {name: _not_in(name, table, previous.get(name, table.schema.empty_table()))
-               for name, table in tables.items()}
-    # Rows of the last build's tables that this one does not hold identically; a table whose columns
-    # changed has all its rows changed (and the previous ones are not read).
-    gone = {name: previous[name].take(_not_in(name, previous[name], table))
-            if name in previous and previous[name].schema.equals(table.schema, check_metadata=False)
-            else table.schema.empty_table() for name, table in tables.items()}
+def rows_to_check(tables: dict[str, pa.Table], previous: Callable[[str], pa.Table | None]) -> dict[str, np.ndarray]:
+    """For each table, the positions of the rows to validate (see the module's docstring). `previous` gives
+    the last build's table of a name (or None): each is asked for once, and held only while it is compared."""
+    changed, gone = {}, {}
+    for name, table in tables.items():
+        old = previous(name)
+        changed[name] = _not_in(name, table, table.schema.empty_table() if old is None else old)
+        # Rows of the last build's table that this one does not hold identically; a table whose columns
+        # changed has all its rows changed (and the previous ones are not kept).
+        same_columns = old is not None and old.schema.equals(table.schema, check_metadata=False)
+        gone[name] = old.take(_not_in(name, old, table)) if old is not None and same_columns \
+            else table.schema.empty_table()
     touched: dict[str, pa.Array] = {}  # record ids of the records that changed or went away, per table
     for name, table in tables.items():
         parts = [record_ids(name, table.take(changed[name])), record_ids(name, gone[name])]

@@ -149,9 +149,18 @@ def _identity(path: Path) -> tuple[int, int, int, int]:
 @lru_cache(maxsize=256)
 def _changelog_section(version: str, path: Path, identity: tuple[int, int, int, int]) -> tuple[str, ...]:
     """A release's section of CHANGELOG.md, from its changes.json at `path` (`identity`: see above)."""
-    changes = json.loads(path.read_text(encoding="utf-8"))
+    with path.open(encoding="utf-8") as handle:  # only the top-level object is kept (see _top_level_only)
+        changes = json.load(handle, object_pairs_hook=_top_level_only)
     kind = "initial release" if changes["from"] is None else f"{changes['level']} release"
     return f"## {version} ({changes['released'][:10]}, {kind})", "", changes["summary"], ""
+
+
+def _top_level_only(pairs: list[tuple[str, Any]]) -> dict[str, Any] | None:
+    """changes.json's own object (the only one naming the release it describes and when it was released),
+    and None for every object inside it: the changelog needs four of its values, while a first release's
+    file lists every record it added, which parsed whole would hold hundreds of megabytes at 10,000 articles."""
+    keys = {key for key, _ in pairs}
+    return dict(pairs) if {"to", "released"} <= keys else None
 
 
 def _top_level_descriptor(published: Path, version: str) -> dict[str, Any]:

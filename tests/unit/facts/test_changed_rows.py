@@ -27,7 +27,7 @@ def _ids(name: str, table: pa.Table, rows) -> list[str]:
 
 
 def test_nothing_changed_nothing_to_check(tables):
-    assert {name: len(rows) for name, rows in rows_to_check(tables, tables).items()} == dict.fromkeys(tables, 0)
+    assert {name: len(rows) for name, rows in rows_to_check(tables, tables.get).items()} == dict.fromkeys(tables, 0)
 
 
 def test_a_changed_value_is_checked_with_the_records_its_rules_reach(tables):
@@ -35,7 +35,7 @@ def test_a_changed_value_is_checked_with_the_records_its_rules_reach(tables):
     first = recommendations["recommendation_id"][0].as_py()
     theme = pc.if_else(pc.equal(recommendations["recommendation_id"], first), "other", recommendations["theme"])
     changed = {**tables, "recommendations": recommendations.set_column(3, recommendations.schema.field("theme"), theme)}
-    rows = rows_to_check(changed, tables)
+    rows = rows_to_check(changed, tables.get)
     assert _ids("recommendations", changed["recommendations"], rows["recommendations"]) == [first]
     # its quotes are checked again (their record changed), nothing else
     quoted = changed["provenance"].take(rows["provenance"])
@@ -48,7 +48,7 @@ def test_rows_referring_to_a_record_that_went_away_are_checked(tables):
     inspections = tables["inspections"]
     gone = tables["judgements"]["inspection_id"][0].as_py()
     changed = {**tables, "inspections": inspections.filter(pc.not_equal(inspections["inspection_id"], gone))}
-    rows = rows_to_check(changed, tables)
+    rows = rows_to_check(changed, tables.get)
     judgements = changed["judgements"].take(rows["judgements"])
     assert set(judgements["inspection_id"].to_pylist()) == {gone}
     assert judgements.num_rows == pc.sum(pc.equal(tables["judgements"]["inspection_id"], gone)).as_py()
@@ -58,7 +58,7 @@ def test_a_new_row_with_a_key_already_held_is_checked_with_the_row_holding_it(ta
     recommendations = tables["recommendations"]
     copy = recommendations.slice(0, 1).set_column(2, recommendations.schema.field("text"), pa.array(["another text"]))
     changed = {**tables, "recommendations": pa.concat_tables([recommendations, copy])}
-    rows = rows_to_check(changed, tables)
+    rows = rows_to_check(changed, tables.get)
     held = recommendations["recommendation_id"][0].as_py()
     assert _ids("recommendations", changed["recommendations"], rows["recommendations"]) == [held, held]
 
@@ -87,7 +87,7 @@ def test_the_rows_to_check_are_validated_against_the_whole_tables(tables, seed_b
     broken = {**tables, "recommendations": recommendations.set_column(3, recommendations.schema.field("theme"), theme)}
     texts = seed_build[0].texts
     with pytest.raises(ValidationError) as excinfo:
-        validate_tables(broken, texts, rows_to_check(broken, tables))
+        validate_tables(broken, texts, rows_to_check(broken, tables.get))
     assert excinfo.value.details == [
         f"recommendations (recommendation_id={first}) column theme: expected one of "
         f"{', '.join(TABLES['recommendations'].field('theme').enum or ())}: found 'no such theme'"]

@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -136,7 +137,15 @@ def test_each_release_file_is_read_once_for_the_pointers_and_again_once_changed(
             read.append(f"{path.parent.name}/{path.name}")
         return read_text(path, *args, **kwargs)
 
+    open_file = Path.open
+
+    def opened(path: Path, *args: Any, **kwargs: Any) -> Any:
+        if path.name == "changes.json" and path.parent.parent.name == "published":
+            read.append(f"{path.parent.name}/{path.name}")
+        return open_file(path, *args, **kwargs)
+
     monkeypatch.setattr(Path, "read_text", counted)
+    monkeypatch.setattr(Path, "open", opened)
     changelog = (project / "CHANGELOG.md").read_text(encoding="utf-8")
     assert pointer_problems(project) == []
     assert sync_pointers(project) == []
