@@ -251,21 +251,22 @@ class _Facts:
         self.snapshot = snapshot if reused else None
         self.reused = pa.array(sorted(reused), pa.string())
         self.batches = [b.facts for b in batches]
-        if reused and (snapshot is None or pc.sum(pc.is_in(snapshot.index["source_id"], value_set=self.reused)
-                                                   ).as_py() != len(reused)):
+        # The cache's index rows of the reused mappings, then the batches' own.
+        cached = (self.snapshot.index.filter(pc.is_in(self.snapshot.index["source_id"], value_set=self.reused))
+                  if self.snapshot else article_cache.INDEX_SCHEMA.empty_table())
+        if cached.num_rows != len(reused):
             raise PipelineError(f"the cache in {article_cache.CACHE_DIR} changed during this build (another build?); "
                                 "nothing was published: run again")
-
-    def _cached(self, facts: dict[str, pa.Table]) -> dict[str, pa.Table]:
-        return {name: table.filter(pc.is_in(table["_source"], value_set=self.reused)) for name, table in facts.items()}
+        self.index = pa.concat_tables([cached, *(b.index for b in batches)])
 
     def whole(self) -> dict[str, pa.Table]:
-        cached = [self._cached(self.snapshot.facts)] if self.snapshot else []
+        cached = [fact_tables.of_sources(self.snapshot.facts, self.reused)] if self.snapshot else []
         return fact_tables.concat([*cached, *self.batches])
 
     def touching(self, touched: dict[str, pa.Array]) -> dict[str, pa.Table]:
         """The facts of the touched records only (filtered in the memory-mapped files first: few rows)."""
-        cached = [self._cached(touched_facts(self.snapshot.facts, touched))] if self.snapshot else []
+        cached = [fact_tables.of_sources(touched_facts(self.snapshot.facts, touched), self.reused)
+                  ] if self.snapshot else []
         return fact_tables.concat([*cached, *(touched_facts(facts, touched) for facts in self.batches)])
 
     def rows(self) -> int:
@@ -296,10 +297,7 @@ def combine(root: Path, ingested: Ingested, batches: list[Resolved]) -> Applied:
     the clean ones, and what they merged to when nothing had a problem, as the next run's cache."""
     snapshot = article_cache.read(root)
     facts = _Facts(snapshot, {p.stem for p in ingested.mappings} - {s for b in batches for s in b.source_ids}, batches)
-    index = pa.concat_tables([
-        facts.snapshot.index.filter(pc.is_in(facts.snapshot.index["source_id"], value_set=facts.reused))
-        if facts.snapshot else article_cache.INDEX_SCHEMA.empty_table(),
-        *(b.index for b in batches)])
+    index = facts.index
     stems = {p.stem for p in ingested.mappings}
     declared = {*pc.list_flatten(index["declared"]).to_pylist(), *(i for b in batches for i in b.declared)}
     combined, kept = _merge(snapshot, facts, batches, declared, Register.load(root), ingested.pages)
@@ -308,8 +306,7 @@ def combine(root: Path, ingested: Ingested, batches: list[Resolved]) -> Applied:
         combined.tables, {source_id: page.sha256 for source_id, page in ingested.pages.items()})
     if any(b.index.num_rows for b in batches) or (merged is not None and not kept):
         # The facts of the mappings with problems are not kept; the cached ones are copied batch by batch.
-        fresh = [{name: table.filter(pc.is_in(table["_source"], value_set=b.index["source_id"]))
-                  for name, table in b.facts.items()} for b in batches]
+        fresh = [fact_tables.of_sources(b.facts, b.index["source_id"].combine_chunks()) for b in batches]
         article_cache.write(root, index, fresh, merged, facts.reused if facts.snapshot else None)
     tables = {name: combined.tables[name] if name in combined.tables else to_arrow(name, []) for name in TABLES}
     return Applied(tables, sorted(stems & set(ingested.articles)), sorted(set(ingested.articles) - stems),

@@ -106,8 +106,7 @@ class Snapshot:
         """The index rows and the facts of these source ids (a column filter per table)."""
         wanted = pa.array(sorted(source_ids), pa.string())
         index = self.index.filter(pc.is_in(self.index["source_id"], value_set=wanted))
-        facts = {name: table.filter(pc.is_in(table["_source"], value_set=wanted)) for name, table in self.facts.items()}
-        return index, facts
+        return index, fact_tables.of_sources(self.facts, wanted)
 
 
 def _read_table(path: Path, schema: pa.Schema | None) -> pa.Table:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ofsted_dataset.facts.apply import ArticleFacts, Fact
 from ofsted_dataset.facts.mapping_model import CuratedDate
@@ -110,6 +111,11 @@ def to_facts(name: str, table: pa.Table) -> list[Fact]:
                 values[field] = CuratedDate(column[i], precision[i])
         facts.append(Fact(name, record_id, file, line, values, [], dict(lines), seq=seq))
     return facts
+
+
+def of_sources(tables: dict[str, pa.Table], source_ids: pa.Array) -> dict[str, pa.Table]:
+    """The rows of these mappings (`source_ids`, as `_source` holds them) in each of the tables."""
+    return {name: table.filter(pc.is_in(table["_source"], value_set=source_ids)) for name, table in tables.items()}
 
 
 def concat(parts: list[dict[str, pa.Table]]) -> dict[str, pa.Table]:
