@@ -32,6 +32,11 @@ def sql_text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+def sql_name(name: str) -> str:
+    """`name` as a quoted SQL identifier (a column called "table_name" or "grade" is then never a keyword)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
 def read_parquet_sql(location: Path | str) -> str:
     """The table function reading one Parquet file, local (a path) or remote (a URL)."""
     return f"read_parquet({sql_text(location.as_posix() if isinstance(location, Path) else location)})"

@@ -400,9 +400,10 @@ def _publish_unlocked(tables: dict[str, pa.Table], sources: list[dict[str, Any]]
         raise PipelineError(f"published/{version} already exists and releases are never rewritten")
     changes.new = version
     describe_release(staged, sources, version, created, root, scratch.files)
-    summary = _write_derived_files(staged, tables, changes, created)
+    last = published / previous if previous else None
+    summary = _write_derived_files(staged, tables, changes, created, last)
     write_checksums(staged)
-    write_archive(staged, version, published / previous if previous else None)
+    write_archive(staged, version, last)
 
     tmp = published / f".tmp-{version}"
     shutil.copytree(staged, tmp)
@@ -416,9 +417,10 @@ def _publish_unlocked(tables: dict[str, pa.Table], sources: list[dict[str, Any]]
 
 
 def _write_derived_files(staged: Path, tables: dict[str, pa.Table], changes: release_diff.ReleaseDiff,
-                         created: str) -> str:
+                         created: str, previous: Path | None) -> str:
     """CHANGES.md, changes.json, the release page and the database file of the release in `staged`; returns
-    the release's summary.
+    the release's summary. The database file is the `previous` release's, updated, when it can be (see
+    write_duckdb).
 
     The database file, the slowest of them, is built in a thread of its own (DuckDB works without the GIL)
     while the changelog and the page are written, and in a folder beside the release: the page lists the
@@ -433,7 +435,7 @@ def _write_derived_files(staged: Path, tables: dict[str, pa.Table], changes: rel
         shutil.rmtree(beside)
     beside.mkdir()
     with ThreadPoolExecutor(max_workers=1) as pool:
-        database = pool.submit(write_duckdb, staged, beside / DUCKDB_FILE)
+        database = pool.submit(write_duckdb, staged, beside / DUCKDB_FILE, previous)
         (staged / "CHANGES.md").write_text(_changes_markdown(changes, contradicted), encoding="utf-8")
         write_json(staged / "changes.json", {**changes.to_json(), "released": created, "summary": summary,
                                              "official_conflicts": contradicted})

@@ -10,15 +10,26 @@ import os
 import shutil
 import struct
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
 from ofsted_dataset.release.duckdb_access import connect_bounded
-from ofsted_dataset.release.duckdb_file import DUCKDB_FILE, DUCKDB_VIEWS, MINIMUM_DUCKDB_VERSION, write_duckdb
+from ofsted_dataset.release.duckdb_file import (
+    DUCKDB_FILE,
+    DUCKDB_VIEWS,
+    MINIMUM_DUCKDB_VERSION,
+    STORAGE_FORMAT,
+    _update,
+    write_duckdb,
+)
+from ofsted_dataset.release.files import parquet_file
 from schemas.duckdb_ddl import comment_sql, create_table_sql
 from schemas.model import Field, Origin, Table
 from schemas.tables import INSPECTIONS, TABLES
@@ -131,3 +142,92 @@ def test_the_file_can_be_built_beside_the_release(database: Path, tmp_path: Path
         assert con.execute("select count(*) from inspections").fetchall() == [(10,)]
     finally:
         con.close()
+
+
+def _next_release(previous: Path, target: Path, edit: Callable[[dict[str, pa.Table]], None]) -> Path:
+    """A release folder with `previous`'s descriptor and its tables as `edit` leaves them (in key order)."""
+    (target / "data").mkdir(parents=True)
+    shutil.copy(previous / "datapackage.json", target / "datapackage.json")
+    tables = {name: pq.read_table(parquet_file(previous, name)) for name in TABLES}
+    edit(tables)
+    for name, table in tables.items():
+        pq.write_table(table.sort_by([(k, "ascending") for k in TABLES[name].primary_key]),
+                       parquet_file(target, name))
+    return target
+
+
+def _rows_in_key_order(database: Path, release: Path) -> dict[str, bool]:
+    """Per table, whether the database holds the Parquet file's rows (read in key order)."""
+    con = connect_bounded(database, read_only=True)
+    try:
+        return {name: con.sql(f"select * from {name} order by {', '.join(TABLES[name].primary_key)}")
+                .to_arrow_table().cast(pq.read_schema(parquet_file(release, name))).equals(
+                    pq.read_table(parquet_file(release, name)))
+                for name in TABLES}
+    finally:
+        con.close()
+
+
+def _with_inspection(rows: pa.Table, inspection_id: str) -> pa.Table:
+    """`rows` (one) as a row of another inspection, its column's type and nullability kept."""
+    column = rows.column_names.index("inspection_id")
+    return rows.set_column(column, rows.schema.field(column), pa.array([inspection_id]))
+
+
+def _a_patch(tables: dict[str, pa.Table]) -> None:
+    """One inspection gone with everything that refers to it, a new one with a judgement, a changed value."""
+    gone = "birmingham-2017-monitoring-visit"
+    for name in ("inspections", "judgements", "recommendations", "funding_commitments", "grade_counts",
+                 "inspections_flat"):
+        tables[name] = tables[name].filter(pc.field("inspection_id") != gone)
+    tables["provenance"] = tables["provenance"].filter(~pc.starts_with(pc.field("record_id"), gone))
+    for name in ("inspections", "judgements"):
+        tables[name] = pa.concat_tables(
+            [tables[name], _with_inspection(tables[name].slice(0, 1), "zzz-2024-new-inspection")])
+    inspections = tables["inspections"]
+    grade = inspections.column_names.index("overall_grade")
+    first = pc.equal(inspections["inspection_id"], "birmingham-2008-full-inspection")
+    tables["inspections"] = inspections.set_column(
+        grade, inspections.schema.field(grade), pc.if_else(first, "good", inspections["overall_grade"]))
+
+
+def test_a_patch_release_updates_the_previous_file_to_hold_its_rows(database: Path, tmp_path: Path) -> None:
+    """Rows inserted referenced tables first, updated in place, deleted referring tables first: the keys hold
+    throughout, and the file is the previous one's format, which DuckDB 1.x opens."""
+    previous = database.parent
+    release = _next_release(previous, tmp_path / "next", _a_patch)
+    target = tmp_path / DUCKDB_FILE
+    assert _update(release, target, previous) is True
+    assert _rows_in_key_order(target, release) == dict.fromkeys(TABLES, True)
+    assert struct.unpack("<Q", target.read_bytes()[12:20]) == (STORAGE_FORMAT,)
+    assert query(target, "select overall_grade from inspections "
+                         "where inspection_id = 'birmingham-2008-full-inspection'") == [{"overall_grade": "good"}]
+    assert query(target, "select count(*) as n from judgement_evidence") == query(
+        database, "select count(*) as n from judgement_evidence")
+
+
+def test_the_previous_file_is_not_updated_when_a_table_is_described_otherwise(database: Path, tmp_path: Path) -> None:
+    previous = tmp_path / "previous"
+    shutil.copytree(database.parent, previous)
+    descriptor = json.loads((previous / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"][0]["schema"]["fields"][0]["description"] = "an older wording"
+    (previous / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    release = _next_release(database.parent, tmp_path / "next", _a_patch)
+    assert _update(release, tmp_path / DUCKDB_FILE, previous) is False
+    write_duckdb(release, previous=previous)
+    assert _rows_in_key_order(release / DUCKDB_FILE, release) == dict.fromkeys(TABLES, True)
+
+
+def test_rows_duckdb_refuses_leave_no_updated_file(database: Path, tmp_path: Path) -> None:
+    """A judgement of an inspection that is not there breaks a foreign key: the update gives up, and loading
+    every row then reports the broken key as before."""
+    def orphan(tables: dict[str, pa.Table]) -> None:
+        tables["judgements"] = pa.concat_tables(
+            [tables["judgements"], _with_inspection(tables["judgements"].slice(0, 1), "nowhere-2024-full-inspection")])
+
+    release = _next_release(database.parent, tmp_path / "next", orphan)
+    target = tmp_path / DUCKDB_FILE
+    assert _update(release, target, database.parent) is False
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["next"]
+    with pytest.raises(duckdb.ConstraintException, match="foreign key"):
+        write_duckdb(release, target, previous=database.parent)
