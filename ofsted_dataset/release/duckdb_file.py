@@ -1,5 +1,6 @@
 """The release's DuckDB database file: every table, its keys and foreign keys, and the views for the
-questions users ask most, loaded from the release's own Parquet files, each described in the file itself."""
+questions users ask most, each described in the file itself. Its rows are the release's own Parquet files':
+loaded from them, or, for a patch release, the previous release's file with the rows that changed applied."""
 
 from __future__ import annotations
 
