@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -151,13 +152,10 @@ def _tables(directory: Path, texts: dict[str, str] | None, expected: dict[str, p
         contracts = _release_contracts(directory)
         in_database: list[str] = []
         for name, contract in contracts.items():
-            table, found = _read_table(directory, name, contract.schema)
+            table, found = _read_table(directory, name, contract.schema, None if expected is None else expected[name])
             problems += found
             if table is not None and expected is None:
                 tables[name] = table
-            elif table is not None and expected is not None:
-                table, differs = _as_validated(name, table, expected[name])
-                problems += differs
             if con is not None:
                 in_database += _database_table(con, directory, name, contract, table)
             del table
@@ -173,29 +171,44 @@ def _tables(directory: Path, texts: dict[str, str] | None, expected: dict[str, p
     return problems + in_database
 
 
-def _as_validated(name: str, table: pa.Table, validated: pa.Table) -> tuple[pa.Table, list[str]]:
-    """The validated table in place of the file's rows when they are the same (it is in memory already, and
-    the file's copy is let go), else the file's rows and the problem."""
-    validated = validated.cast(table.schema)
-    if table.equals(validated):
-        return validated, []
-    return table, [f"data/{name}.parquet: rows differ from the validated build"]
+def _read_table(directory: Path, name: str, schema: pa.Schema, validated: pa.Table | None = None
+                ) -> tuple[pa.Table | None, list[str]]:
+    """One table's rows as its Parquet file holds them, with what is wrong with that file or its CSV twin; no
+    table when its rows cannot be checked further (a file missing, or columns that are not the contract's).
 
-
-def _read_table(directory: Path, name: str, schema: pa.Schema) -> tuple[pa.Table | None, list[str]]:
-    """One table's Parquet file, with what is wrong with it or its CSV twin; no table when its rows
-    cannot be checked further (a file missing, or columns that are not the contract's)."""
+    With the `validated` table (a publish's, in memory already) the Parquet file is compared with it a batch at
+    a time, and when they are the same it stands for the file's rows: no copy of the file is held. The CSV file
+    is read a batch at a time either way."""
     parquet, csv = parquet_file(directory, name), directory / "data" / f"{name}.csv"
     if not parquet.is_file() or not csv.is_file():
         return None, []  # already reported by the checksum and descriptor checks
     if not _has_contract_columns(parquet, schema):
         return None, [f"data/{name}.parquet: columns or types differ from datapackage.json"]
-    table = pq.read_table(parquet)
-    from_csv = pacsv.read_csv(csv, convert_options=pacsv.ConvertOptions(
+    differs = []
+    if validated is not None:
+        validated = validated.cast(pq.read_schema(parquet))
+        if not _same_batches(pq.ParquetFile(parquet).iter_batches(_BATCH_ROWS), validated):
+            validated, differs = None, [f"data/{name}.parquet: rows differ from the validated build"]
+    table = pq.read_table(parquet) if validated is None else validated
+    from_csv = pacsv.open_csv(csv, convert_options=pacsv.ConvertOptions(
         column_types=schema, strings_can_be_null=True, quoted_strings_can_be_null=False))
-    if not from_csv.equals(spreadsheet_safe(table).cast(from_csv.schema)):
-        return table, [f"data/{name}.csv: rows differ from data/{name}.parquet"]
-    return table, []
+    if not _same_batches(from_csv, table, spreadsheet_safe):
+        return table, [f"data/{name}.csv: rows differ from data/{name}.parquet", *differs]
+    return table, differs
+
+
+def _same_batches(batches: Iterable[pa.RecordBatch], table: pa.Table,
+                  prepare: Callable[[pa.Table], pa.Table] | None = None) -> bool:
+    """Whether `batches` (a file read a batch at a time) hold the rows of `table` (as `prepare` writes them
+    to that file), in order: each batch against the rows it should hold, so only one batch is ever read."""
+    offset = 0
+    for batch in batches:
+        part = table.slice(offset, batch.num_rows)
+        part = prepare(part) if prepare else part
+        if part.num_rows != batch.num_rows or not pa.Table.from_batches([batch]).equals(part.cast(batch.schema)):
+            return False
+        offset += batch.num_rows
+    return offset == table.num_rows
 
 
 def _has_contract_columns(parquet: Path, schema: pa.Schema) -> bool:
@@ -208,16 +221,7 @@ def _same_in_order(stored: pa.RecordBatchReader, parquet: pa.Table) -> bool:
     same columns, each of the same type and values (nullability aside, which DuckDB does not export). The
     Parquet files are sorted by key, so this settles the common case in a column-wise comparison, a batch
     at a time; anything else is counted row by row."""
-    if stored.schema.names != parquet.column_names:
-        return False
-    offset = 0
-    for batch in stored:
-        part = parquet.slice(offset, batch.num_rows)
-        if part.num_rows != batch.num_rows or not all(
-                a.equals(b) for a, b in zip(pa.Table.from_batches([batch]).columns, part.columns, strict=True)):
-            return False
-        offset += batch.num_rows
-    return offset == parquet.num_rows
+    return stored.schema.names == parquet.column_names and _same_batches(stored, parquet)
 
 
 def _database_table(con: duckdb.DuckDBPyConnection, directory: Path, name: str, contract: _Contract,

@@ -7,9 +7,11 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from ofsted_dataset.release import verify
 from ofsted_dataset.release.duckdb_file import DUCKDB_FILE
 from ofsted_dataset.release.verify import verify_release
 from schemas.arrow import ARROW_SCHEMAS, arrow_schema
@@ -86,3 +88,34 @@ def test_a_database_row_that_differs_is_counted_both_ways(release: Path) -> None
     assert problems == [f"{DUCKDB_FILE}: checksum does not match SHA256SUMS",
                         f"{DUCKDB_FILE}: table provenance differs from data/provenance.parquet "
                         f"({2 * changed[0]} rows)"]
+
+
+def _tables(release: Path) -> dict[str, pa.Table]:
+    return {name: pq.read_table(release / "data" / f"{name}.parquet") for name in TABLES}
+
+
+def test_a_publish_finds_a_parquet_row_that_is_not_the_validated_one(release: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The files are read a few rows at a time (here 3): the last row of the last batch counts."""
+    monkeypatch.setattr(verify, "_BATCH_ROWS", 3)
+    validated = _tables(release)
+    assert verify_release(release, expected=validated) == []
+    provenance = validated["provenance"]
+    last = provenance.num_rows - 1
+    quotes = pa.array([*provenance["quote"].to_pylist()[:last], "not what was validated"])
+    validated["provenance"] = provenance.set_column(provenance.column_names.index("quote"),
+                                                    provenance.schema.field("quote"), quotes)
+    assert verify_release(release, expected=validated) == [
+        "data/provenance.parquet: rows differ from the validated build"]
+
+
+def test_a_publish_finds_a_csv_row_that_is_not_the_parquet_one(release: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(verify, "_BATCH_ROWS", 3)
+    csv = release / "data" / "judgements.csv"
+    lines = csv.read_text(encoding="utf-8").splitlines(keepends=True)
+    csv.write_text("".join(lines[:-1]), encoding="utf-8")
+    assert verify_release(release, expected=_tables(release)) == [
+        "data/judgements.csv: checksum does not match SHA256SUMS",
+        "data/judgements.csv: size differs from datapackage.json",
+        "data/judgements.csv: hash differs from datapackage.json",
+        "data/judgements.csv: rows differ from data/judgements.parquet"]
