@@ -26,7 +26,7 @@ from ofsted_dataset.facts.arrow_tables import repeated_values
 from schemas.model import RECORD_ID_SEPARATOR
 from schemas.tables import TABLES
 
-_ROW = "__row"
+_ROW, _OLD_ROW = "__row", "__old_row"
 
 
 def record_ids(name: str, table: pa.Table) -> pa.ChunkedArray | pa.Array:
@@ -40,30 +40,33 @@ def _same(a: pa.ChunkedArray, b: pa.ChunkedArray) -> pa.ChunkedArray:
     return pc.fill_null(pc.or_kleene(pc.equal(a, b), pc.and_(pc.is_null(a), pc.is_null(b))), False)
 
 
-def _not_in(name: str, table: pa.Table, other: pa.Table) -> np.ndarray:
-    """Positions of the rows of `table` that `other` does not hold identically (nulls equal). Both are
-    sorted by key: when their keys line up (values edited, no record added or removed) the columns are
-    compared position by position; otherwise rows are matched by key (a hash join)."""
-    if table.num_rows == 0:
-        return np.arange(0)
-    if other.num_rows == 0 or not table.schema.equals(other.schema, check_metadata=False):
-        return np.arange(table.num_rows)
+def _differing(name: str, table: pa.Table, other: pa.Table) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the rows of `table` that `other` does not hold identically (nulls equal), and of the rows
+    of `other` that `table` does not. Both are sorted by key: when their keys line up (values edited, no record
+    added or removed) the columns are compared position by position; otherwise rows are paired by key (a hash
+    join of the key columns alone) and each other column compared over the pairs, one column at a time, so
+    neither table is ever copied whole."""
+    if table.num_rows == 0 or other.num_rows == 0 or not table.schema.equals(other.schema, check_metadata=False):
+        return np.arange(table.num_rows), np.arange(other.num_rows)
     key = list(TABLES[name].primary_key)
     if table.num_rows == other.num_rows and all(table[k].equals(other[k]) for k in key):
         same = None
         for column in table.column_names:
             equal = _same(table[column], other[column])
             same = equal if same is None else pc.and_(same, equal)
-        return np.flatnonzero(~pc.fill_null(same, False).to_numpy(zero_copy_only=False))
-    numbered = table.append_column(_ROW, pa.array(np.arange(table.num_rows)))
-    marked = other.append_column("__old", pa.array(np.ones(other.num_rows, dtype=bool)))
-    joined = numbered.join(marked, keys=key, join_type="left outer", right_suffix="__old", use_threads=False)
-    same = pc.fill_null(joined["__old"], False)
+        differing = np.flatnonzero(~pc.fill_null(same, False).to_numpy(zero_copy_only=False))
+        return differing, differing
+    pairs = table.select(key).append_column(_ROW, pa.array(np.arange(table.num_rows))).join(
+        other.select(key).append_column(_OLD_ROW, pa.array(np.arange(other.num_rows))),
+        keys=key, join_type="inner", use_threads=False)  # a repeated key pairs a row with several
+    rows, old_rows = pairs[_ROW], pairs[_OLD_ROW]
+    same = pa.chunked_array([np.ones(pairs.num_rows, dtype=bool)])
     for column in table.column_names:
         if column not in key:
-            same = pc.and_(same, _same(joined[column], joined[column + "__old"]))
-    identical = joined.filter(same)[_ROW].to_numpy()  # a repeated key may match several old rows
-    return np.setdiff1d(np.arange(table.num_rows), identical)
+            same = pc.and_(same, _same(pc.take(table[column], rows), pc.take(other[column], old_rows)))
+    identical = pairs.filter(same)
+    return (np.setdiff1d(np.arange(table.num_rows), identical[_ROW].to_numpy()),
+            np.setdiff1d(np.arange(other.num_rows), identical[_OLD_ROW].to_numpy()))
 
 
 def _where(column: pa.ChunkedArray | pa.Array, values: pa.Array) -> np.ndarray:
@@ -81,12 +84,14 @@ def rows_to_check(tables: dict[str, pa.Table], previous: Callable[[str], pa.Tabl
     changed, gone = {}, {}
     for name, table in tables.items():
         old = previous(name)
-        changed[name] = _not_in(name, table, table.schema.empty_table() if old is None else old)
-        # Rows of the last build's table that this one does not hold identically; a table whose columns
-        # changed has all its rows changed (and the previous ones are not kept).
-        same_columns = old is not None and old.schema.equals(table.schema, check_metadata=False)
-        gone[name] = old.take(_not_in(name, old, table)) if old is not None and same_columns \
-            else table.schema.empty_table()
+        key = list(TABLES[name].primary_key)
+        if old is None or not old.schema.equals(table.schema, check_metadata=False):
+            # A table whose columns changed has all its rows changed (and the previous ones are not kept).
+            changed[name], gone[name] = np.arange(table.num_rows), table.select(key).schema.empty_table()
+            continue
+        changed[name], old_rows = _differing(name, table, old)
+        # The keys of the rows of the last build's table that this one does not hold identically.
+        gone[name] = old.select(key).take(old_rows)
     touched: dict[str, pa.Array] = {}  # record ids of the records that changed or went away, per table
     for name, table in tables.items():
         parts = [record_ids(name, table.take(changed[name])), record_ids(name, gone[name])]
