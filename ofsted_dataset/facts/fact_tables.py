@@ -114,8 +114,14 @@ def to_facts(name: str, table: pa.Table) -> list[Fact]:
 
 
 def of_sources(tables: dict[str, pa.Table], source_ids: pa.Array) -> dict[str, pa.Table]:
-    """The rows of these mappings (`source_ids`, as `_source` holds them) in each of the tables."""
-    return {name: table.filter(pc.is_in(table["_source"], value_set=source_ids)) for name, table in tables.items()}
+    """The rows of these mappings (`source_ids`, as `_source` holds them) in each of the tables. A table all
+    of whose rows are wanted is itself, not a copy: a cold build keeps every mapping's facts, hundreds of
+    megabytes at 10,000 articles."""
+    return {name: _rows_of(table, pc.is_in(table["_source"], value_set=source_ids)) for name, table in tables.items()}
+
+
+def _rows_of(table: pa.Table, wanted: pa.ChunkedArray) -> pa.Table:
+    return table if pc.all(wanted).as_py() is not False else table.filter(wanted)
 
 
 def concat(parts: list[dict[str, pa.Table]]) -> dict[str, pa.Table]:
