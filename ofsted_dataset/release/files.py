@@ -7,7 +7,9 @@ the one file verified by content (its rows equal the Parquet files) rather than 
 carries it and so is verified by its members' checksums.
 
 The zip of a release takes the members whose files did not change from the previous release's zip as
-they are compressed (`write_archive`), and is the same bytes as compressing every member would give.
+they are compressed (`write_archive`), and is the same bytes as compressing every member would give. A
+member is compressed in blocks of BLOCK_BYTES, each on its own, two at a time and read as they are needed:
+one deflate stream, as pigz writes, and for a file of one block the very bytes zipfile's `writestr` gives.
 """
 
 from __future__ import annotations
@@ -17,10 +19,14 @@ import io
 import json
 import struct
 import zipfile
-from concurrent.futures import ThreadPoolExecutor
+import zlib
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import partial
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -37,6 +43,14 @@ CHECKSUMS = "SHA256SUMS"
 # Zip members of up to this size are always compressed afresh: it costs next to nothing, and it is how a
 # release learns that this zlib compresses as the one that wrote the previous release's zip (write_archive).
 ALWAYS_COMPRESSED_BYTES = 64 * 1024
+# A zip member is compressed in blocks of this much of its file (`_deflate`). A file of one block comes out as
+# the very bytes writestr gives it, and every member of every zip published so far is under 7 MB: at 16 MiB
+# those zips keep their exact bytes, and a member taken from one is the bytes compressing it gives. A larger
+# file (the database and provenance.csv of a big release) is compressed on both cores, holding a few blocks in
+# memory rather than the whole file.
+BLOCK_BYTES = 16 * 1024 * 1024
+# Blocks compressed at once, one a core of the machine that publishes (zlib lets go of the GIL).
+_WORKERS = 2
 # A zip member's local header, up to its name: signature, versions, flags, method, time, date, CRC, sizes,
 # then the lengths of the name and of the extra field that follow it (the zip format's APPNOTE, 4.3.7).
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
@@ -157,16 +171,19 @@ def write_archive(directory: Path, version: str, previous: Path | None = None) -
             name = member.relative_to(directory).as_posix()
             info = _member_info(f"{version}/{name}")
             if source is not None and name in reused:
-                _write_compressed(archive, info, source, reused[name])
+                taken = reused[name]
+                _write_member(archive, info, taken.file_size,
+                              ((data, taken.crc) for data in _compressed_chunks(source, taken)))
             else:
-                archive.writestr(info, member.read_bytes())
+                _add_file(archive, info, member)
     (directory / f"{path.name}.sha256").write_text(f"{sha256_file(path)}  {path.name}\n", encoding="utf-8")
     return path
 
 
-def _new_archive(target: Path | IO[bytes]) -> zipfile.ZipFile:
-    """A release zip open for writing. (`writestr` of a ZipInfo compresses at the ZipInfo's level, which is
-    zlib's default, not the level given here: the releases were made so, and keep their bytes.)"""
+def _new_archive(target: Path) -> zipfile.ZipFile:
+    """A release zip open for writing. (Its members are compressed at zlib's default level, not the level
+    given here, as `writestr` of a ZipInfo compresses at the ZipInfo's: the releases were made so, and keep
+    their bytes.)"""
     return zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9)
 
 
@@ -221,7 +238,7 @@ def _reusable_members(directory: Path, previous: Path) -> dict[str, _Compressed]
                     found[same[info.filename]] = member
             small = [name for name, member in found.items() if member.file_size <= ALWAYS_COMPRESSED_BYTES]
             alike = bool(small) and all(
-                _compressed_bytes(source, found[name]) == _compress(directory / name) for name in small)
+                b"".join(_compressed_chunks(source, found[name])) == _compress(directory / name) for name in small)
     except zipfile.BadZipFile:
         return {}
     if not alike:
@@ -248,41 +265,93 @@ def _compressed_member(source: IO[bytes], size: int, info: zipfile.ZipInfo) -> _
     return _Compressed(offset, info.compress_size, info.file_size, info.CRC)
 
 
-def _compressed_bytes(source: IO[bytes], member: _Compressed) -> bytes:
-    """A member's compressed bytes, read from the zip open as `source`."""
+def _compressed_chunks(source: IO[bytes], member: _Compressed) -> Iterator[bytes]:
+    """A member's compressed bytes, read from the zip open as `source` a block at a time."""
     source.seek(member.offset)
-    data = source.read(member.compress_size)
-    if len(data) != member.compress_size:
-        raise PipelineError(f"{getattr(source, 'name', 'the previous zip')}: shorter than when it was read a "
-                            "moment ago; was it changed meanwhile? Nothing was published: run again")
-    return data
+    for start in range(0, member.compress_size, BLOCK_BYTES):
+        wanted = min(BLOCK_BYTES, member.compress_size - start)
+        data = source.read(wanted)
+        if len(data) != wanted:
+            raise PipelineError(f"{getattr(source, 'name', 'the previous zip')}: shorter than when it was read a "
+                                "moment ago; was it changed meanwhile? Nothing was published: run again")
+        yield data
 
 
 def _compress(file: Path) -> bytes:
-    """The file's bytes compressed exactly as write_archive compresses a member: written with `writestr` to a
-    zip in memory, and read back as they are compressed."""
-    buffer = io.BytesIO()
-    with _new_archive(buffer) as scratch:
-        scratch.writestr(_member_info(file.name), file.read_bytes())
-        info = scratch.infolist()[0]
-    member = _compressed_member(buffer, len(buffer.getvalue()), info)
-    assert member is not None, "a member just written by zipfile is a plain deflated one"
-    return _compressed_bytes(buffer, member)
+    """The file's bytes compressed exactly as write_archive compresses a member, for `_reusable_members` to
+    compare with the previous zip's."""
+    return b"".join(data for data, _ in _deflate(file, file.stat().st_size))
 
 
-def _write_compressed(archive: zipfile.ZipFile, info: zipfile.ZipInfo, source: IO[bytes], member: _Compressed) -> None:
-    """Add to `archive` the member `info` as the zip open as `source` holds it compressed (`member`), byte for
-    byte as `writestr` adds one: zipfile has no public way to add compressed bytes, so this does what writestr
-    does once it has compressed them. Its local header, written at the end of the members, carries the CRC and
-    sizes, with the ZIP64 extra field when writestr would add one (it decides from the size alone); then the
-    bytes; then the entry that the central directory, written on closing, lists."""
+def _add_file(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: Path) -> None:
+    """What `archive.writestr(info, file.read_bytes())` did, without holding the whole file in memory: for a
+    file of one block, the very same bytes."""
+    size = file.stat().st_size
+    _write_member(archive, info, size, _deflate(file, size))
+
+
+def _deflate(file: Path, size: int) -> Iterator[tuple[bytes, int]]:
+    """The compressed bytes of `file` (`size` bytes long), in order, each piece with the CRC-32 of the file's
+    bytes up to its end.
+
+    The file is read a block of BLOCK_BYTES at a time as the blocks before it are written: _WORKERS blocks
+    compressed at once and one more waiting its turn, so memory holds a few blocks whatever the file's size,
+    and the cores are never idle for want of a block read. Each block is compressed on its own, with
+    nothing of the one before, and ends on a byte boundary (a full flush) but the last, which ends the stream:
+    together they are one raw deflate stream, as pigz writes. A file of one block is thus compressed as
+    writestr compresses it: zlib's default level, in one go."""
+    count = max(1, -(-size // BLOCK_BYTES))
+    with file.open("rb") as handle, ThreadPoolExecutor(max_workers=_WORKERS) as pool:
+        blocks = _submitted(pool, handle, count)
+        waiting = deque(islice(blocks, _WORKERS))
+        while waiting:
+            compressed, crc = waiting.popleft()
+            waiting.extend(islice(blocks, 1))
+            yield compressed.result(), crc
+        if handle.tell() != size or handle.read(1):
+            raise PipelineError(f"{file}: not the {size} bytes it was a moment ago; was it changed meanwhile? "
+                                "Nothing was published: run again")
+
+
+def _submitted(pool: ThreadPoolExecutor, handle: IO[bytes], count: int) -> Iterator[tuple[Future[bytes], int]]:
+    """The `count` blocks of the file open as `handle`, each handed to `pool` to compress as it is read, with
+    the CRC-32 of the file's bytes up to its end (which, chained from block to block, is computed in order)."""
+    crc = 0
+    for index in range(count):
+        block = handle.read(BLOCK_BYTES)
+        crc = zlib.crc32(block, crc)
+        yield pool.submit(_deflate_block, block, last=index == count - 1), crc
+
+
+def _deflate_block(block: bytes, *, last: bool) -> bytes:
+    """One block compressed on its own, as a raw deflate stream (zipfile's) at zlib's default level (writestr
+    of a ZipInfo's), ended if it is the `last`, else flushed to a byte boundary for the next block to follow."""
+    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    return compressor.compress(block) + compressor.flush(zlib.Z_FINISH if last else zlib.Z_FULL_FLUSH)
+
+
+def _write_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file_size: int,
+                  pieces: Iterable[tuple[bytes, int]]) -> None:
+    """Add to `archive` the member `info`, of a file of `file_size` bytes, from its compressed bytes (`pieces`,
+    each with the CRC-32 of the file known once it is written), byte for byte as `writestr` adds one: zipfile
+    has no public way to add compressed bytes, so this does what writestr does around compressing. Its local
+    header, written at the end of the members, with the ZIP64 extra field when writestr would add one (it
+    decides from the size alone); then the bytes; then the header again, now with their CRC and size; then the
+    entry that the central directory, written on closing, lists."""
     target = archive.fp
     assert target is not None, "the archive is open for writing"
-    info.CRC, info.compress_size, info.file_size = member.crc, member.compress_size, member.file_size
-    target.seek(archive.start_dir)
-    info.header_offset = target.tell()
-    target.write(info.FileHeader(zip64=info.file_size * 1.05 > zipfile.ZIP64_LIMIT))
-    target.write(_compressed_bytes(source, member))
+    zip64 = file_size * 1.05 > zipfile.ZIP64_LIMIT
+    info.CRC, info.compress_size, info.file_size = 0, 0, file_size
+    info.header_offset = archive.start_dir
+    target.seek(info.header_offset)
+    target.write(info.FileHeader(zip64=zip64))
+    for data, crc in pieces:
+        target.write(data)
+        info.compress_size += len(data)
+        info.CRC = crc
     archive.start_dir = target.tell()
+    target.seek(info.header_offset)
+    target.write(info.FileHeader(zip64=zip64))
+    target.seek(archive.start_dir)
     archive.filelist.append(info)
     archive.NameToInfo[info.filename] = info

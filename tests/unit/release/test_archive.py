@@ -1,18 +1,24 @@
 """A release's zip takes the members whose files did not change from the previous release's zip as they are
 compressed, and must be, byte for byte, the zip that compressing every member gives: checked on small
 releases made here (members changed, kept, added and removed; a previous zip compressed otherwise, damaged
-or missing; ZIP64 headers), and on a release of the seed corpus made by a real publish."""
+or missing; ZIP64 headers), and on a release of the seed corpus made by a real publish. A member is compressed
+in blocks: one block gives writestr's bytes, several one deflate stream of blocks compressed each on its own."""
 
 from __future__ import annotations
 
+import io
 import random
 import shutil
+import struct
 import zipfile
+import zlib
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from ofsted_dataset.errors import PipelineError
 from ofsted_dataset.release import files
 from ofsted_dataset.release.files import archive_name, write_archive, write_checksums
 from ofsted_dataset.release.verify import verify_release
@@ -79,16 +85,16 @@ def _zip_compressing_every_member(directory: Path, version: str) -> bytes:
 
 @pytest.fixture
 def compressed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The names of the members compressed (by writestr) from now on; a member taken as it is compressed
-    is not among them."""
+    """The names of the members compressed (added from their files) from now on; a member taken as it is
+    compressed is not among them."""
     names: list[str] = []
-    writestr = zipfile.ZipFile.writestr
+    add_file = files._add_file
 
-    def counted(archive: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes) -> None:
+    def counted(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: Path) -> None:
         names.append(info.filename)
-        writestr(archive, info, data)
+        add_file(archive, info, file)
 
-    monkeypatch.setattr(zipfile.ZipFile, "writestr", counted)
+    monkeypatch.setattr(files, "_add_file", counted)
     return names
 
 
@@ -209,3 +215,114 @@ def test_a_publish_takes_kept_members_from_the_previous_zip_and_writes_the_zip_c
                               ignore=shutil.ignore_patterns("*.zip", "*.zip.sha256"))
     assert (release / archive_name("1.1.0")).read_bytes() == write_archive(scratch, "1.1.0").read_bytes()
     assert verify_release(release) == []
+
+
+SMALL_BLOCK = 64 * 1024  # BLOCK_BYTES in the tests of members of several blocks: small, for them to stay fast
+
+
+def _one_member(tmp_path: Path, data: bytes) -> bytes:
+    """The zip of release 9.9.9 holding `data` as its one member, data/member.csv."""
+    release = tmp_path / "9.9.9"
+    (release / "data").mkdir(parents=True)
+    (release / "data" / "member.csv").write_bytes(data)
+    return write_archive(release, "9.9.9").read_bytes()
+
+
+def _member_data(archive: bytes, info: zipfile.ZipInfo) -> bytes:
+    """The compressed bytes of the member `info` of the zip `archive`, past its local header."""
+    *_, name_length, extra_length = struct.unpack("<4s2B4HL2L2H", archive[info.header_offset:info.header_offset + 30])
+    start = info.header_offset + 30 + name_length + extra_length
+    return archive[start:start + info.compress_size]
+
+
+@pytest.mark.parametrize("size", [0, 5_000, files.BLOCK_BYTES])
+def test_a_member_of_one_block_is_the_bytes_writestr_gives(tmp_path: Path, size: int) -> None:
+    """Up to BLOCK_BYTES (16 MiB; every member of every zip published so far is under 7 MB) a member is
+    compressed as writestr compresses it, and the zips published keep their bytes."""
+    data = (_text(21, 1 << 20) * (size // (1 << 20) + 1))[:size]
+    written = _one_member(tmp_path, data)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(files._member_info("9.9.9/data/member.csv"), data)
+    assert written == buffer.getvalue()
+
+
+def _blocks_compressed_each_on_its_own(data: bytes, block_bytes: int) -> bytes:
+    """`data` compressed in blocks as pigz compresses them: each with a fresh compressor at zlib's default
+    level, all but the last ended on a byte boundary by a full flush, the last ending the stream."""
+    blocks = [data[start:start + block_bytes] for start in range(0, len(data), block_bytes)]
+    compressed = b""
+    for index, block in enumerate(blocks):
+        compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+        last = index == len(blocks) - 1
+        compressed += compressor.compress(block) + compressor.flush(zlib.Z_FINISH if last else zlib.Z_FULL_FLUSH)
+    return compressed
+
+
+# 300 KiB (five blocks of SMALL_BLOCK, the last one part full), compressible text with incompressible bytes
+# across a block's end.
+SEVERAL_BLOCKS = _text(22, 100 * 1024) + _noise(23, 60 * 1024) + _text(24, 140 * 1024)
+
+
+def test_a_member_of_several_blocks_is_one_stream_of_blocks_compressed_each_on_its_own(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(files, "BLOCK_BYTES", SMALL_BLOCK)
+    written = _one_member(tmp_path, SEVERAL_BLOCKS)
+    expected = _blocks_compressed_each_on_its_own(SEVERAL_BLOCKS, SMALL_BLOCK)
+    with zipfile.ZipFile(io.BytesIO(written)) as archive:
+        assert archive.testzip() is None
+        assert archive.read("9.9.9/data/member.csv") == SEVERAL_BLOCKS
+        info = archive.getinfo("9.9.9/data/member.csv")
+    assert (info.CRC, info.file_size, info.compress_size) == \
+        (zlib.crc32(SEVERAL_BLOCKS), len(SEVERAL_BLOCKS), len(expected))
+    assert _member_data(written, info) == expected
+    single = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    assert expected != single.compress(SEVERAL_BLOCKS) + single.flush()  # the blocks show in the bytes
+    inflater = zlib.decompressobj(-15)
+    assert inflater.decompress(expected) == SEVERAL_BLOCKS
+    assert inflater.eof  # one stream, ended once, by the last block
+
+
+def test_a_file_is_read_a_few_blocks_ahead_of_the_zip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Memory holds a few blocks, not the whole file: a block is read and handed to the threads only when
+    the one _WORKERS blocks before it is taken to be written."""
+    monkeypatch.setattr(files, "BLOCK_BYTES", SMALL_BLOCK)
+    submitted: list[int] = []
+
+    class Counted(ThreadPoolExecutor):
+        def submit(self, *args, **kwargs) -> Future:
+            submitted.append(len(args[1]))  # the block handed to _deflate_block
+            return super().submit(*args, **kwargs)
+
+    monkeypatch.setattr(files, "ThreadPoolExecutor", Counted)
+    file = tmp_path / "member.csv"
+    file.write_bytes(SEVERAL_BLOCKS)
+    seen = []
+    for taken, (_, crc) in enumerate(files._deflate(file, len(SEVERAL_BLOCKS)), start=1):
+        seen.append(len(submitted))
+        assert crc == zlib.crc32(SEVERAL_BLOCKS[:taken * SMALL_BLOCK])
+    assert seen == [3, 4, 5, 5, 5]
+    assert submitted == [SMALL_BLOCK] * 4 + [len(SEVERAL_BLOCKS) - 4 * SMALL_BLOCK]
+
+
+def test_a_file_changed_while_it_is_zipped_stops_the_publish(tmp_path: Path) -> None:
+    file = tmp_path / "member.csv"
+    file.write_bytes(_text(25, 5_000))
+    with pytest.raises(PipelineError, match="not the 5001 bytes it was a moment ago"):
+        list(files._deflate(file, 5_001))
+
+
+def test_a_release_of_members_of_several_blocks_is_zipped_the_same_every_time(
+        tmp_path: Path, compressed: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blocks compressed on two threads still make the same bytes, written afresh or taken from the previous
+    zip (whose members of several blocks are taken as they are)."""
+    monkeypatch.setattr(files, "BLOCK_BYTES", SMALL_BLOCK)
+    written = _written(tmp_path, _previous(tmp_path), compressed)
+    again = write_archive(shutil.copytree(tmp_path / "scratch" / "1.1.0", tmp_path / "again" / "1.1.0",
+                                          ignore=shutil.ignore_patterns("*.zip", "*.zip.sha256")), "1.1.0")
+    assert written.reused == written.fresh == again.read_bytes()
+    assert written.compressed == MEMBERS - TAKEN
+    assert written.fresh != written.reference  # members of several blocks, compressed otherwise than writestr
+    with zipfile.ZipFile(io.BytesIO(written.fresh)) as archive:
+        assert archive.testzip() is None
+        assert {name: archive.read(f"1.1.0/{name}") for name in NEW} == NEW
