@@ -300,10 +300,9 @@ def _provenance(provenance: pa.Table, graded: list[str]) -> pa.Table:
     key = list(TABLES[PROVENANCE].primary_key)
     every = pa.concat_tables([provenance, judgements.cast(provenance.schema)])
     order = pc.sort_indices(every, [(k, "ascending") for k in key])  # stable: equal keys stay in concat order
-    keys = every.select(key).take(order).combine_chunks()
     repeated = None  # positions (in key order) whose key equals the one before's
-    for k in key:
-        column = keys[k].chunk(0) if keys.num_rows else pa.array([], keys.schema.field(k).type)
+    for k in key:  # one key column at a time in key order: the copies are of one column, not of the table
+        column = pc.take(every[k], order).combine_chunks()
         same = pc.equal(column.slice(1), column.slice(0, max(len(column) - 1, 0)))
         repeated = same if repeated is None else pc.and_(repeated, same)
     chosen = order.to_numpy().copy()
@@ -311,8 +310,9 @@ def _provenance(provenance: pa.Table, graded: list[str]) -> pa.Table:
     if repeated is not None and len(repeated):
         keep[1:] = ~repeated.to_numpy(zero_copy_only=False)
         _first_in_source_order(every, chosen, keep)
-    published = [f.name for f in ARROW_SCHEMAS[PROVENANCE]]
-    return every.select(published).take(chosen[keep]).cast(ARROW_SCHEMAS[PROVENANCE].with_metadata(None))
+    schema = ARROW_SCHEMAS[PROVENANCE].with_metadata(None)
+    rows = pa.array(chosen[keep])
+    return pa.Table.from_arrays([pc.take(every[name], rows) for name in schema.names], names=schema.names).cast(schema)
 
 
 def _first_in_source_order(every: pa.Table, chosen: np.ndarray, keep: np.ndarray) -> None:
