@@ -316,6 +316,18 @@ def summary(diff: ReleaseDiff) -> str:
     return f"Initial release: {text}" if diff.old is None else text
 
 
+# The most records CHANGES.md (and so the release page) lists of each kind of change per table. A first
+# release at 10,000 articles adds 700,000 provenance rows, whose ids alone are 80 MB of Markdown that nobody
+# reads; changes.json lists every one.
+MOST_LISTED = 1000
+
+
+def _more(entries: list[Any]) -> list[str]:
+    """What CHANGES.md says of the entries past the first MOST_LISTED: nothing when there are none."""
+    more = len(entries) - MOST_LISTED
+    return [f"... and {more} more: changes.json lists every one."] if more > 0 else []
+
+
 def render_markdown(diff: ReleaseDiff) -> str:
     title = f"# Changes in {diff.new}" + (f" (from {diff.old})" if diff.old else "")
     lines = [title, ""]
@@ -336,15 +348,17 @@ def render_markdown(diff: ReleaseDiff) -> str:
             continue
         lines += [f"## {name} ({t.rows_before} -> {t.rows_after} rows)", ""]
         if t.added:
-            lines += [f"Added ({len(t.added)}): " + ", ".join(f"`{r}`" for r in t.added), ""]
+            listed = ", ".join([*(f"`{r}`" for r in t.added[:MOST_LISTED]), *_more(t.added)])
+            lines += [f"Added ({len(t.added)}): {listed}", ""]
         if t.removed:
             lines += [f"Removed ({len(t.removed)}):", ""]
             lines += [f"- `{r.record_id}`" + (f" -> replaced by `{r.replaced_by}`" if r.replaced_by else
                                               " (withdrawn, no replacement recorded)")
-                      + (f": {r.reason}" if r.reason else "") for r in t.removed]
-            lines.append("")
+                      + (f": {r.reason}" if r.reason else "") for r in t.removed[:MOST_LISTED]]
+            lines += [*_more(t.removed), ""]
         if t.changed:
             lines += ["| record | field | old | new |", "|---|---|---|---|"]
-            lines += [f"| `{c.record_id}` | {c.field} | {_cell(c.old)} | {_cell(c.new)} |" for c in t.changed]
-            lines.append("")
+            lines += [f"| `{c.record_id}` | {c.field} | {_cell(c.old)} | {_cell(c.new)} |"
+                      for c in t.changed[:MOST_LISTED]]
+            lines += [*_more(t.changed), ""]
     return "\n".join(lines)

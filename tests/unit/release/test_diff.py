@@ -10,7 +10,9 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
+from ofsted_dataset.release import diff as diff_module
 from ofsted_dataset.release.diff import (
     ReleaseDiff,
     Removed,
@@ -114,3 +116,24 @@ def test_changes_json_is_the_diff_as_asdict_gives_it() -> None:
         "tables": {"notes": asdict(table)}}
     assert diff.to_json()["tables"]["notes"]["removed"] == [{"record_id": "a", "replaced_by": "b",
                                                              "reason": "merged"}]
+
+
+def test_changes_md_lists_the_first_records_of_a_long_list_and_says_how_many_more(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first release at 10,000 articles adds 700,000 provenance rows: CHANGES.md (and so the release page)
+    lists the first few of each kind, changes.json every one."""
+    monkeypatch.setattr(diff_module, "MOST_LISTED", 2)
+    table = TableDiff(added=["a", "b", "c", "d"], removed=[Removed("e", None, None)] * 3,
+                      changed=[ValueChange("f", "n", "1", "2")] * 3, rows_before=3, rows_after=4)
+    markdown = render_markdown(ReleaseDiff("1.0.0", "1.1.0", tables={"notes": table}))
+    assert markdown.split("## notes (3 -> 4 rows)\n\n")[1] == (
+        "Added (4): `a`, `b`, ... and 2 more: changes.json lists every one.\n\n"
+        "Removed (3):\n\n"
+        "- `e` (withdrawn, no replacement recorded)\n"
+        "- `e` (withdrawn, no replacement recorded)\n"
+        "... and 1 more: changes.json lists every one.\n\n"
+        "| record | field | old | new |\n|---|---|---|---|\n"
+        "| `f` | n | 1 | 2 |\n"
+        "| `f` | n | 1 | 2 |\n"
+        "... and 1 more: changes.json lists every one.\n")
+    assert len(ReleaseDiff("1.0.0", "1.1.0", tables={"notes": table}).to_json()["tables"]["notes"]["added"]) == 4
