@@ -4,12 +4,13 @@ other gives, listed with their sizes and digests."""
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from ofsted_dataset.release.files import PARQUET_OPTIONS, parquet_file, spreadsheet_safe, write_data_files
+from ofsted_dataset.release.files import PARQUET_OPTIONS, parquet_file, spreadsheet_safe, write_data_files, write_json
 from schemas.arrow import ARROW_SCHEMAS
 
 
@@ -30,3 +31,10 @@ def test_data_files_written_two_at_a_time_are_the_bytes_of_each_written_alone(se
         data = (tmp_path / "alone" / name).read_bytes()
         assert (tmp_path / "together" / name).read_bytes() == data
         assert described == {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def test_a_json_file_is_the_document_indented_as_json_encodes_it_whole(tmp_path: Path) -> None:
+    document = {"summary": "Hackney’s rating", "added": [f"id-{i}" for i in range(3)], "nested": {"n": None}}
+    write_json(tmp_path / "changes.json", document)
+    assert (tmp_path / "changes.json").read_bytes() == (
+        json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
