@@ -326,7 +326,9 @@ def _choose(inspection: dict[str, Any], areas: dict[str, str], candidates: list[
     return min(candidates, key=key)
 
 
-def _absent_note(inspection: dict[str, Any], official: list[dict[str, Any]], codes: set[str]) -> str:
+def _absent_note(inspection: dict[str, Any], council: list[dict[str, Any]], held: dict[str, str]) -> str:
+    """Why no official row fits: `council` is the official rows of the council (its codes, former ones
+    included), `held` the years each kind of visit is recorded in at all (see `_years_held`)."""
     kind = inspection["inspection_type"]
     period = (Period.of(inspection["published_date"], inspection["published_date_precision"])
               or Period.of(inspection["visit_start"], inspection["visit_precision"], inspection["visit_end"]))
@@ -335,13 +337,9 @@ def _absent_note(inspection: dict[str, Any], official: list[dict[str, Any]], cod
     if kind == "joint_targeted_area_inspection":
         return "Joint targeted area inspections are not in these official files."
     if kind in ("focused_visit", "monitoring_visit"):
-        years = sorted({(o["inspection_date"] or o["published_date"]).year for o in official
-                        if o["inspection_type"] == kind and (o["inspection_date"] or o["published_date"])})
-        held = ", ".join(str(y) for y in years) or "none"
-        return (f"The official files record {kind.replace('_', ' ')}s only partly (here: visits in {held}); "
-                "absence from them is not a conflict.")
-    same = [o for o in official if o["gss_code"] in codes and o["inspection_type"] == kind
-            and (o["published_date"] or o["inspection_date"])]
+        return (f"The official files record {kind.replace('_', ' ')}s only partly (here: visits in "
+                f"{held.get(kind, 'none')}); absence from them is not a conflict.")
+    same = [o for o in council if o["inspection_type"] == kind and (o["published_date"] or o["inspection_date"])]
     note = "No official inspection of this council of this type fits the news dates."
     if period is not None and same:
         nearest = min(same, key=lambda o: (period.distance(o["published_date"] or o["inspection_date"]), o["n"]))
@@ -349,7 +347,17 @@ def _absent_note(inspection: dict[str, Any], official: list[dict[str, Any]], cod
     return note
 
 
-def _in_force(inspection: dict[str, Any], official: list[dict[str, Any]], codes: set[str],
+def _years_held(official: list[dict[str, Any]]) -> dict[str, str]:
+    """For each kind of inspection, the years the official files record one in ("2019, 2020"), found once
+    for every absent visit's note."""
+    years: dict[str, set[int]] = defaultdict(set)
+    for o in official:
+        if o["inspection_date"] or o["published_date"]:
+            years[o["inspection_type"]].add((o["inspection_date"] or o["published_date"]).year)
+    return {kind: ", ".join(str(y) for y in sorted(found)) for kind, found in years.items()}
+
+
+def _in_force(inspection: dict[str, Any], council: list[dict[str, Any]],
               article: ArticleDate | None) -> dict[str, Any] | None:
     """The council's official overall grade in force at the end of the news period: the latest graded
     full inspection published by then. A news claim that a council "is rated inadequate" is a claim
@@ -362,7 +370,7 @@ def _in_force(inspection: dict[str, Any], official: list[dict[str, Any]], codes:
     if period is None or period.last < OFFICIAL_RECORD_STARTS:
         return None
     end = min(period.last, article.last) if article else period.last
-    graded = [o for o in official if o["gss_code"] in codes and o["inspection_type"] == "full_inspection"
+    graded = [o for o in council if o["inspection_type"] == "full_inspection"
               and o["overall_effectiveness"] and o["published_date"] and o["published_date"] <= end]
     return max(graded, key=lambda o: (o["published_date"], o["n"])) if graded else None
 
@@ -381,6 +389,10 @@ def check_against_official(tables: dict[str, pa.Table], extract_path: Path | Non
     candidates = _candidates(inspections, official, register)
     articles = _article_dates(tables)
     former = {la.gss_code: set(la.former_gss_codes) for la in register.authorities}
+    of_code: dict[str, list[dict[str, Any]]] = defaultdict(list)  # the official rows of each council code
+    for row in official:
+        of_code[row["gss_code"]].append(row)
+    held = _years_held(official)
     areas_of: dict[str, dict[str, str]] = defaultdict(dict)
     for j in judgements:
         areas_of[j["inspection_id"]][j["area"]] = j["grade"]
@@ -398,7 +410,8 @@ def check_against_official(tables: dict[str, pa.Table], extract_path: Path | Non
             rows += _matched(inspection, mine, areas_of[iid], kept, why)
         else:
             codes = {inspection["la_code"], *former.get(inspection["la_code"], set())}
-            rows += _unmatched(inspection, mine, official, codes, articles.get(iid), why)
+            council = sorted((o for code in codes for o in of_code.get(code, [])), key=lambda o: o["n"])
+            rows += _unmatched(inspection, mine, council, held, articles.get(iid), why)
     return to_arrow("official_checks", rows)
 
 
@@ -440,13 +453,13 @@ def _matched(inspection: dict[str, Any], mine: list[Check], areas: dict[str, str
     return rows
 
 
-def _unmatched(inspection: dict[str, Any], mine: list[Check], official: list[dict[str, Any]], codes: set[str],
+def _unmatched(inspection: dict[str, Any], mine: list[Check], council: list[dict[str, Any]], held: dict[str, str],
                article: ArticleDate | None, why: str | None) -> list[dict[str, Any]]:
     """The rows of an inspection no official one fits: absent, except an overall grade, which is a
     claim about the grade in force then (see `_in_force`). `why` says which candidates the news dates
     ruled out, when there were some."""
-    rows = [mine[0].row("not_in_official_record", note=_joined(_absent_note(inspection, official, codes), why))]
-    in_force = _in_force(inspection, official, codes, article)
+    rows = [mine[0].row("not_in_official_record", note=_joined(_absent_note(inspection, council, held), why))]
+    in_force = _in_force(inspection, council, article)
     for check in mine[1:]:
         overall = check.field == "overall_grade" or check.area == "overall_effectiveness"
         if overall and in_force is not None:
