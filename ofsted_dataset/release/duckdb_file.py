@@ -82,7 +82,7 @@ def write_duckdb(directory: Path, database: Path | None = None, previous: Path |
     applied (`_update`), when it can be: loading every row again, and indexing them for the keys, costs
     seconds per hundred thousand provenance rows while a patch release changes a few. Its tables then hold
     the same rows as loading them would give, but not in the same order: the file is verified by content
-    (verify.py reads each table in key order), never by bytes."""
+    (verify.py), never by bytes."""
     path = database or directory / DUCKDB_FILE
     path.unlink(missing_ok=True)
     if previous is not None and _update(directory, path, previous):
@@ -146,21 +146,27 @@ def _update(directory: Path, path: Path, previous: Path) -> bool:
     shutil.copyfile(previous / DUCKDB_FILE, path)
     changed = [name for name in TABLES
                if sha256_file(parquet_file(directory, name)) != sha256_file(parquet_file(previous, name))]
+    try:
+        _apply(path, _row_changes_sql(directory, changed))
+    except duckdb.Error:
+        path.unlink(missing_ok=True)
+        path.with_name(path.name + ".wal").unlink(missing_ok=True)
+        return False
+    return True
+
+
+def _apply(path: Path, statements: list[str]) -> None:
+    """Run `statements` on the database file `path` (in its own format), then ship this code's views."""
     con = connect_bounded()
     try:
         con.execute(f"ATTACH {sql_text(path.as_posix())} AS release")
         con.execute("USE release")
-        for statement in _row_changes_sql(directory, changed):
+        for statement in statements:
             con.execute(statement)
         _create_views(con)
         con.execute("CHECKPOINT")
-    except duckdb.Error:
+    finally:
         con.close()
-        path.unlink(missing_ok=True)
-        path.with_name(path.name + ".wal").unlink(missing_ok=True)
-        return False
-    con.close()
-    return True
 
 
 def _row_changes_sql(directory: Path, changed: list[str]) -> list[str]:

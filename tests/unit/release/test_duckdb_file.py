@@ -231,3 +231,15 @@ def test_rows_duckdb_refuses_leave_no_updated_file(database: Path, tmp_path: Pat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["next"]
     with pytest.raises(duckdb.ConstraintException, match="foreign key"):
         write_duckdb(release, target, previous=database.parent)
+
+
+def test_an_updated_file_ships_this_codes_views_only(database: Path, tmp_path: Path) -> None:
+    previous = Path(shutil.copytree(database.parent, tmp_path / "previous"))
+    con = duckdb.connect(str(previous / DUCKDB_FILE))
+    con.execute("CREATE VIEW retired_view AS SELECT 1 AS one")
+    con.close()
+    release = _next_release(previous, tmp_path / "next", lambda tables: None)
+    target = tmp_path / DUCKDB_FILE
+    assert _update(release, target, previous) is True
+    views = query(target, "select view_name, comment from duckdb_views() where not internal order by view_name")
+    assert views == [{"view_name": name, "comment": view.description} for name, view in sorted(DUCKDB_VIEWS.items())]
