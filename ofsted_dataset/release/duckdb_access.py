@@ -18,13 +18,16 @@ DuckDBConfig = dict[str, str | bool | int | float | list[str]]
 
 # The pipeline's DuckDB work (building the database file, diffs, verification) is bounded: past this
 # DuckDB spills to disk instead of growing the process (its default is 80% of the machine's memory).
-DUCKDB_LIMITS: Final[DuckDBConfig] = {"memory_limit": "256MB", "threads": 2}
+DUCKDB_MEMORY_MB: Final = 256
+DUCKDB_LIMITS: Final[DuckDBConfig] = {"memory_limit": f"{DUCKDB_MEMORY_MB}MB", "threads": 2}
 
 
-def connect_bounded(database: Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """A connection under DUCKDB_LIMITS: to the database file `database`, or in memory when None."""
-    return duckdb.connect(":memory:" if database is None else str(database), read_only=read_only,
-                          config=DUCKDB_LIMITS)
+def connect_bounded(database: Path | None = None, read_only: bool = False,
+                    memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+    """A connection under DUCKDB_LIMITS (or another `memory_limit`): to the database file `database`, or in
+    memory when None."""
+    config = DUCKDB_LIMITS if memory_limit is None else {**DUCKDB_LIMITS, "memory_limit": memory_limit}
+    return duckdb.connect(":memory:" if database is None else str(database), read_only=read_only, config=config)
 
 
 def sql_text(value: str) -> str:

@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
+from ofsted_dataset.release import duckdb_file
 from ofsted_dataset.release.duckdb_access import connect_bounded
 from ofsted_dataset.release.duckdb_file import (
     DUCKDB_FILE,
@@ -27,6 +28,7 @@ from ofsted_dataset.release.duckdb_file import (
     MINIMUM_DUCKDB_VERSION,
     STORAGE_FORMAT,
     _update,
+    memory_limit,
     write_duckdb,
 )
 from ofsted_dataset.release.files import parquet_file
@@ -243,3 +245,12 @@ def test_an_updated_file_ships_this_codes_views_only(database: Path, tmp_path: P
     assert _update(release, target, previous) is True
     views = query(target, "select view_name, comment from duckdb_views() where not internal order by view_name")
     assert views == [{"view_name": name, "comment": view.description} for name, view in sorted(DUCKDB_VIEWS.items())]
+
+
+def test_the_file_is_built_under_a_memory_limit_that_grows_with_provenance(
+        database: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its key indexes are held whole while rows go in: at 100,000 articles the usual 256 MB failed."""
+    rows = pq.read_metadata(parquet_file(database.parent, "provenance")).num_rows
+    assert memory_limit(database.parent) == "256MB"
+    monkeypatch.setattr(duckdb_file, "BYTES_PER_PROVENANCE_ROW", 10_000_000)
+    assert memory_limit(database.parent) == f"{rows * 10}MB"
