@@ -16,7 +16,7 @@ column operations: no Python per row.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import pyarrow as pa
@@ -49,24 +49,28 @@ def _differing(name: str, table: pa.Table, other: pa.Table) -> tuple[np.ndarray,
     if table.num_rows == 0 or other.num_rows == 0 or not table.schema.equals(other.schema, check_metadata=False):
         return np.arange(table.num_rows), np.arange(other.num_rows)
     key = list(TABLES[name].primary_key)
+    values = [column for column in table.column_names if column not in key]
     if table.num_rows == other.num_rows and all(table[k].equals(other[k]) for k in key):
-        same = None
-        for column in table.column_names:
-            equal = _same(table[column], other[column])
-            same = equal if same is None else pc.and_(same, equal)
-        differing = np.flatnonzero(~pc.fill_null(same, False).to_numpy(zero_copy_only=False))
+        same = _all_same(((table[c], other[c]) for c in values), table.num_rows)
+        differing = np.flatnonzero(~same)
         return differing, differing
     pairs = table.select(key).append_column(_ROW, pa.array(np.arange(table.num_rows))).join(
         other.select(key).append_column(_OLD_ROW, pa.array(np.arange(other.num_rows))),
         keys=key, join_type="inner", use_threads=False)  # a repeated key pairs a row with several
     rows, old_rows = pairs[_ROW], pairs[_OLD_ROW]
-    same = pa.chunked_array([np.ones(pairs.num_rows, dtype=bool)])
-    for column in table.column_names:
-        if column not in key:
-            same = pc.and_(same, _same(pc.take(table[column], rows), pc.take(other[column], old_rows)))
-    identical = pairs.filter(same)
+    same = _all_same(((pc.take(table[c], rows), pc.take(other[c], old_rows)) for c in values), pairs.num_rows)
+    identical = pairs.filter(pa.array(same))
     return (np.setdiff1d(np.arange(table.num_rows), identical[_ROW].to_numpy()),
             np.setdiff1d(np.arange(other.num_rows), identical[_OLD_ROW].to_numpy()))
+
+
+def _all_same(pairs: Iterable[tuple[pa.ChunkedArray | pa.Array, pa.ChunkedArray | pa.Array]], rows: int) -> np.ndarray:
+    """Row by row, whether every pair of columns holds the same values; `pairs` is read one pair at a time, so
+    only one pair of columns is ever taken."""
+    same = np.ones(rows, dtype=bool)
+    for a, b in pairs:
+        same &= _same(a, b).to_numpy(zero_copy_only=False)
+    return same
 
 
 def _where(column: pa.ChunkedArray | pa.Array, values: pa.Array) -> np.ndarray:
