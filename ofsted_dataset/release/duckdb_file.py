@@ -14,7 +14,7 @@ import duckdb
 import pyarrow.parquet as pq
 
 from ofsted_dataset.release.duckdb_access import DUCKDB_MEMORY_MB, connect_bounded, read_parquet_sql, sql_name, sql_text
-from ofsted_dataset.release.files import parquet_file, sha256_file
+from ofsted_dataset.release.files import CHECKSUMS, listed_checksums, parquet_file, sha256_file
 from schemas.datapackage import table_schema
 from schemas.duckdb_ddl import comment_sql, create_table_sql
 from schemas.tables import JUDGEMENTS, TABLES
@@ -129,11 +129,11 @@ def _create_views(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _updatable(directory: Path, previous: Path) -> bool:
-    """Whether the `previous` release's file can become this release's: it is there, in STORAGE_FORMAT, and
-    both releases describe every table exactly as schemas/tables.py does (so the file's tables, keys and
-    comments are this code's)."""
+    """Whether the `previous` release's file can become this release's: it is there, in STORAGE_FORMAT, beside
+    the release's SHA256SUMS, and both releases describe every table exactly as schemas/tables.py does (so the
+    file's tables, keys and comments are this code's)."""
     old = previous / DUCKDB_FILE
-    if not old.is_file():
+    if not old.is_file() or not (previous / CHECKSUMS).is_file():
         return False
     with old.open("rb") as handle:
         header = handle.read(_HEADER_FORMAT.stop)
@@ -158,8 +158,9 @@ def _update(directory: Path, path: Path, previous: Path) -> bool:
     if not _updatable(directory, previous):
         return False
     shutil.copyfile(previous / DUCKDB_FILE, path)
-    changed = [name for name in TABLES
-               if sha256_file(parquet_file(directory, name)) != sha256_file(parquet_file(previous, name))]
+    listed = listed_checksums(previous)  # the previous release's Parquet files as it was verified, not read again
+    changed = [name for name in TABLES if sha256_file(parquet_file(directory, name))
+               != listed.get(parquet_file(previous, name).relative_to(previous).as_posix())]
     try:
         _apply(path, _row_changes_sql(directory, changed), memory_limit(directory))
     except duckdb.Error:
