@@ -14,7 +14,6 @@ import dataclasses
 import hashlib
 import json
 import os
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,7 +31,8 @@ from ofsted_dataset.facts.changed_rows import rows_to_check
 from ofsted_dataset.facts.collector import Page, read_pages
 from ofsted_dataset.facts.combine import Combined
 from ofsted_dataset.facts.combine import combine as combine_facts
-from ofsted_dataset.facts.ingest import Article, ArticlesOnDisk, read_articles
+from ofsted_dataset.facts.file_digests import FileDigests
+from ofsted_dataset.facts.ingest import ArticlesOnDisk, ArticleTexts, read_articles
 from ofsted_dataset.facts.inspections_flat import inspections_flat
 from ofsted_dataset.facts.mappings import load_mapping, mapping_paths
 from ofsted_dataset.facts.recombine import changed_pages, recombine, touched_facts, touched_records
@@ -53,42 +53,41 @@ BATCH_SIZE_ENV = "OFSTED_BATCH_SIZE"  # another size, e.g. to spread a small cor
 
 
 class Ingested:
-    """Every raw article, read and hashed, and the mapping files, listed once for the whole run. A plain
-    class, not a dataclass, on purpose: Prefect walks dataclasses passed to tasks looking for futures,
-    and this one holds every article."""
+    """Every raw article, listed and hashed (its text read when needed: ingest.ArticlesOnDisk), and the
+    mapping files, listed and hashed once for the whole run. A plain class, not a dataclass, on purpose:
+    Prefect walks dataclasses passed to tasks looking for futures, and this one holds every article."""
 
     __slots__ = ("_digests", "articles", "location", "mappings", "pages", "problems")
 
-    def __init__(self, articles: Mapping[str, Article], mappings: list[Path], problems: list[Problem],
-                 pages: dict[str, Page] | None = None, location: Path | str | None = None) -> None:
+    def __init__(self, articles: ArticlesOnDisk, mappings: list[Path], problems: list[Problem],
+                 pages: dict[str, Page] | None = None, location: Path | str | None = None,
+                 mapping_digests: dict[str, bytes] | None = None) -> None:
         self.articles = articles
         self.mappings = mappings  # the regular files of mappings/, in name order
         self.problems = problems
         self.pages = pages or {}  # the collector's record of each article's page, by source id
         self.location = location  # where raw/ was read: a folder, or an fsspec URL
-        self._digests: dict[str, bytes] | None = None
+        self._digests = mapping_digests
 
     def mapping_digests(self) -> dict[str, bytes]:
-        """The sha256 digest of each mapping file's bytes, by file name: read and hashed once a run, for
-        the build's fingerprint and the cache's keys alike."""
+        """The sha256 digest of each mapping file's bytes, by file name: for the build's fingerprint and the
+        cache's keys alike (ingest takes them once a run, reading only the files that changed)."""
         if self._digests is None:
             self._digests = {p.name: hashlib.sha256(p.read_bytes()).digest() for p in self.mappings}
         return self._digests
 
     def for_batch(self, names: list[str]) -> Ingested:
-        """What the per-article stage needs for these mappings, to send to another process: their own
-        articles' texts, every other article read again from raw/ if a quote cites it, no page records.
-        From object storage everything is sent (a second read there costs more than the copy)."""
+        """What the per-article stage needs for these mappings, to send to another process: the texts of
+        their own articles this process has read, every other article read from raw/ if it is needed,
+        no page records. From object storage everything is sent (a second read there costs more)."""
         if not isinstance(self.location, Path):
             return self
-        stems = {Path(name).stem for name in names}
-        held = {s: a for s, a in self.articles.items() if s in stems}
-        known = {s: (a.path, a.sha256) for s, a in self.articles.items()}
-        return Ingested(ArticlesOnDisk(self.location, held, known), self.mappings, self.problems, None, self.location)
+        articles = self.articles.only({Path(name).stem for name in names})
+        return Ingested(articles, self.mappings, self.problems, None, self.location)
 
     @property
-    def texts(self) -> dict[str, str]:
-        return {source_id: article.text for source_id, article in self.articles.items()}
+    def texts(self) -> ArticleTexts:
+        return ArticleTexts(self.articles)
 
     @property
     def refused(self) -> set[str]:
@@ -115,14 +114,18 @@ RAW_URL_ENV = "OFSTED_RAW_URL"  # raw/ in object storage, e.g. s3://bucket/raw (
 
 
 def ingest(root: Path) -> Ingested:
-    """Read and hash every raw article: from `root/raw`, or from OFSTED_RAW_URL when set; and list the
-    mapping files, refusing entries of mappings/ that are not files with the raw files, before anything
-    reads them. Later stages use this listing, never their own."""
+    """List and hash every raw article: from `root/raw`, or from OFSTED_RAW_URL when set; and list and hash
+    the mapping files, refusing entries of mappings/ that are not files with the raw files, before anything
+    reads them. Later stages use this listing, never their own. A local file unchanged since the last run
+    is not read again (facts/file_digests.py)."""
     location = os.environ.get(RAW_URL_ENV) or root / "raw"
-    articles, problems = read_articles(location)
+    digests = FileDigests(root)
+    articles, problems = read_articles(location, digests)
     pages, page_problems = read_pages(location, set(articles) | _refused(problems))
     mappings, refused = mapping_paths(root / "mappings")
-    return Ingested(articles, mappings, [*problems, *page_problems, *refused], pages, location)
+    mapping_digests = {p.name: digests.of_file(p, f"mappings/{p.name}") for p in mappings}
+    digests.save()
+    return Ingested(articles, mappings, [*problems, *page_problems, *refused], pages, location, mapping_digests)
 
 
 LAST_BUILD = Path("staged") / "last-build.json"
@@ -133,8 +136,8 @@ def input_fingerprint(root: Path, ingested: Ingested) -> str:
     official extract, the documents a release ships and the pipeline's own code. Equal fingerprints
     give equal releases."""
     digest = hashlib.sha256(article_cache.environment_version(root).encode())
-    for source_id, article in sorted(ingested.articles.items()):
-        digest.update(f"{source_id}:{article.sha256}\n".encode())
+    for source_id, (_, sha256) in sorted(ingested.articles.known.items()):
+        digest.update(f"{source_id}:{sha256}\n".encode())
     for problem in ingested.problems:
         digest.update(str(problem).encode())
     for name, mapping_digest in ingested.mapping_digests().items():
@@ -199,7 +202,7 @@ def stale_mappings(root: Path, ingested: Ingested) -> list[Path]:
         return list(ingested.mappings)
     environment = article_cache.environment_version(root)
     digests = ingested.mapping_digests()
-    keys = {p.stem: article_cache.entry_key(environment, digests[p.name], ingested.articles.get(p.stem))
+    keys = {p.stem: article_cache.entry_key(environment, digests[p.name], ingested.articles.sha256(p.stem))
             for p in ingested.mappings}
     reusable = snapshot.reusable(keys, ingested.articles, _mapped(ingested))
     return [p for p in ingested.mappings if p.stem not in reusable]
@@ -231,7 +234,8 @@ def resolve_batch(root: Path, names: list[str], ingested: Ingested, progress: Pr
         result = (resolve_mapping(mapping, ingested.articles, mapped, register, areas, refused) if mapping else
                   ArticleFacts(path.stem, f"mappings/{name}", [], [], {}, problems))
         if not result.problems:
-            key = article_cache.entry_key(environment, hashlib.sha256(data).digest(), ingested.articles.get(path.stem))
+            key = article_cache.entry_key(environment, hashlib.sha256(data).digest(),
+                                          ingested.articles.sha256(path.stem))
             index.append(article_cache.index_row(result.source_id, key, result.declared, result.cited, mapped))
         results.append(result)
         if progress:

@@ -7,7 +7,7 @@ built per validation run from a `Context`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -21,7 +21,7 @@ from schemas.tables import TABLES, precision_column
 @dataclass(frozen=True)
 class Context:
     frames: dict[str, pd.DataFrame]
-    texts: dict[str, str] | None  # source_id -> decoded raw article; None for a release without raw/
+    texts: Mapping[str, str] | None  # source_id -> decoded raw article; None for a release without raw/
 
 
 def _column(f: Field) -> pa.Column:
@@ -142,7 +142,7 @@ def _cross_rules(table: Table, ctx: Context) -> list[pa.Check]:
         existing = pd.concat([name + "\x00" + record_ids(TABLES[name], frames[name]).astype(str)
                               for name in TABLES if name in frames and name != "provenance"]).astype(object)
 
-        def quote_is_exact(df: pd.DataFrame, texts: dict[str, str] = ctx.texts or {}) -> pd.Series:
+        def quote_is_exact(df: pd.DataFrame, texts: Mapping[str, str] = ctx.texts or {}) -> pd.Series:
             return pd.Series(
                 [texts.get(s, "")[a:b] == q for s, a, b, q in
                  zip(df["source_id"], df["char_start"], df["char_end"], df["quote"], strict=True)],

@@ -22,7 +22,6 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,7 +31,7 @@ import pyarrow.compute as pc
 
 from ofsted_dataset.code_version import code_version
 from ofsted_dataset.facts import fact_tables
-from ofsted_dataset.facts.ingest import Article
+from ofsted_dataset.facts.ingest import ArticlesOnDisk
 from ofsted_dataset.facts.reference import AREAS_FILE, REGISTER_FILE
 
 CACHE_DIR = Path("staged") / "cache" / "facts"
@@ -53,12 +52,13 @@ def environment_version(root: Path) -> str:
     return digest.hexdigest()
 
 
-def entry_key(environment: str, mapping_digest: bytes, article: Article | None) -> str:
-    """The key of one mapping's entry, from the sha256 digest of its bytes; `environment` is
-    environment_version(root), computed once per run (it reads and hashes the reference files)."""
+def entry_key(environment: str, mapping_digest: bytes, article_sha256: str | None) -> str:
+    """The key of one mapping's entry, from the sha256 digest of its bytes and its article's sha256 (None: no
+    article); `environment` is environment_version(root), computed once per run (it reads and hashes the
+    reference files)."""
     digest = hashlib.sha256(environment.encode())
     digest.update(mapping_digest)
-    digest.update((article.sha256 if article else "missing").encode())
+    digest.update((article_sha256 or "missing").encode())
     return digest.hexdigest()
 
 
@@ -89,7 +89,7 @@ class Snapshot:
         self.facts = facts
         self.merged = merged
 
-    def reusable(self, keys: dict[str, str], articles: Mapping[str, Article], mapped: set[str]) -> set[str]:
+    def reusable(self, keys: dict[str, str], articles: ArticlesOnDisk, mapped: set[str]) -> set[str]:
         """Source ids whose cached facts still hold: same key, and every cited article as it was."""
         valid = set()
         for row in self.index.to_pylist():
@@ -97,7 +97,7 @@ class Snapshot:
             if keys.get(source_id) != row["key"]:
                 continue
             cited_mapped = set(row["cited_mapped"])
-            if all(c in articles and articles[c].sha256 == sha and (c in mapped) == (c in cited_mapped)
+            if all(articles.sha256(c) == sha and (c in mapped) == (c in cited_mapped)
                    for c, sha in json.loads(row["cited"]).items()):
                 valid.add(source_id)
         return valid

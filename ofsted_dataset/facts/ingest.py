@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from functools import partial
 from pathlib import Path
 
 from ofsted_dataset.errors import PipelineError, Problem
+from ofsted_dataset.facts.file_digests import FileDigests
 from ofsted_dataset.facts.project_files import NotReadable, list_entries, read_bounded, too_large
 from schemas.patterns import SOURCE_ID
 
@@ -41,6 +43,7 @@ class RawFile:
     name: str
     size: int
     read: Callable[[], bytes]
+    stat: os.stat_result | None = None  # a local file's, when it was listed (file_digests.py keys on it)
 
 
 def list_raw(location: Path | str, suffix: str = ".txt", limit: int = MAX_ARTICLE_BYTES
@@ -51,7 +54,8 @@ def list_raw(location: Path | str, suffix: str = ".txt", limit: int = MAX_ARTICL
     (with s3fs installed) or `memory://raw`: fsspec lists and reads it."""
     if isinstance(location, Path):
         paths, problems = list_entries(location, "raw", suffix)
-        return [RawFile(p.name, p.stat().st_size, partial(read_bounded, p, limit)) for p in paths], problems
+        return [RawFile(p.name, (stat := p.stat()).st_size, partial(read_bounded, p, limit), stat) for p in paths
+                ], problems
     import fsspec
 
     fs, base = fsspec.core.url_to_fs(location)
@@ -88,29 +92,39 @@ def _refusal(raw: RawFile) -> tuple[str | None, bytes | None]:
     return None, data
 
 
-def read_articles(location: Path | str) -> tuple[dict[str, Article], list[Problem]]:
+def read_articles(location: Path | str, digests: FileDigests | None = None
+                  ) -> tuple[ArticlesOnDisk, list[Problem]]:
     """Every `*.txt` in raw/ (a folder or an fsspec URL), by source id; files that cannot be
-    articles are problems, not exceptions."""
-    articles: dict[str, Article] = {}
+    articles are problems, not exceptions. With `digests` (a local folder's), an article unchanged since
+    a run remembered its digest is not read now: its text is read when something asks for it."""
+    held: dict[str, Article] = {}
+    known: dict[str, tuple[str, str]] = {}
     files, problems = list_raw(location)
     for raw in files:
-        relative = f"raw/{raw.name}"
+        relative, stem = f"raw/{raw.name}", raw.name[:-4]
+        remembered = digests.recall(relative, raw.stat) if digests is not None and raw.stat is not None else None
+        if remembered is not None:
+            known[stem] = (relative, remembered)
+            continue
         reason, data = _refusal(raw)
         if reason or data is None:
             problems.append(Problem(relative, None, "", reason or "could not be read"))
             continue
-        stem = raw.name[:-4]
-        articles[stem] = Article(stem, relative, hashlib.sha256(data).hexdigest(), data.decode("utf-8"))
-    return articles, problems
+        article = held[stem] = Article(stem, relative, hashlib.sha256(data).hexdigest(), data.decode("utf-8"))
+        known[stem] = (relative, article.sha256)
+        if digests is not None and raw.stat is not None:
+            digests.remember(relative, raw.stat, article.sha256)
+    return ArticlesOnDisk(location if isinstance(location, Path) else None, held, known), problems
 
 
 class ArticlesOnDisk(Mapping[str, Article]):
-    """Every article of a build by source id, holding the texts of a few and reading any other again
-    from raw/ when it is asked for, checked against the hash the build took: how a batch of mappings
-    travels to another process with its own articles' texts, not every article's (a quote may cite any
-    article, so every one stays reachable)."""
+    """Every article of a build by source id, holding the texts of those read so far and reading any other
+    from raw/ when it is asked for, checked against the hash the build took: a run reads only the articles
+    it needs (file_digests.py), and a batch of mappings travels to another process with its own articles'
+    texts, not every article's (a quote may cite any article, so every one stays reachable). From object
+    storage (no `folder`) every article is held."""
 
-    def __init__(self, folder: Path, held: dict[str, Article], known: dict[str, tuple[str, str]]) -> None:
+    def __init__(self, folder: Path | None, held: dict[str, Article], known: dict[str, tuple[str, str]]) -> None:
         self.folder = folder  # raw/
         self.held = held
         self.known = known  # source id -> (path, sha256) of every article the build read
@@ -119,14 +133,51 @@ class ArticlesOnDisk(Mapping[str, Article]):
         if source_id in self.held:
             return self.held[source_id]
         path, sha256 = self.known[source_id]
+        if self.folder is None:
+            raise KeyError(source_id)
         data = read_bounded(self.folder / Path(path).name, MAX_ARTICLE_BYTES)
         if hashlib.sha256(data).hexdigest() != sha256:
             raise PipelineError(f"{path} changed while the build was reading it; nothing was published: run again")
         article = self.held[source_id] = Article(source_id, path, sha256, data.decode("utf-8"))
         return article
 
+    def __contains__(self, source_id: object) -> bool:
+        return source_id in self.known  # without reading the article
+
     def __iter__(self) -> Iterator[str]:
         return iter(self.known)
 
     def __len__(self) -> int:
         return len(self.known)
+
+    def sha256(self, source_id: str) -> str | None:
+        """The article's sha256 (hex), without reading it; None when there is no such article."""
+        found = self.known.get(source_id)
+        return found[1] if found else None
+
+    def only(self, source_ids: set[str]) -> ArticlesOnDisk:
+        """Every article still reachable, holding only the texts of `source_ids` among those held: what a batch
+        of mappings takes to another process."""
+        if self.folder is None:
+            return self
+        return ArticlesOnDisk(self.folder, {s: a for s, a in self.held.items() if s in source_ids}, self.known)
+
+
+class ArticleTexts(Mapping[str, str]):
+    """The articles' texts by source id, each read when it is first asked for (validation checks the quotes of
+    the rows it checks, which after a change are a few articles')."""
+
+    def __init__(self, articles: ArticlesOnDisk) -> None:
+        self.articles = articles
+
+    def __getitem__(self, source_id: str) -> str:
+        return self.articles[source_id].text
+
+    def __contains__(self, source_id: object) -> bool:
+        return source_id in self.articles
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.articles)
+
+    def __len__(self) -> int:
+        return len(self.articles)

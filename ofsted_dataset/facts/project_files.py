@@ -52,11 +52,15 @@ def list_entries(folder: Path, shown: str, suffix: str) -> tuple[list[Path], lis
     if not folder.is_dir():
         return [], []
     files, problems = [], []
-    for path in sorted(folder.iterdir(), key=lambda p: p.name):  # names: comparing Paths is ten times slower
-        reason = refusal(path)
+    with os.scandir(folder) as scanned:
+        entries = sorted(scanned, key=lambda e: e.name)
+    for entry in entries:
+        path = Path(entry.path)
+        # The listing knows a regular file's type (no system call); anything else is looked at again.
+        reason = None if entry.is_file(follow_symlinks=False) else refusal(path)
         if reason:
-            problems.append(Problem(f"{shown}/{path.name}", None, "", reason))
-        elif path.name.endswith(suffix):
+            problems.append(Problem(f"{shown}/{entry.name}", None, "", reason))
+        elif entry.name.endswith(suffix):
             files.append(path)
     return files, problems
 

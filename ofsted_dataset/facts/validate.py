@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
@@ -44,7 +46,7 @@ def _describe(name: str, frame: pd.DataFrame, failures: pd.DataFrame) -> list[st
     return lines
 
 
-def validate_tables(tables: dict[str, pa_arrow.Table], texts: dict[str, str] | None,
+def validate_tables(tables: dict[str, pa_arrow.Table], texts: Mapping[str, str] | None,
                     only: dict[str, np.ndarray] | None = None) -> dict[str, int]:
     """Check every table and every cross-table rule; raise with all failing rows shown. With `only`
     (changed_rows.rows_to_check), each table's rules run on those rows, against the whole tables."""

@@ -30,7 +30,7 @@ import os
 import re
 import shutil
 import signal
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -322,7 +322,7 @@ def describe_release(directory: Path, sources: list[dict[str, Any]], version: st
 
 
 def publish(tables: dict[str, pa.Table], sources: list[dict[str, Any]], root: Path,
-            texts: dict[str, str] | None = None, now: dt.datetime | None = None) -> PublishResult:
+            texts: Mapping[str, str] | None = None, now: dt.datetime | None = None) -> PublishResult:
     """Publish `tables` as the next release unless they equal the current one.
 
     What recover finishes first is reported as `repaired`, even when this run is then refused (as a
@@ -387,7 +387,7 @@ def preview(tables: dict[str, pa.Table], sources: list[dict[str, Any]], root: Pa
 
 
 def _publish_unlocked(tables: dict[str, pa.Table], sources: list[dict[str, Any]], root: Path,
-                      texts: dict[str, str] | None, now: dt.datetime | None) -> PublishResult:
+                      texts: Mapping[str, str] | None, now: dt.datetime | None) -> PublishResult:
     """The publish proper, for a caller holding the lock over a recovered project."""
     published, staged = root / "published", root / "staged" / "build"
     created = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")

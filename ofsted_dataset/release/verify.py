@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -126,7 +126,7 @@ def _release_schemas(directory: Path) -> dict[str, tuple[pa.Schema, bool]]:
     return result
 
 
-def _tables(directory: Path, texts: dict[str, str] | None, expected: dict[str, pa.Table] | None = None) -> list[str]:
+def _tables(directory: Path, texts: Mapping[str, str] | None, expected: dict[str, pa.Table] | None = None) -> list[str]:
     """Every table's files against the release's contract, against each other, against `expected` and
     against the database file; then pandera over all of them, which validates the tables together (keys
     across tables).
@@ -241,7 +241,7 @@ def _database_table(con: duckdb.DuckDBPyConnection, directory: Path, name: str, 
     return [f"{DUCKDB_FILE}: table {name} differs from data/{name}.parquet ({differing} rows)"] if differing else []
 
 
-def verify_release(directory: Path, texts: dict[str, str] | None = None,
+def verify_release(directory: Path, texts: Mapping[str, str] | None = None,
                    expected: dict[str, pa.Table] | None = None) -> list[str]:
     """Every problem with the release in `directory`; empty when it is intact and valid.
 
@@ -265,7 +265,7 @@ def verify_release(directory: Path, texts: dict[str, str] | None = None,
         return files.result() + rest
 
 
-def raise_if_invalid(directory: Path, texts: dict[str, str] | None = None,
+def raise_if_invalid(directory: Path, texts: Mapping[str, str] | None = None,
                      expected: dict[str, pa.Table] | None = None) -> None:
     problems = verify_release(directory, texts, expected)
     if problems:
