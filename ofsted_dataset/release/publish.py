@@ -6,8 +6,8 @@ The order of a publish, and why each step is safe to kill:
 2. The build is written to staged/build/ and compared with the current release; no change, no release.
    Its data files are the release's: only the files that name the version are written again, then the
    changelog, the page and the database file (built in staged/build-database/ meanwhile, and moved in),
-   the checksums and the zip (which takes the members whose files are unchanged from the current
-   release's zip as they are compressed, files.write_archive).
+   the checksums and the zip (which takes the members whose files are unchanged, and the unchanged blocks
+   of the large ones, from the current release's zip as they are compressed: archive.py).
 3. The release is copied to published/.tmp-<version>/, verified (verify.py: checksums, archive, CSV,
    DuckDB, and that the files hold exactly the tables validated a moment before), then renamed to
    published/<version>/
@@ -44,19 +44,17 @@ from ofsted_dataset.atomic_files import write_text_atomically
 from ofsted_dataset.errors import PipelineError
 from ofsted_dataset.official.checks import conflicts
 from ofsted_dataset.release import diff as release_diff
+from ofsted_dataset.release.archive import write_archive
 from ofsted_dataset.release.consumer_files import write_consumer_files
 from ofsted_dataset.release.duckdb_file import DUCKDB_FILE, write_duckdb
-from ofsted_dataset.release.files import (
-    write_archive,
-    write_checksums,
-    write_data_files,
-    write_json,
-)
+from ofsted_dataset.release.files import write_checksums, write_data_files, write_json
 from ofsted_dataset.release.page import write_release_page
 from ofsted_dataset.release.verify import raise_if_invalid
 from schemas.datapackage import package_descriptor
 from schemas.dictionary import render_dictionary
 
+# The blocks of the large members of the last zip written (archive.py), for the next publish to take.
+ZIP_BLOCKS = Path("staged") / "cache" / "zip-blocks.json"
 _VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 FAILPOINT_ENV = "OFSTED_DATASET_FAILPOINT"  # tests only: SIGKILL the process at the named step
 
@@ -403,7 +401,7 @@ def _publish_unlocked(tables: dict[str, pa.Table], sources: list[dict[str, Any]]
     last = published / previous if previous else None
     summary = _write_derived_files(staged, tables, changes, created, last)
     write_checksums(staged)
-    write_archive(staged, version, last)
+    write_archive(staged, version, last, root / ZIP_BLOCKS)
 
     tmp = published / f".tmp-{version}"
     shutil.copytree(staged, tmp)

@@ -19,8 +19,9 @@ from pathlib import Path
 import pytest
 
 from ofsted_dataset.errors import PipelineError
-from ofsted_dataset.release import files
-from ofsted_dataset.release.files import archive_name, write_archive, write_checksums
+from ofsted_dataset.release import archive, files
+from ofsted_dataset.release.archive import write_archive
+from ofsted_dataset.release.files import archive_name, write_checksums
 from ofsted_dataset.release.verify import verify_release
 from tests.helpers import add_article, copy_project, publish
 
@@ -41,7 +42,7 @@ def _noise(seed: int, size: int) -> bytes:
     return random.Random(seed).randbytes(size)
 
 
-BIG = 3 * files.ALWAYS_COMPRESSED_BYTES
+BIG = 3 * archive.ALWAYS_COMPRESSED_BYTES
 OLD = {
     "LICENCE.txt": _text(1, 20_000),  # small, kept: compressed again, the check that zlib compresses alike
     "README.md": _text(2, 5_000),  # small, changed
@@ -88,13 +89,14 @@ def compressed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The names of the members compressed (added from their files) from now on; a member taken as it is
     compressed is not among them."""
     names: list[str] = []
-    add_file = files._add_file
+    add_file = archive._add_file
 
-    def counted(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: Path) -> None:
+    def counted(zipped: zipfile.ZipFile, info: zipfile.ZipInfo, file: Path,
+                taken: archive._BlockSource | None = None) -> list[archive.Block]:
         names.append(info.filename)
-        add_file(archive, info, file)
+        return add_file(zipped, info, file, taken)
 
-    monkeypatch.setattr(files, "_add_file", counted)
+    monkeypatch.setattr(archive, "_add_file", counted)
     return names
 
 
@@ -208,7 +210,7 @@ def test_a_publish_takes_kept_members_from_the_previous_zip_and_writes_the_zip_c
     assert publish(root).version == "1.1.0"
     release = root / "published" / "1.1.0"
     extract = "reference/official/outcomes.csv"
-    assert (release / extract).stat().st_size > files.ALWAYS_COMPRESSED_BYTES
+    assert (release / extract).stat().st_size > archive.ALWAYS_COMPRESSED_BYTES
     assert f"1.1.0/{extract}" not in compressed
     assert "1.1.0/index.html" in compressed
     scratch = shutil.copytree(release, tmp_path / "scratch" / "1.1.0",
@@ -218,6 +220,15 @@ def test_a_publish_takes_kept_members_from_the_previous_zip_and_writes_the_zip_c
 
 
 SMALL_BLOCK = 64 * 1024  # BLOCK_BYTES in the tests of members of several blocks: small, for them to stay fast
+SMALL_MIN = 16 * 1024  # MIN_BLOCK_BYTES in those tests
+SMALL_CUT_BITS = 6  # and _CUT_BITS: a cut one newline in 64, so that blocks end by content, not only when full
+
+
+@pytest.fixture
+def small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(archive, "BLOCK_BYTES", SMALL_BLOCK)
+    monkeypatch.setattr(archive, "MIN_BLOCK_BYTES", SMALL_MIN)
+    monkeypatch.setattr(archive, "_CUT_BITS", SMALL_CUT_BITS)
 
 
 def _one_member(tmp_path: Path, data: bytes) -> bytes:
@@ -228,51 +239,73 @@ def _one_member(tmp_path: Path, data: bytes) -> bytes:
     return write_archive(release, "9.9.9").read_bytes()
 
 
-def _member_data(archive: bytes, info: zipfile.ZipInfo) -> bytes:
-    """The compressed bytes of the member `info` of the zip `archive`, past its local header."""
-    *_, name_length, extra_length = struct.unpack("<4s2B4HL2L2H", archive[info.header_offset:info.header_offset + 30])
+def _member_data(zipped: bytes, info: zipfile.ZipInfo) -> bytes:
+    """The compressed bytes of the member `info` of the zip `zipped`, past its local header."""
+    *_, name_length, extra_length = struct.unpack("<4s2B4HL2L2H", zipped[info.header_offset:info.header_offset + 30])
     start = info.header_offset + 30 + name_length + extra_length
-    return archive[start:start + info.compress_size]
+    return zipped[start:start + info.compress_size]
 
 
-@pytest.mark.parametrize("size", [0, 5_000, files.BLOCK_BYTES])
+@pytest.mark.parametrize("size", [0, 5_000, archive.BLOCK_BYTES])
 def test_a_member_of_one_block_is_the_bytes_writestr_gives(tmp_path: Path, size: int) -> None:
     """Up to BLOCK_BYTES (16 MiB; every member of every zip published so far is under 7 MB) a member is
     compressed as writestr compresses it, and the zips published keep their bytes."""
     data = (_text(21, 1 << 20) * (size // (1 << 20) + 1))[:size]
     written = _one_member(tmp_path, data)
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(files._member_info("9.9.9/data/member.csv"), data)
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
+        zipped.writestr(archive._member_info("9.9.9/data/member.csv"), data)
     assert written == buffer.getvalue()
 
 
-def _blocks_compressed_each_on_its_own(data: bytes, block_bytes: int) -> bytes:
+def _cuts(data: bytes) -> list[int]:
+    """Where the blocks of `data` end, by the rule written out a byte at a time: past the first newline at least
+    MIN_BLOCK_BYTES into the block whose 8 bytes before it, read as a little-endian number and multiplied by
+    2**64 / the golden ratio (modulo 2**64), have their top _CUT_BITS bits 0; else BLOCK_BYTES into it."""
+    if len(data) <= archive.BLOCK_BYTES:
+        return [len(data)]
+    ends, start = [], 0
+    while start < len(data):
+        end = min(start + archive.BLOCK_BYTES, len(data))
+        for position in range(start + archive.MIN_BLOCK_BYTES, end):
+            word = int.from_bytes(data[position - 8:position], "little")
+            if data[position] == 0x0A and (word * 0x9E3779B97F4A7C15 % 2**64) >> (64 - archive._CUT_BITS) == 0:
+                end = position + 1
+                break
+        ends.append(end)
+        start = end
+    return ends
+
+
+def _blocks_compressed_each_on_its_own(data: bytes) -> bytes:
     """`data` compressed in blocks as pigz compresses them: each with a fresh compressor at zlib's default
     level, all but the last ended on a byte boundary by a full flush, the last ending the stream."""
-    blocks = [data[start:start + block_bytes] for start in range(0, len(data), block_bytes)]
+    ends = _cuts(data)
     compressed = b""
-    for index, block in enumerate(blocks):
+    for index, (start, end) in enumerate(zip([0, *ends], ends, strict=False)):
         compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
-        last = index == len(blocks) - 1
-        compressed += compressor.compress(block) + compressor.flush(zlib.Z_FINISH if last else zlib.Z_FULL_FLUSH)
+        last = index == len(ends) - 1
+        compressed += compressor.compress(data[start:end]) + compressor.flush(zlib.Z_FINISH if last
+                                                                              else zlib.Z_FULL_FLUSH)
     return compressed
 
 
-# 300 KiB (five blocks of SMALL_BLOCK, the last one part full), compressible text with incompressible bytes
-# across a block's end.
-SEVERAL_BLOCKS = _text(22, 100 * 1024) + _noise(23, 60 * 1024) + _text(24, 140 * 1024)
+# 320 KiB: compressible text, then incompressible bytes with no newline (no cut: a block ends full in them),
+# then text again.
+SEVERAL_BLOCKS = _text(22, 100 * 1024) + _noise(23, 80 * 1024).replace(b"\n", b"x") + _text(24, 140 * 1024)
 
 
 def test_a_member_of_several_blocks_is_one_stream_of_blocks_compressed_each_on_its_own(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(files, "BLOCK_BYTES", SMALL_BLOCK)
+        tmp_path: Path, small_blocks: None) -> None:
+    ends = _cuts(SEVERAL_BLOCKS)
+    sizes = [end - start for start, end in zip([0, *ends], ends, strict=False)]
+    assert len(sizes) > 5 and SMALL_BLOCK in sizes[:-1] and min(sizes[:-1]) < SMALL_BLOCK  # full ones, cut ones
     written = _one_member(tmp_path, SEVERAL_BLOCKS)
-    expected = _blocks_compressed_each_on_its_own(SEVERAL_BLOCKS, SMALL_BLOCK)
-    with zipfile.ZipFile(io.BytesIO(written)) as archive:
-        assert archive.testzip() is None
-        assert archive.read("9.9.9/data/member.csv") == SEVERAL_BLOCKS
-        info = archive.getinfo("9.9.9/data/member.csv")
+    expected = _blocks_compressed_each_on_its_own(SEVERAL_BLOCKS)
+    with zipfile.ZipFile(io.BytesIO(written)) as zipped:
+        assert zipped.testzip() is None
+        assert zipped.read("9.9.9/data/member.csv") == SEVERAL_BLOCKS
+        info = zipped.getinfo("9.9.9/data/member.csv")
     assert (info.CRC, info.file_size, info.compress_size) == \
         (zlib.crc32(SEVERAL_BLOCKS), len(SEVERAL_BLOCKS), len(expected))
     assert _member_data(written, info) == expected
@@ -283,46 +316,124 @@ def test_a_member_of_several_blocks_is_one_stream_of_blocks_compressed_each_on_i
     assert inflater.eof  # one stream, ended once, by the last block
 
 
-def test_a_file_is_read_a_few_blocks_ahead_of_the_zip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_change_moves_the_cuts_near_it_and_no_others(small_blocks: None) -> None:
+    """Blocks end where the bytes say: after bytes inserted early in a file, its later blocks are the same
+    bytes as before (so a changed file takes them from the previous zip)."""
+    before = _text(26, 400 * 1024)
+    after = before[:30_000] + b"an inserted sentence.\n" + before[30_000:]
+    shift = len(after) - len(before)
+    old, new = _cuts(before), _cuts(after)
+    assert [end for end in old if end > 30_000 + SMALL_BLOCK] == [end - shift for end in new
+                                                                  if end > 30_000 + SMALL_BLOCK + shift]
+    assert len([end for end in old if end > 30_000 + SMALL_BLOCK]) > 10
+
+
+def test_a_file_is_read_a_few_blocks_ahead_of_the_zip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      small_blocks: None) -> None:
     """Memory holds a few blocks, not the whole file: a block is read and handed to the threads only when
     the one _WORKERS blocks before it is taken to be written."""
-    monkeypatch.setattr(files, "BLOCK_BYTES", SMALL_BLOCK)
     submitted: list[int] = []
 
     class Counted(ThreadPoolExecutor):
         def submit(self, *args, **kwargs) -> Future:
-            submitted.append(len(args[1]))  # the block handed to _deflate_block
+            submitted.append(len(args[1]))  # the block handed to _block_bytes
             return super().submit(*args, **kwargs)
 
-    monkeypatch.setattr(files, "ThreadPoolExecutor", Counted)
+    monkeypatch.setattr(archive, "ThreadPoolExecutor", Counted)
     file = tmp_path / "member.csv"
     file.write_bytes(SEVERAL_BLOCKS)
+    ends = _cuts(SEVERAL_BLOCKS)
     seen = []
-    for taken, (_, crc) in enumerate(files._deflate(file, len(SEVERAL_BLOCKS)), start=1):
+    for taken, (_, crc, block) in enumerate(archive._deflate(file, len(SEVERAL_BLOCKS)), start=1):
         seen.append(len(submitted))
-        assert crc == zlib.crc32(SEVERAL_BLOCKS[:taken * SMALL_BLOCK])
-    assert seen == [3, 4, 5, 5, 5]
-    assert submitted == [SMALL_BLOCK] * 4 + [len(SEVERAL_BLOCKS) - 4 * SMALL_BLOCK]
+        assert crc == zlib.crc32(SEVERAL_BLOCKS[:ends[taken - 1]])
+        assert block is not None and block.last == (taken == len(ends))
+    assert seen == [min(taken + 2, len(ends)) for taken in range(1, len(ends) + 1)]
+    assert submitted == [end - start for start, end in zip([0, *ends], ends, strict=False)]
 
 
 def test_a_file_changed_while_it_is_zipped_stops_the_publish(tmp_path: Path) -> None:
     file = tmp_path / "member.csv"
     file.write_bytes(_text(25, 5_000))
     with pytest.raises(PipelineError, match="not the 5001 bytes it was a moment ago"):
-        list(files._deflate(file, 5_001))
+        list(archive._deflate(file, 5_001))
 
 
 def test_a_release_of_members_of_several_blocks_is_zipped_the_same_every_time(
-        tmp_path: Path, compressed: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, compressed: list[str], small_blocks: None) -> None:
     """Blocks compressed on two threads still make the same bytes, written afresh or taken from the previous
-    zip (whose members of several blocks are taken as they are)."""
-    monkeypatch.setattr(files, "BLOCK_BYTES", SMALL_BLOCK)
+    zip; without the blocks index, members of several blocks are compressed again (a previous zip may cut
+    them otherwise)."""
     written = _written(tmp_path, _previous(tmp_path), compressed)
     again = write_archive(shutil.copytree(tmp_path / "scratch" / "1.1.0", tmp_path / "again" / "1.1.0",
                                           ignore=shutil.ignore_patterns("*.zip", "*.zip.sha256")), "1.1.0")
     assert written.reused == written.fresh == again.read_bytes()
-    assert written.compressed == MEMBERS - TAKEN
+    assert written.compressed == MEMBERS  # the kept ones too: of several blocks, and no blocks index
     assert written.fresh != written.reference  # members of several blocks, compressed otherwise than writestr
-    with zipfile.ZipFile(io.BytesIO(written.fresh)) as archive:
-        assert archive.testzip() is None
-        assert {name: archive.read(f"1.1.0/{name}") for name in NEW} == NEW
+    with zipfile.ZipFile(io.BytesIO(written.fresh)) as zipped:
+        assert zipped.testzip() is None
+        assert {name: zipped.read(f"1.1.0/{name}") for name in NEW} == NEW
+
+
+def _counting_blocks(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """The blocks compressed from now on, in the order the threads start them (a block taken from the previous
+    zip is not)."""
+    blocks: list[bytes] = []
+    deflate_block = archive._deflate_block
+
+    def counted(block: bytes, *, last: bool) -> bytes:
+        blocks.append(block)
+        return deflate_block(block, last=last)
+
+    monkeypatch.setattr(archive, "_deflate_block", counted)
+    return blocks
+
+
+def _split(data: bytes) -> list[bytes]:
+    ends = _cuts(data)
+    return [data[start:end] for start, end in zip([0, *ends], ends, strict=False)]
+
+
+def test_a_changed_member_takes_its_unchanged_blocks_from_the_previous_zip(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, compressed: list[str], small_blocks: None) -> None:
+    """With the blocks index the previous publish wrote, a member of several blocks changed in one place takes
+    every block but those around the change from the previous zip, and an unchanged one is taken whole; the
+    zip is the one compressing every member gives."""
+    big = _text(27, 600 * 1024)
+    changed = big[:300_000] + b"a changed sentence.\n" + big[300_000:]
+    old_files = {**OLD, "data/provenance.csv": big, "data/kept-big.csv": _text(28, 300 * 1024)}
+    new_files = {**NEW, "data/provenance.csv": changed, "data/kept-big.csv": old_files["data/kept-big.csv"]}
+    index = tmp_path / "staged" / "zip-blocks.json"
+    previous = _release(tmp_path / "published" / "1.0.0", old_files)
+    write_archive(previous, "1.0.0", None, index)
+    new = _release(tmp_path / "published" / "1.1.0", new_files)
+    scratch = shutil.copytree(new, tmp_path / "scratch" / "1.1.0")
+    blocks = _counting_blocks(monkeypatch)
+    compressed.clear()
+    reused = write_archive(new, "1.1.0", previous, index).read_bytes()
+    old_blocks, new_blocks = _split(big), _split(changed)
+    assert "1.1.0/data/kept-big.csv" not in compressed  # taken whole
+    assert "1.1.0/data/provenance.csv" in compressed
+    around = [block for block in new_blocks if block not in old_blocks]
+    assert sorted(block for block in blocks if block in new_blocks) == sorted(around)  # in any order: 2 threads
+    assert 1 <= len(around) <= 2 and len(new_blocks) >= 20
+    assert reused == write_archive(scratch, "1.1.0").read_bytes()
+    with zipfile.ZipFile(io.BytesIO(reused)) as zipped:
+        assert zipped.testzip() is None
+        assert zipped.read("1.1.0/data/provenance.csv") == changed
+
+
+def test_a_blocks_index_of_another_zip_gives_no_block(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      compressed: list[str], small_blocks: None) -> None:
+    big = _text(27, 600 * 1024)
+    index = tmp_path / "staged" / "zip-blocks.json"
+    previous = _release(tmp_path / "published" / "1.0.0", {**OLD, "data/provenance.csv": big})
+    write_archive(previous, "1.0.0", None, index)
+    (previous / "ofsted-dataset-1.0.0.zip.sha256").write_text(f"{'0' * 64}  ofsted-dataset-1.0.0.zip\n",
+                                                              encoding="utf-8")
+    new = _release(tmp_path / "published" / "1.1.0", {**NEW, "data/provenance.csv": big})
+    blocks = _counting_blocks(monkeypatch)
+    compressed.clear()
+    write_archive(new, "1.1.0", previous, index)
+    assert "1.1.0/data/provenance.csv" in compressed  # unchanged, but not known to be cut as this code cuts
+    assert sorted(block for block in blocks if block in _split(big)) == sorted(_split(big))
