@@ -42,14 +42,17 @@ from ofsted_dataset.release.files import CHECKSUMS, archive_name, is_archive, li
 ALWAYS_COMPRESSED_BYTES = 64 * 1024
 # A file of up to this much is one block; no block of a larger file holds more.
 BLOCK_BYTES = 16 * 1024 * 1024
-# A block of a larger file holds at least this much, and ends at the first cut after it (`_cut`).
+# A block of a larger file holds at least this much (at least 64 bytes), and ends at the first cut after it
+# (`_cut`).
 MIN_BLOCK_BYTES = 4 * 1024 * 1024
-# A cut follows a newline byte whose 8 bytes before it hash to 0 in this many bits: one newline in 4,096, a cut
-# every few hundred kilobytes of a CSV or of the database file, and so blocks of about 4 to 5 MiB.
+# A cut follows a newline byte whose 64 bytes before it hash to 0 in this many bits: one newline in 4,096 at
+# random. 64 bytes, because the end of a CSV row repeats from row to row (a note, a quote's last words): 8 bytes
+# gave a few hundred different values in a provenance.csv of 300,000 rows, and never 0.
 _CUT_BITS = 12
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing's multiplier: 2**64 / the golden ratio
-_BEFORE = np.arange(8, 0, -1)  # from a newline's position, the 8 bytes before it
-_NEWLINES_AT_ONCE = 65536  # newlines hashed at once: bounded memory in a file of nothing else
+_WINDOW_WORDS = 8  # the 64 bytes, as 8 little-endian 64-bit numbers
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing's multiplier (2**64 / the golden ratio), and seed
+_BEFORE = np.arange(8 * _WINDOW_WORDS, 0, -1)  # from a newline's position, the bytes before it
+_SEARCHED_AT_ONCE = 256 * 1024  # bytes searched for cuts at once: bounded memory, even in a file of newlines
 # Blocks compressed at once, one a core of the machine that publishes (zlib lets go of the GIL).
 _WORKERS = 2
 # A zip member's local header, up to its name: signature, versions, flags, method, time, date, CRC, sizes,
@@ -125,22 +128,28 @@ def _archive_file(release: Path) -> Path:
     return release / archive_name(release.name)
 
 
+def _layout() -> str:
+    """How blocks are cut, as the blocks index records it: an index of blocks cut otherwise gives none."""
+    return f"newline, {8 * _WINDOW_WORDS} bytes, {_CUT_BITS} bits, {MIN_BLOCK_BYTES} to {BLOCK_BYTES} bytes"
+
+
 def _write_index(path: Path, archive_sha256: str, index: dict[str, list[Block]]) -> None:
     """The blocks of each member of several of the zip whose sha256 is `archive_sha256`, for the next publish."""
-    document = {"archive_sha256": archive_sha256,
+    document = {"archive_sha256": archive_sha256, "layout": _layout(),
                 "members": {name: [[b.sha256, b.size, b.compressed, b.last] for b in blocks]
                             for name, blocks in sorted(index.items())}}
     write_text_atomically(path, json.dumps(document, separators=(",", ":")) + "\n")
 
 
 def _read_index(path: Path | None, archive: Path) -> dict[str, list[Block]]:
-    """The blocks index at `path` when it describes `archive` (by the sha256 its .sha256 file gives), else none."""
+    """The blocks index at `path` when it describes `archive` (by the sha256 its .sha256 file gives) cut as this
+    code cuts, else none."""
     if path is None:
         return {}
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
         listed = archive.with_name(archive.name + ".sha256").read_text(encoding="utf-8").split(" ", 1)[0]
-        if document["archive_sha256"] != listed:
+        if document["archive_sha256"] != listed or document["layout"] != _layout():
             return {}
         return {name: [Block(str(s), int(n), int(c), bool(last)) for s, n, c, last in blocks]
                 for name, blocks in document["members"].items()}
@@ -345,47 +354,47 @@ def _submitted(pool: ThreadPoolExecutor, handle: IO[bytes], size: int, taken: _B
         yield pool.submit(_block_bytes, block, last, several, taken), crc
 
 
-def _blocks(handle: IO[bytes], size: int) -> Iterator[tuple[bytes, bool]]:
+def _blocks(handle: IO[bytes], size: int) -> Iterator[tuple[bytes | memoryview, bool]]:
     """The file open as `handle` (`size` bytes long) in blocks, each with whether it is the last: one block
     up to BLOCK_BYTES; past that, blocks cut by content (`_cut`), of MIN_BLOCK_BYTES to BLOCK_BYTES but the
-    last. A file shorter than `size` ends early (`_deflate` says so)."""
+    last. A file shorter than `size` ends early (`_deflate` says so). Each block is read from where the one
+    before ended, up to BLOCK_BYTES, and is a view of what was read: no copy."""
     if size <= BLOCK_BYTES:
         yield handle.read(size), True
         return
-    remaining, pending = size, b""
+    start = 0
     while True:
-        data = handle.read(min(BLOCK_BYTES - len(pending), remaining))
-        remaining = remaining - len(data) if data else 0
-        pending += data
-        cut = _cut(pending)
-        if cut is None:
-            if remaining == 0:
-                yield pending, True
-                return
-            cut = len(pending)  # a full block with no cut in it
-        if remaining == 0 and cut == len(pending):
-            yield pending, True
+        handle.seek(start)
+        wanted = min(BLOCK_BYTES, size - start)
+        data = handle.read(wanted)
+        cut = _cut(data) or len(data)
+        if start + cut >= size or cut == len(data) < wanted:
+            yield memoryview(data)[:cut], True
             return
-        yield pending[:cut], False
-        pending = pending[cut:]
+        yield memoryview(data)[:cut], False
+        start += cut
 
 
 def _cut(data: bytes) -> int | None:
-    """Where the block starting `data` ends: just past the first newline at or after MIN_BLOCK_BYTES whose 8
+    """Where the block starting `data` ends: just past the first newline at or after MIN_BLOCK_BYTES whose 64
     bytes before it hash to 0 in _CUT_BITS bits, or None when there is no such newline. The cuts of a file
-    depend on its bytes alone, so a change moves the cuts near it and no others."""
+    depend on its bytes alone, so a change moves the cuts near it and no others. The hash: from the seed
+    _GOLDEN, for each of the 8 words in turn, exclusive-or the word, then multiply by _GOLDEN (modulo 2**64);
+    its top _CUT_BITS bits. The bytes are searched a window at a time: a cut is usually in the first few."""
     view = np.frombuffer(data, dtype=np.uint8)
-    newlines = np.flatnonzero(view[MIN_BLOCK_BYTES:] == 0x0A) + MIN_BLOCK_BYTES
-    for start in range(0, newlines.size, _NEWLINES_AT_ONCE):
-        ends = newlines[start:start + _NEWLINES_AT_ONCE]
-        words = np.ascontiguousarray(view[ends[:, None] - _BEFORE]).view("<u8")[:, 0]
-        chosen = ends[(words * _GOLDEN) >> np.uint64(64 - _CUT_BITS) == 0]
+    for low in range(MIN_BLOCK_BYTES, view.size, _SEARCHED_AT_ONCE):
+        ends = np.flatnonzero(view[low:low + _SEARCHED_AT_ONCE] == 0x0A) + low
+        words = np.ascontiguousarray(view[ends[:, None] - _BEFORE]).view("<u8")
+        hashed = np.full(ends.size, _GOLDEN, dtype=np.uint64)
+        for word in range(_WINDOW_WORDS):
+            hashed = (hashed ^ words[:, word]) * _GOLDEN
+        chosen = ends[hashed >> np.uint64(64 - _CUT_BITS) == 0]
         if chosen.size:
             return int(chosen[0]) + 1
     return None
 
 
-def _block_bytes(block: bytes, last: bool, several: bool, taken: _BlockSource | None
+def _block_bytes(block: bytes | memoryview, last: bool, several: bool, taken: _BlockSource | None
                  ) -> tuple[bytes, Block | None]:
     """One block compressed on its own, or taken from the previous zip; and, in a file of `several`, what it
     is."""
@@ -398,7 +407,7 @@ def _block_bytes(block: bytes, last: bool, several: bool, taken: _BlockSource | 
     return data, Block(sha256, len(block), len(data), last)
 
 
-def _deflate_block(block: bytes, *, last: bool) -> bytes:
+def _deflate_block(block: bytes | memoryview, *, last: bool) -> bytes:
     """One block compressed on its own, as a raw deflate stream (zipfile's) at zlib's default level (writestr
     of a ZipInfo's), ended if it is the `last`, else flushed to a byte boundary for the next block to follow."""
     compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
