@@ -19,6 +19,7 @@ Otherwise the caller merges everything, which reports every problem in order, as
 
 from __future__ import annotations
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -104,10 +105,21 @@ def recombine(merged: dict[str, pa.Table], facts: dict[str, pa.Table], touched: 
                     [])
 
 
+# Past this many runs of rows kept in order, `_replaced` takes the rows one by one instead.
+_MOST_RUNS = 4096
+
+
 def _replaced(name: str, old: pa.Table, gone: pa.ChunkedArray, new: pa.Table) -> pa.Table:
-    """`old` without its `gone` rows, with `new`'s, in key order: the rows kept found by their indices,
-    then taken once (these are the whole archive's tables: a filter, then a sort, would copy them twice)."""
+    """`old` without its `gone` rows, with `new`'s, in key order. The rows kept are found by their indices
+    (these are the whole archive's tables: a filter, then a sort, would copy them twice); a change leaves long
+    runs of `old` in order, each copied as one slice (a row-by-row take of provenance was most of a merge)."""
     both = pa.concat_tables([old, new])
     order = pc.sort_indices(both, [(key, "ascending") for key in TABLES[name].primary_key])
     kept = pc.take(pa.chunked_array([*pc.invert(gone).chunks, pa.repeat(pa.scalar(True), new.num_rows)]), order)
-    return both.take(order.filter(kept))
+    rows = order.filter(kept).to_numpy()
+    bounds = np.flatnonzero(np.diff(rows) != 1) + 1
+    if not rows.size or bounds.size >= _MOST_RUNS:
+        return both.take(rows)
+    starts = [0, *bounds.tolist()]
+    ends = [*starts[1:], rows.size]
+    return pa.concat_tables([both.slice(rows[a], b - a) for a, b in zip(starts, ends, strict=True)]).combine_chunks()
