@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -65,25 +67,58 @@ def spreadsheet_safe(table: pa.Table) -> pa.Table:
     return pa.Table.from_arrays(columns, schema=table.schema)
 
 
-def write_data_files(tables: dict[str, pa.Table], directory: Path) -> dict[str, dict[str, Any]]:
+def write_data_files(tables: dict[str, pa.Table], directory: Path, previous: Path | None = None
+                     ) -> dict[str, dict[str, Any]]:
     """Each table as Parquet and CSV in `directory`/data; returns {relative path: {bytes, sha256}}.
 
     The files are written, then hashed, two at a time, the largest tables' first so that both threads end
     together: Arrow's writers and compute functions, and hashlib, run without the GIL. Each file is written
-    by one thread, its bytes the same whichever thread writes it."""
+    by one thread, its bytes the same whichever thread writes it. A table whose rows are those of the
+    `previous` release's Parquet file, written by this very Parquet writer, has both its files copied from
+    there: the bytes writing them gives (a patch release changes a few tables; writing provenance is most of
+    writing a release)."""
     data = directory / "data"
     data.mkdir(parents=True, exist_ok=True)
     largest_first = sorted(tables.items(), key=lambda item: item[1].nbytes, reverse=True)
-    writes = [write for name, table in largest_first
-              for write in (partial(_write_parquet, table, parquet_file(directory, name)),
-                            partial(_write_csv, table, data / f"{name}.csv"))]
     with ThreadPoolExecutor(max_workers=2) as pool:
+        kept = set() if previous is None else {
+            name for name, same in zip(tables, pool.map(partial(_unchanged, previous), tables, tables.values()),
+                                       strict=True) if same}
+        writes: list[Callable[[], object]] = []
+        for name, table in largest_first:
+            csv = data / f"{name}.csv"
+            if previous is not None and name in kept:
+                writes += [partial(shutil.copyfile, parquet_file(previous, name), parquet_file(directory, name)),
+                           partial(shutil.copyfile, previous / "data" / csv.name, csv)]
+            else:
+                writes += [partial(_write_parquet, table, parquet_file(directory, name)),
+                           partial(_write_csv, table, csv)]
         for written in [pool.submit(write) for write in writes]:
             written.result()
         files = sorted(data.iterdir())
         digests = list(pool.map(sha256_file, files))
     return {f"data/{p.name}": {"bytes": p.stat().st_size, "sha256": digest}
             for p, digest in zip(files, digests, strict=True)}
+
+
+def _unchanged(previous: Path, name: str, table: pa.Table) -> bool:
+    """Whether the `previous` release's files of table `name` are the ones writing `table` gives: its Parquet
+    file, written by this Parquet writer, holds the same rows and schema, and its CSV file is there."""
+    path = parquet_file(previous, name)
+    try:
+        if pq.ParquetFile(path).metadata.created_by != _created_by() or not path.with_suffix(".csv").is_file():
+            return False
+        return bool(pq.read_table(path).equals(table, check_metadata=True))
+    except (OSError, pa.ArrowException):
+        return False
+
+
+@cache
+def _created_by() -> str:
+    """What this Parquet writer records as the writer of a file."""
+    sink = pa.BufferOutputStream()
+    pq.write_table(pa.table({"x": pa.array([], pa.int8())}), sink, **PARQUET_OPTIONS)
+    return str(pq.read_metadata(pa.BufferReader(sink.getvalue())).created_by)
 
 
 def _write_parquet(table: pa.Table, path: Path) -> None:

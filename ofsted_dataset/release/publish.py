@@ -32,7 +32,7 @@ import shutil
 import signal
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -128,9 +128,19 @@ def _changelog(published: Path) -> str:
     lines = ["# Changelog", "",
              "Newest first. Each release's full changelog (every record added, removed or changed, with old and "
              "new values) is `published/<version>/CHANGES.md`, and `changes.json` for programs.", ""]
+    remembered = _remembered_sections(published.parent / CHANGELOG_SECTIONS)
+    sections: dict[str, Any] = {}
     for version in reversed(versions(published)):
         changes = published / version / "changes.json"
-        lines += _changelog_section(version, changes, _identity(changes))
+        identity = list(_identity(changes))
+        known = remembered.get(version)
+        section = known["section"] if isinstance(known, dict) and known.get("identity") == identity else \
+            _changelog_section(version, changes)
+        sections[version] = {"identity": identity, "section": section}
+        lines += section
+    if sections != remembered:
+        with suppress(OSError):  # a cache: a project that cannot be written to derives the sections again
+            write_text_atomically(published.parent / CHANGELOG_SECTIONS, json.dumps(sections) + "\n")
     return "\n".join(lines)
 
 
@@ -140,17 +150,27 @@ def _identity(path: Path) -> tuple[int, int, int, int]:
     return stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
-# What is derived from a release's files is kept for the process, by the file's path and `_identity`: the
-# pointers are derived twice in a publish (and once more by the build's check before it), each time from
-# every release, and a first release's changes.json, listing every record it added, is tens of megabytes at
-# 10,000 articles. Release folders are never rewritten, and a file that is changed all the same is read again.
-@lru_cache(maxsize=256)
-def _changelog_section(version: str, path: Path, identity: tuple[int, int, int, int]) -> tuple[str, ...]:
-    """A release's section of CHANGELOG.md, from its changes.json at `path` (`identity`: see above)."""
+# Each release's section of CHANGELOG.md is kept in staged/, by version with the `_identity` of the changes.json
+# it came from: the pointers are derived from every release, in each publish and each check, and a first
+# release's changes.json, listing every record it added, is tens of megabytes at 10,000 articles (0.6 s to read).
+# Release folders are never rewritten, and a file that is changed all the same is read again.
+CHANGELOG_SECTIONS = Path("staged") / "cache" / "changelog-sections.json"
+
+
+def _remembered_sections(path: Path) -> dict[str, Any]:
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def _changelog_section(version: str, path: Path) -> list[str]:
+    """A release's section of CHANGELOG.md, from its changes.json at `path`."""
     with path.open(encoding="utf-8") as handle:  # only the top-level object is kept (see _top_level_only)
         changes = json.load(handle, object_pairs_hook=_top_level_only)
     kind = "initial release" if changes["from"] is None else f"{changes['level']} release"
-    return f"## {version} ({changes['released'][:10]}, {kind})", "", changes["summary"], ""
+    return [f"## {version} ({changes['released'][:10]}, {kind})", "", changes["summary"], ""]
 
 
 def _top_level_only(pairs: list[tuple[str, Any]]) -> dict[str, Any] | None:
@@ -178,7 +198,8 @@ def _top_level_descriptor_text(published: Path, version: str) -> str:
 
 @lru_cache(maxsize=16)
 def _descriptor_text(published: Path, version: str, identity: tuple[int, int, int, int]) -> str:
-    """`_top_level_descriptor` as text (`identity`, of the release's datapackage.json: see above)."""
+    """`_top_level_descriptor` as text, kept for the process while the release's datapackage.json has this
+    `identity`."""
     return json.dumps(_top_level_descriptor(published, version), indent=2, ensure_ascii=False) + "\n"
 
 
@@ -300,11 +321,12 @@ def recover(root: Path) -> list[str]:
 
 
 def write_release(directory: Path, tables: dict[str, pa.Table], sources: list[dict[str, Any]], version: str,
-                  created: str, root: Path) -> dict[str, dict[str, Any]]:
+                  created: str, root: Path, previous: Path | None = None) -> dict[str, dict[str, Any]]:
     """The reproducible files of a release: data, datapackage.json, the data dictionary, and the files that
     let the release stand alone (README, coverage, citation, licences, and the reference files of the
-    project at `root` that the build read)."""
-    files = write_data_files(tables, directory)
+    project at `root` that the build read). The data files of tables the `previous` release holds as they are
+    are copied from it (files.write_data_files)."""
+    files = write_data_files(tables, directory, previous)
     describe_release(directory, sources, version, created, root, files)
     return files
 
@@ -354,7 +376,7 @@ def _staged_changes(tables: dict[str, pa.Table], sources: list[dict[str, Any]], 
     previous = current_version(published)
     if staged.exists():
         shutil.rmtree(staged)
-    files = write_release(staged, tables, sources, "0.0.0", created, root)
+    files = write_release(staged, tables, sources, "0.0.0", created, root, published / previous if previous else None)
     _failpoint("staged")
     return _Staged(previous, release_diff.compare(published / previous if previous else None, staged, root), files)
 

@@ -111,9 +111,9 @@ def test_a_publish_writes_the_data_files_once_and_leaves_no_scratch_database(rel
     written = []
     write_data_files = release_publish.write_data_files
 
-    def counted(tables, directory):
+    def counted(tables, directory, previous):
         written.append(directory)
-        return write_data_files(tables, directory)
+        return write_data_files(tables, directory, previous)
 
     monkeypatch.setattr(release_publish, "write_data_files", counted)
     edit(released / M002, "theme: front_door", "theme: leadership_and_management")

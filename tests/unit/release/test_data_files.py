@@ -7,9 +7,12 @@ import hashlib
 import json
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
+import pytest
 
+from ofsted_dataset.release import files
 from ofsted_dataset.release.files import PARQUET_OPTIONS, parquet_file, spreadsheet_safe, write_data_files, write_json
 from schemas.arrow import ARROW_SCHEMAS
 
@@ -38,3 +41,49 @@ def test_a_json_file_is_the_document_indented_as_json_encodes_it_whole(tmp_path:
     write_json(tmp_path / "changes.json", document)
     assert (tmp_path / "changes.json").read_bytes() == (
         json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _seed_tables(seed_release: Path) -> dict[str, pa.Table]:
+    release = seed_release / "published" / "1.0.0"
+    return {name: pq.read_table(parquet_file(release, name), schema=schema.with_metadata(None))
+            for name, schema in ARROW_SCHEMAS.items()}
+
+
+def _written_tables(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The tables whose files are written (not copied) from now on."""
+    names: list[str] = []
+    write_parquet = files._write_parquet
+
+    def counted(table: pa.Table, path: Path) -> None:
+        names.append(path.stem)
+        write_parquet(table, path)
+
+    monkeypatch.setattr(files, "_write_parquet", counted)
+    return names
+
+
+def test_the_files_of_a_table_the_previous_release_holds_are_copied_from_it(
+        seed_release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tables = _seed_tables(seed_release)
+    write_data_files(tables, tmp_path / "previous")
+    judgements = tables["judgements"]
+    grades = pa.array(["good"] * judgements.num_rows, judgements.schema.field("grade").type)
+    tables["judgements"] = judgements.set_column(judgements.schema.get_field_index("grade"), "grade", grades)
+    written = _written_tables(monkeypatch)
+    listed = write_data_files(tables, tmp_path / "patch", tmp_path / "previous")
+    assert written == ["judgements"]
+    monkeypatch.undo()
+    assert listed == write_data_files(tables, tmp_path / "fresh")
+    for name in listed:
+        assert (tmp_path / "patch" / name).read_bytes() == (tmp_path / "fresh" / name).read_bytes()
+
+
+def test_files_of_another_parquet_writer_are_not_copied(seed_release: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another writer (another pyarrow) can write the same rows as other bytes: the table is written again."""
+    tables = _seed_tables(seed_release)
+    write_data_files(tables, tmp_path / "previous")
+    monkeypatch.setattr(files, "_created_by", lambda: "parquet-cpp-arrow version 0.0.1")
+    written = _written_tables(monkeypatch)
+    write_data_files(tables, tmp_path / "patch", tmp_path / "previous")
+    assert sorted(written) == sorted(tables)

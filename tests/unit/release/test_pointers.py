@@ -128,7 +128,8 @@ def test_verify_of_a_downloaded_folder_ignores_the_projects_pointers(project: Pa
 def test_each_release_file_is_read_once_for_the_pointers_and_again_once_changed(
         project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A publish derives the pointers twice (and a build may check them before): each release's changes.json
-    (a first release's lists every record) and datapackage.json are read once, and read again when changed."""
+    (a first release's lists every record) and datapackage.json are read once, and read again when changed.
+    The changelog's sections are kept in staged/ (no cache in the process): later processes read none."""
     read: list[str] = []
     read_text = Path.read_text
 
