@@ -27,6 +27,7 @@ from schemas.model import RECORD_ID_SEPARATOR
 from schemas.tables import TABLES
 
 _ROW, _OLD_ROW = "__row", "__old_row"
+_NONE = np.array([], dtype=np.int64)
 
 
 def record_ids(name: str, table: pa.Table) -> pa.ChunkedArray | pa.Array:
@@ -40,28 +41,34 @@ def _same(a: pa.ChunkedArray, b: pa.ChunkedArray) -> pa.ChunkedArray:
     return pc.fill_null(pc.or_kleene(pc.equal(a, b), pc.and_(pc.is_null(a), pc.is_null(b))), False)
 
 
-def _differing(name: str, table: pa.Table, other: pa.Table) -> tuple[np.ndarray, np.ndarray]:
-    """Positions of the rows of `table` that `other` does not hold identically (nulls equal), and of the rows
-    of `other` that `table` does not. Both are sorted by key: when their keys line up (values edited, no record
-    added or removed) the columns are compared position by position; otherwise rows are paired by key (a hash
-    join of the key columns alone) and each other column compared over the pairs, one column at a time, so
-    neither table is ever copied whole."""
+def _differing(name: str, table: pa.Table, other: pa.Table) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Positions of the rows of `table` that `other` (the last build's table: its keys are unique) does not hold
+    identically (nulls equal), of the rows of `other` that `table` does not, and of the rows of `table` whose
+    key another row of it holds too. Both are sorted by key: when their keys line up (values edited, no record
+    added or removed) the columns are compared position by position, and no key can be repeated; otherwise
+    rows are paired by key (a hash join of the key columns alone) and each other column compared over the
+    pairs, one column at a time, so neither table is ever copied whole. A key held twice is then one paired
+    with the same row of `other` twice, or one that rows paired with none share."""
     if table.num_rows == 0 or other.num_rows == 0 or not table.schema.equals(other.schema, check_metadata=False):
-        return np.arange(table.num_rows), np.arange(other.num_rows)
+        return np.arange(table.num_rows), np.arange(other.num_rows), _NONE
     key = list(TABLES[name].primary_key)
     values = [column for column in table.column_names if column not in key]
     if table.num_rows == other.num_rows and all(table[k].equals(other[k]) for k in key):
         same = _all_same(((table[c], other[c]) for c in values), table.num_rows)
         differing = np.flatnonzero(~same)
-        return differing, differing
+        return differing, differing, _NONE
     pairs = table.select(key).append_column(_ROW, pa.array(np.arange(table.num_rows))).join(
         other.select(key).append_column(_OLD_ROW, pa.array(np.arange(other.num_rows))),
         keys=key, join_type="inner", use_threads=False)  # a repeated key pairs a row with several
     rows, old_rows = pairs[_ROW], pairs[_OLD_ROW]
     same = _all_same(((pc.take(table[c], rows), pc.take(other[c], old_rows)) for c in values), pairs.num_rows)
     identical = pairs.filter(pa.array(same))
+    unpaired = np.setdiff1d(np.arange(table.num_rows), rows.to_numpy())
+    unpaired_ids = record_ids(name, table.take(unpaired))
+    repeated = np.union1d(rows.to_numpy()[_where(old_rows, repeated_values(old_rows))],
+                          unpaired[_where(unpaired_ids, repeated_values(unpaired_ids))])
     return (np.setdiff1d(np.arange(table.num_rows), identical[_ROW].to_numpy()),
-            np.setdiff1d(np.arange(other.num_rows), identical[_OLD_ROW].to_numpy()))
+            np.setdiff1d(np.arange(other.num_rows), identical[_OLD_ROW].to_numpy()), repeated)
 
 
 def _all_same(pairs: Iterable[tuple[pa.ChunkedArray | pa.Array, pa.ChunkedArray | pa.Array]], rows: int) -> np.ndarray:
@@ -77,23 +84,19 @@ def _where(column: pa.ChunkedArray | pa.Array, values: pa.Array) -> np.ndarray:
     return np.flatnonzero(pc.fill_null(pc.is_in(column, value_set=values), False).to_numpy(zero_copy_only=False))
 
 
-def _duplicated_keys(name: str, table: pa.Table) -> np.ndarray:
-    ids = record_ids(name, table)
-    return _where(ids, repeated_values(ids))
-
-
 def rows_to_check(tables: dict[str, pa.Table], previous: Callable[[str], pa.Table | None]) -> dict[str, np.ndarray]:
     """For each table, the positions of the rows to validate (see the module's docstring). `previous` gives
     the last build's table of a name (or None): each is asked for once, and held only while it is compared."""
-    changed, gone = {}, {}
+    changed, gone, repeated = {}, {}, {}
     for name, table in tables.items():
         old = previous(name)
         key = list(TABLES[name].primary_key)
         if old is None or not old.schema.equals(table.schema, check_metadata=False):
             # A table whose columns changed has all its rows changed (and the previous ones are not kept).
             changed[name], gone[name] = np.arange(table.num_rows), table.select(key).schema.empty_table()
+            repeated[name] = _NONE  # every row is checked: a key held twice is seen
             continue
-        changed[name], old_rows = _differing(name, table, old)
+        changed[name], old_rows, repeated[name] = _differing(name, table, old)
         # The keys of the rows of the last build's table that this one does not hold identically.
         gone[name] = old.select(key).take(old_rows)
     touched: dict[str, pa.Array] = {}  # record ids of the records that changed or went away, per table
@@ -105,7 +108,7 @@ def rows_to_check(tables: dict[str, pa.Table], previous: Callable[[str], pa.Tabl
                                gone["judgements"]["inspection_id"]], pa.string()).combine_chunks()
     rows = {}
     for name, table in tables.items():
-        parts = [changed[name], _duplicated_keys(name, table)]
+        parts = [changed[name], repeated[name]]
         for fk in TABLES[name].foreign_keys:
             parts.append(_where(table[fk.fields[0]], touched.get(fk.resource, pa.array([], pa.string()))))
         if name == "provenance":

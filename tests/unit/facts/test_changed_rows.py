@@ -63,6 +63,24 @@ def test_a_new_row_with_a_key_already_held_is_checked_with_the_row_holding_it(ta
     assert _ids("recommendations", changed["recommendations"], rows["recommendations"]) == [held, held]
 
 
+def test_an_identical_copy_of_a_row_is_checked_with_the_row_it_copies(tables):
+    """Both rows are the last build's row exactly: neither is a changed row, yet their key is held twice."""
+    recommendations = tables["recommendations"]
+    changed = {**tables, "recommendations": pa.concat_tables([recommendations, recommendations.slice(1, 1)])}
+    rows = rows_to_check(changed, tables.get)
+    held = recommendations["recommendation_id"][1].as_py()
+    assert _ids("recommendations", changed["recommendations"], rows["recommendations"]) == [held, held]
+
+
+def test_two_new_rows_sharing_a_new_key_are_both_checked(tables):
+    recommendations = tables["recommendations"]
+    new = recommendations.slice(0, 2).set_column(0, recommendations.schema.field("recommendation_id"),
+                                                 pa.array(["zz-new", "zz-new"]))
+    changed = {**tables, "recommendations": pa.concat_tables([recommendations, new])}
+    rows = rows_to_check(changed, tables.get)
+    assert _ids("recommendations", changed["recommendations"], rows["recommendations"]) == ["zz-new", "zz-new"]
+
+
 def test_an_incremental_build_validates_the_change_and_still_stops_on_a_broken_rule(tmp_path, monkeypatch):
     root = copy_project(tmp_path / "project")
     pipeline.run(root)  # a cold build validates everything and publishes 1.0.0
