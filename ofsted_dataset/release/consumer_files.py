@@ -14,7 +14,6 @@ is in a fixed order, so `rebuild.reproduce` can compare them with a published re
 from __future__ import annotations
 
 import json
-import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,14 @@ from ofsted_dataset.official.snapshot import LICENCE as OGL
 from ofsted_dataset.official.snapshot import METADATA_NAME
 from ofsted_dataset.release.citation import AUTHOR, CITATION_FILE, citation_text
 from ofsted_dataset.release.duckdb_file import DUCKDB_FILE, DUCKDB_VIEWS, MINIMUM_DUCKDB_VERSION
-from ofsted_dataset.release.files import CHECKSUMS, FORMULA_START, archive_name, parquet_file, write_json
+from ofsted_dataset.release.files import (
+    CHECKSUMS,
+    FORMULA_START,
+    archive_name,
+    formula_characters,
+    parquet_file,
+    write_json,
+)
 from ofsted_dataset.release.page import PAGE
 from schemas.model import Table
 from schemas.official_extract import OFFICIAL_OUTCOMES
@@ -200,14 +206,6 @@ def citation_cff(descriptor: dict[str, Any]) -> str:
 
 
 # --- README.md -----------------------------------------------------------------------------------------
-
-def formula_characters() -> list[str]:
-    """The characters FORMULA_START sends to the CSV's leading apostrophe, asked of the pattern itself
-    (about every ASCII character and any other its text holds), printable ones first: the README's list
-    cannot drift from the rule the CSV writer applies."""
-    candidates = {chr(code) for code in range(128)} | set(FORMULA_START)
-    return sorted((c for c in candidates if re.match(FORMULA_START, c)), key=lambda c: (not c.isprintable(), c))
-
 
 def _shown(character: str) -> str:
     return f"`{character}`" if character.isprintable() else _CONTROL_NAMES.get(character, f"U+{ord(character):04X}")

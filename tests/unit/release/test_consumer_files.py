@@ -17,9 +17,9 @@ import pytest
 import yaml
 
 from ofsted_dataset.release.citation import citation_text
-from ofsted_dataset.release.consumer_files import formula_characters, write_consumer_files
+from ofsted_dataset.release.consumer_files import write_consumer_files
 from ofsted_dataset.release.duckdb_file import MINIMUM_DUCKDB_VERSION
-from ofsted_dataset.release.files import FORMULA_START, spreadsheet_safe
+from ofsted_dataset.release.files import FORMULA_START, formula_characters, spreadsheet_safe
 from ofsted_dataset.release.verify import verify_release
 from tests.helpers import PROJECT, SEED_CORPUS, copy_inputs, tree_digest
 
