@@ -157,11 +157,19 @@ def is_archive(path: Path) -> bool:
     return path.name.endswith((".zip", ".zip.sha256"))
 
 
-def write_checksums(directory: Path) -> None:
-    """SHA256SUMS of every file of the release but itself and the archive (which contains it)."""
-    lines = [f"{sha256_file(p)}  {p.relative_to(directory).as_posix()}"
-             for p in sorted(directory.rglob("*"))
-             if p.is_file() and p.name != CHECKSUMS and not is_archive(p)]
+def write_checksums(directory: Path, hashed: dict[str, dict[str, Any]] | None = None) -> None:
+    """SHA256SUMS of every file of the release but itself and the archive (which contains it). A file
+    `hashed` already (the data files, as write_data_files returns them) is not read again while its size is
+    the one it was hashed at."""
+    known = hashed or {}
+    lines = []
+    for path in sorted(directory.rglob("*")):
+        name = path.relative_to(directory).as_posix()
+        if path.is_file() and path.name != CHECKSUMS and not is_archive(path):
+            found = known.get(name)
+            digest = found["sha256"] if found is not None and found["bytes"] == path.stat().st_size else \
+                sha256_file(path)
+            lines.append(f"{digest}  {name}")
     (directory / CHECKSUMS).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

@@ -422,7 +422,7 @@ def _publish_unlocked(tables: dict[str, pa.Table], sources: list[dict[str, Any]]
     describe_release(staged, sources, version, created, root, scratch.files)
     last = published / previous if previous else None
     summary = _write_derived_files(staged, tables, changes, created, last)
-    write_checksums(staged)
+    write_checksums(staged, scratch.files)
     write_archive(staged, version, last, root / ZIP_BLOCKS)
 
     tmp = published / f".tmp-{version}"

@@ -13,7 +13,14 @@ import pyarrow.parquet as pq
 import pytest
 
 from ofsted_dataset.release import files
-from ofsted_dataset.release.files import PARQUET_OPTIONS, parquet_file, spreadsheet_safe, write_data_files, write_json
+from ofsted_dataset.release.files import (
+    PARQUET_OPTIONS,
+    parquet_file,
+    spreadsheet_safe,
+    write_checksums,
+    write_data_files,
+    write_json,
+)
 from schemas.arrow import ARROW_SCHEMAS
 
 
@@ -87,3 +94,16 @@ def test_files_of_another_parquet_writer_are_not_copied(seed_release: Path, tmp_
     written = _written_tables(monkeypatch)
     write_data_files(tables, tmp_path / "patch", tmp_path / "previous")
     assert sorted(written) == sorted(tables)
+
+
+def test_checksums_take_the_digests_of_files_hashed_already_while_their_size_holds(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "a.csv").write_bytes(b"a\n1\n")
+    (tmp_path / "data" / "b.csv").write_bytes(b"b\n22\n")
+    (tmp_path / "README.md").write_bytes(b"readme\n")
+    hashed = {"data/a.csv": {"bytes": 4, "sha256": "a" * 64},  # as hashed when written: not read again
+              "data/b.csv": {"bytes": 4, "sha256": "b" * 64}}  # another size now: read and hashed
+    write_checksums(tmp_path, hashed)
+    readme, b = (hashlib.sha256(data).hexdigest() for data in (b"readme\n", b"b\n22\n"))
+    assert (tmp_path / "SHA256SUMS").read_text(encoding="utf-8") == (
+        f"{readme}  README.md\n{'a' * 64}  data/a.csv\n{b}  data/b.csv\n")
