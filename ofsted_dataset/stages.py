@@ -77,9 +77,9 @@ class Ingested:
         return self._digests
 
     def for_batch(self, names: list[str]) -> Ingested:
-        """What the per-article stage needs for these mappings, to send to another process: the texts of
-        their own articles this process has read, every other article read from raw/ if it is needed,
-        no page records. From object storage everything is sent (a second read there costs more)."""
+        """What the per-article stage needs for these mappings, to send to another process: their own
+        articles' texts, every other article read again from raw/ if a quote cites it, no page records.
+        From object storage everything is sent (a second read there costs more than the copy)."""
         if not isinstance(self.location, Path):
             return self
         articles = self.articles.only({Path(name).stem for name in names})

@@ -156,11 +156,11 @@ class ArticlesOnDisk(Mapping[str, Article]):
         return found[1] if found else None
 
     def only(self, source_ids: set[str]) -> ArticlesOnDisk:
-        """Every article still reachable, holding only the texts of `source_ids` among those held: what a batch
-        of mappings takes to another process."""
+        """Every article still reachable, holding the texts of `source_ids` alone (read now if they were not):
+        what a batch of mappings takes to another process, which may not see raw/."""
         if self.folder is None:
             return self
-        return ArticlesOnDisk(self.folder, {s: a for s, a in self.held.items() if s in source_ids}, self.known)
+        return ArticlesOnDisk(self.folder, {s: self[s] for s in sorted(source_ids) if s in self}, self.known)
 
 
 class ArticleTexts(Mapping[str, str]):

@@ -91,3 +91,13 @@ def test_an_article_changed_after_the_run_listed_it_stops_the_run_when_it_is_rea
         ingested.texts[A003]
     assert excinfo.value.summary == (f"raw/{A003}.txt changed while the build was reading it; nothing was published: "
                                      "run again")
+
+
+def test_a_batch_sent_to_another_process_carries_its_own_texts_though_this_run_read_none(project, trusting):
+    """A worker elsewhere (a Dask cluster) may not see raw/: the batch's own articles travel with it."""
+    stages.ingest(project)
+    ingested = stages.ingest(project)
+    assert ingested.articles.held == {}
+    batch = ingested.for_batch([f"{A000}.yaml"])
+    assert sorted(batch.articles.held) == [A000]
+    assert batch.articles[A000].text == (project / "raw" / f"{A000}.txt").read_text(encoding="utf-8")
