@@ -38,6 +38,7 @@ from ofsted_dataset.facts.mappings import load_mapping, mapping_paths
 from ofsted_dataset.facts.recombine import changed_pages, recombine, touched_facts, touched_records
 from ofsted_dataset.facts.reference import JudgementAreas, Register
 from ofsted_dataset.facts.validate import validate_tables
+from ofsted_dataset.json_files import read_json_object
 from ofsted_dataset.official.checks import check_against_official, conflicts
 from ofsted_dataset.official.snapshot import METADATA_NAME, describe_extract, extract_path, release_pages
 from ofsted_dataset.official.verdicts import with_official_verdicts
@@ -156,10 +157,7 @@ def unchanged_since_last_build(root: Path, fingerprint: str) -> RunSummary | Non
     """The summary of a run that has nothing to do: the last build, from exactly these inputs,
     published (or confirmed) the release that is still current. A no-op run then costs one pass of
     hashing instead of re-applying, re-validating and re-comparing every table."""
-    try:
-        last = json.loads((root / LAST_BUILD).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+    last = read_json_object(root / LAST_BUILD)
     current = current_version(root / "published")
     if last.get("fingerprint") != fingerprint or current is None or last.get("version") != current:
         return None
@@ -345,10 +343,7 @@ def check_official(root: Path, applied: Applied) -> OfficialChecked:
 def validated_release(root: Path) -> Path | None:
     """The current release when the last successful build, run by this very code, validated and
     published (or confirmed) it: its rows need not be validated again (facts/changed_rows.py)."""
-    try:
-        last = json.loads((root / LAST_BUILD).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+    last = read_json_object(root / LAST_BUILD)
     current = current_version(root / "published")
     if current is None or last.get("version") != current or last.get("code") != code_version():
         return None

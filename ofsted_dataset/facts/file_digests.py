@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from ofsted_dataset.atomic_files import write_text_atomically
+from ofsted_dataset.json_files import read_json_object
 
 DIGESTS_FILE = Path("staged") / "cache" / "file-digests.json"
 RACY_NS = 2_000_000_000  # a file this recent (in nanoseconds) when the digests are saved is not remembered
@@ -33,13 +34,7 @@ def _signature(stat: os.stat_result) -> list[int]:
 
 def _entries(path: Path) -> dict[str, Entry]:
     """The remembered digests, or none when the file is missing or not what `save` writes."""
-    try:
-        found = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(found, dict):
-        return {}
-    return {name: entry for name, entry in found.items()
+    return {name: entry for name, entry in read_json_object(path).items()
             if isinstance(entry, list) and len(entry) == 5 and all(isinstance(v, int) for v in entry[:4])
             and isinstance(entry[4], str)}
 

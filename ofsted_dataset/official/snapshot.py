@@ -28,6 +28,7 @@ from typing import Any
 
 from ofsted_dataset.atomic_files import write_text_atomically
 from ofsted_dataset.facts.reference import Register
+from ofsted_dataset.json_files import read_json_object
 from ofsted_dataset.official.councils import CouncilCodes
 from ofsted_dataset.official.download import fetch, sha256
 from ofsted_dataset.official.extract import csv_text
@@ -120,7 +121,7 @@ def describe_extract(root: Path) -> str:
     if not extract.is_file():
         return ("Official record: no extract in reference/official/ (run `ofsted-dataset official-snapshot`); "
                 "every check is not_checked")
-    described = _load_json(root / EXTRACT_DIR / METADATA_NAME)
+    described = read_json_object(root / EXTRACT_DIR / METADATA_NAME)
     rows = described.get("extract", {}).get("rows") or _rows(extract)
     files = ", ".join(f"{f['name']} (retrieved {f['retrieved']})" for f in described.get("files", []))
     return f"Official record: {rows} inspection(s) in the committed extract" + (f", from {files}" if files else "")
@@ -129,7 +130,7 @@ def describe_extract(root: Path) -> str:
 def release_pages(root: Path) -> dict[str, str]:
     """Each official file of the committed extract with the web page of the statistics release it comes
     from (snapshot.json), for readers to find the official row an inspection matched."""
-    described = _load_json(root / EXTRACT_DIR / METADATA_NAME)
+    described = read_json_object(root / EXTRACT_DIR / METADATA_NAME)
     return {f["name"]: f["release_page"] for f in described.get("files", []) if f.get("name") and f.get("release_page")}
 
 
@@ -148,14 +149,6 @@ def sources_from_env(environ: Mapping[str, str] | None = None) -> dict[str, str]
 def _rows(extract: Path) -> int:
     """Inspections in an extract: its lines after the header (no cell holds a line break)."""
     return len(extract.read_text(encoding="utf-8").splitlines()) - 1
-
-
-def _load_json(path: Path) -> dict[str, Any]:
-    try:
-        loaded = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return loaded if isinstance(loaded, dict) else {}
 
 
 def _stage(staged: Path, name: str, url: str, today: dt.date, timeout: float,
@@ -234,7 +227,7 @@ def snapshot(root: Path, sources: Mapping[str, str] | None = None, today: dt.dat
     sources = sources_from_env() if sources is None else sources
     today = today or dt.datetime.now(dt.UTC).date()
     staged, out_dir = root / STAGED_DIR, root / EXTRACT_DIR
-    previous = {f["name"]: f for f in _load_json(staged / METADATA_NAME).get("files", []) if "name" in f}
+    previous = {f["name"]: f for f in read_json_object(staged / METADATA_NAME).get("files", []) if "name" in f}
     fetches: list[Fetch] = []
     for name, url in sorted(sources.items()):
         result, meta = _stage(staged, name, url, today, timeout, previous)

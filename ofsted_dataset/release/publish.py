@@ -42,6 +42,7 @@ import pyarrow as pa
 
 from ofsted_dataset.atomic_files import write_text_atomically
 from ofsted_dataset.errors import PipelineError
+from ofsted_dataset.json_files import read_json_object
 from ofsted_dataset.official.checks import conflicts
 from ofsted_dataset.release import diff as release_diff
 from ofsted_dataset.release.archive import write_archive
@@ -128,7 +129,7 @@ def _changelog(published: Path) -> str:
     lines = ["# Changelog", "",
              "Newest first. Each release's full changelog (every record added, removed or changed, with old and "
              "new values) is `published/<version>/CHANGES.md`, and `changes.json` for programs.", ""]
-    remembered = _remembered_sections(published.parent / CHANGELOG_SECTIONS)
+    remembered = read_json_object(published.parent / CHANGELOG_SECTIONS)
     sections: dict[str, Any] = {}
     for version in reversed(versions(published)):
         changes = published / version / "changes.json"
@@ -155,14 +156,6 @@ def _identity(path: Path) -> tuple[int, int, int, int]:
 # release's changes.json, listing every record it added, is tens of megabytes at 10,000 articles (0.6 s to read).
 # Release folders are never rewritten, and a file that is changed all the same is read again.
 CHANGELOG_SECTIONS = Path("staged") / "cache" / "changelog-sections.json"
-
-
-def _remembered_sections(path: Path) -> dict[str, Any]:
-    try:
-        found = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return found if isinstance(found, dict) else {}
 
 
 def _changelog_section(version: str, path: Path) -> list[str]:
