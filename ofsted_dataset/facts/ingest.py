@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from ofsted_dataset.errors import PipelineError, Problem
 from ofsted_dataset.facts.file_digests import FileDigests
@@ -150,6 +151,13 @@ class ArticlesOnDisk(Mapping[str, Article]):
     def __len__(self) -> int:
         return len(self.known)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled with every article's source id, path and sha256 as three texts (see stages.Ingested)."""
+        ids = "\n".join(self.known)
+        paths = "\n".join(path for path, _ in self.known.values())
+        digests = "\n".join(sha256 for _, sha256 in self.known.values())
+        return _unpickled_articles, (self.folder, self.held, ids, paths, digests)
+
     def sha256(self, source_id: str) -> str | None:
         """The article's sha256 (hex), without reading it; None when there is no such article."""
         found = self.known.get(source_id)
@@ -161,6 +169,12 @@ class ArticlesOnDisk(Mapping[str, Article]):
         if self.folder is None:
             return self
         return ArticlesOnDisk(self.folder, {s: self[s] for s in sorted(source_ids) if s in self}, self.known)
+
+
+def _unpickled_articles(folder: Path | None, held: dict[str, Article], ids: str, paths: str, digests: str
+                        ) -> ArticlesOnDisk:
+    columns = [text.split("\n") if text else [] for text in (ids, paths, digests)]
+    return ArticlesOnDisk(folder, held, {s: (path, sha256) for s, path, sha256 in zip(*columns, strict=True)})
 
 
 class ArticleTexts(Mapping[str, str]):

@@ -34,3 +34,18 @@ def test_an_article_changed_since_the_build_read_it_stops_the_batch(project):
         batch.articles[A003]
     assert excinfo.value.summary == (f"raw/{A003}.txt changed while the build was reading it; nothing was published: "
                                      "run again")
+
+
+def test_a_batch_pickles_its_listings_as_texts_and_comes_back_the_same(project):
+    """What a worker gets: every mapping's path and every article's path and sha256, packed as a few texts
+    (a tenth of a second a batch at 10,000 articles when pickled object by object)."""
+    ingested = stages.ingest(project)
+    batch = ingested.for_batch(["000_09d284dea3b9a717.yaml"])
+    sent = pickle.loads(pickle.dumps(batch))
+    assert sent.mappings == batch.mappings == ingested.mappings
+    assert sent.articles.known == ingested.articles.known
+    assert sent.articles.held == batch.articles.held
+    assert (sent.problems, sent.location, sent.mapping_digests()) == (batch.problems, batch.location,
+                                                                    ingested.mapping_digests())
+    empty = pickle.loads(pickle.dumps(stages.Ingested(ArticlesOnDisk(None, {}, {}), [], [])))
+    assert (empty.mappings, empty.articles.known) == ([], {})
