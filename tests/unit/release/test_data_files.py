@@ -107,3 +107,20 @@ def test_checksums_take_the_digests_of_files_hashed_already_while_their_size_hol
     readme, b = (hashlib.sha256(data).hexdigest() for data in (b"readme\n", b"b\n22\n"))
     assert (tmp_path / "SHA256SUMS").read_text(encoding="utf-8") == (
         f"{readme}  README.md\n{'a' * 64}  data/a.csv\n{b}  data/b.csv\n")
+
+
+def test_the_digests_of_copied_files_are_the_ones_the_previous_release_lists(
+        seed_release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tables = _seed_tables(seed_release)
+    write_data_files(tables, tmp_path / "previous")
+    write_checksums(tmp_path / "previous")
+    judgements = tables["judgements"]
+    grades = pa.array(["good"] * judgements.num_rows, judgements.schema.field("grade").type)
+    tables["judgements"] = judgements.set_column(judgements.schema.get_field_index("grade"), "grade", grades)
+    hashed: list[str] = []
+    sha256_file = files.sha256_file
+    monkeypatch.setattr(files, "sha256_file", lambda path: hashed.append(path.name) or sha256_file(path))
+    listed = write_data_files(tables, tmp_path / "patch", tmp_path / "previous")
+    assert sorted(hashed) == ["judgements.csv", "judgements.parquet"]
+    monkeypatch.undo()
+    assert listed == write_data_files(tables, tmp_path / "fresh")
