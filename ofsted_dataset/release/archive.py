@@ -35,6 +35,7 @@ import numpy as np
 
 from ofsted_dataset.atomic_files import write_text_atomically
 from ofsted_dataset.errors import PipelineError
+from ofsted_dataset.json_files import read_json_object
 from ofsted_dataset.release.files import CHECKSUMS, archive_name, is_archive, listed_checksums, sha256_file
 
 # Zip members of up to this size are always compressed afresh: it costs next to nothing, and it is how a
@@ -144,16 +145,14 @@ def _write_index(path: Path, archive_sha256: str, index: dict[str, list[Block]])
 def _read_index(path: Path | None, archive: Path) -> dict[str, list[Block]]:
     """The blocks index at `path` when it describes `archive` (by the sha256 its .sha256 file gives) cut as this
     code cuts, else none."""
-    if path is None:
-        return {}
+    document = read_json_object(path) if path is not None else {}
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
         listed = archive.with_name(archive.name + ".sha256").read_text(encoding="utf-8").split(" ", 1)[0]
-        if document["archive_sha256"] != listed or document["layout"] != _layout():
+        if document.get("archive_sha256") != listed or document.get("layout") != _layout():
             return {}
         return {name: [Block(str(s), int(n), int(c), bool(last)) for s, n, c, last in blocks]
                 for name, blocks in document["members"].items()}
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
 
 
@@ -182,11 +181,11 @@ class _Previous:
     member gives. A previous release without a zip, or with a damaged one, gives nothing to take."""
 
     def __init__(self, source: IO[bytes], whole: dict[str, _Compressed], blocks: dict[str, list[Block]],
-                 members: dict[str, _Compressed]) -> None:
+                 starts: dict[str, int]) -> None:
         self.source = source
         self.whole = whole
         self.blocks = blocks
-        self.members = members  # every member of the previous zip that can be read, by path in the release
+        self.starts = starts  # where the compressed bytes of each member of `blocks` start in the previous zip
 
     @classmethod
     def of(cls, directory: Path, previous: Path, blocks_index: Path | None) -> _Previous | None:
@@ -222,7 +221,7 @@ class _Previous:
                    and sum(b.compressed for b in found) == readable[name].compress_size}
         whole = {name: member for name, member in same.items() if member.file_size > ALWAYS_COMPRESSED_BYTES
                  and (member.file_size <= BLOCK_BYTES or name in indexed)}
-        return cls(source, whole, indexed, {name: readable[name] for name in indexed})
+        return cls(source, whole, indexed, {name: readable[name].offset for name in indexed})
 
     def chunks(self, member: _Compressed) -> Iterator[tuple[bytes, int]]:
         """A member taken whole: its compressed bytes, with its CRC-32."""
@@ -233,7 +232,7 @@ class _Previous:
         several blocks and can be read."""
         if name not in self.blocks:
             return None
-        start, where = self.members[name].offset, {}
+        start, where = self.starts[name], {}
         for block in self.blocks[name]:
             where[(block.sha256, block.last)] = (start, block.compressed)
             start += block.compressed
