@@ -63,9 +63,10 @@ def _differing(name: str, table: pa.Table, other: pa.Table) -> tuple[np.ndarray,
     rows, old_rows = pairs[_ROW], pairs[_OLD_ROW]
     same = _all_same(((pc.take(table[c], rows), pc.take(other[c], old_rows)) for c in values), pairs.num_rows)
     identical = pairs.filter(pa.array(same))
-    unpaired = np.setdiff1d(np.arange(table.num_rows), rows.to_numpy())
+    paired = rows.to_numpy()
+    unpaired = np.setdiff1d(np.arange(table.num_rows), paired)
     unpaired_ids = record_ids(name, table.take(unpaired))
-    repeated = np.union1d(rows.to_numpy()[_where(old_rows, repeated_values(old_rows))],
+    repeated = np.union1d(paired[_where(old_rows, repeated_values(old_rows))],
                           unpaired[_where(unpaired_ids, repeated_values(unpaired_ids))])
     return (np.setdiff1d(np.arange(table.num_rows), identical[_ROW].to_numpy()),
             np.setdiff1d(np.arange(other.num_rows), identical[_OLD_ROW].to_numpy()), repeated)

@@ -367,11 +367,12 @@ def _staged_changes(tables: dict[str, pa.Table], sources: list[dict[str, Any]], 
     the current release: the one computation a publish and a preview share."""
     published = root / "published"
     previous = current_version(published)
+    last = published / previous if previous else None
     if staged.exists():
         shutil.rmtree(staged)
-    files = write_release(staged, tables, sources, "0.0.0", created, root, published / previous if previous else None)
+    files = write_release(staged, tables, sources, "0.0.0", created, root, last)
     _failpoint("staged")
-    return _Staged(previous, release_diff.compare(published / previous if previous else None, staged, root), files)
+    return _Staged(previous, release_diff.compare(last, staged, root), files)
 
 
 def _changes_markdown(changes: release_diff.ReleaseDiff, contradicted: list[str]) -> str:
