@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow as pa_arrow
+import pyarrow.compute as pc
 
 from schemas.arrow import ARROW_TYPES
 from schemas.model import RECORD_ID_SEPARATOR, Field, Origin, Table
@@ -22,6 +26,22 @@ from schemas.tables import TABLES, precision_column
 class Context:
     frames: dict[str, pd.DataFrame]
     texts: Mapping[str, str] | None  # source_id -> decoded raw article; None for a release without raw/
+
+    @cached_property
+    def quoted(self) -> dict[str, pa_arrow.Array]:
+        """The record ids provenance has a quote for, by "<table>\x00<field>", in one pass for every table's
+        coverage rule: the rows sorted by that key with Arrow, then sliced (filtering 700,000 provenance rows in
+        pandas once per table took a second at 10,000 articles, Arrow's group_by a third of one)."""
+        prov = pa_arrow.Table.from_pandas(self.frames["provenance"][["table_name", "field", "record_id"]],
+                                          preserve_index=False).combine_chunks()
+        if not prov.num_rows:
+            return {}
+        codes = pc.dictionary_encode(pc.binary_join_element_wise(prov["table_name"], prov["field"], "\x00")).chunk(0)
+        ids = prov["record_id"].chunk(0).take(pc.sort_indices(codes.indices))
+        counts = np.bincount(codes.indices.to_numpy(), minlength=len(codes.dictionary))
+        starts = np.cumsum(counts) - counts
+        keys = codes.dictionary.to_pylist()
+        return {key: ids.slice(start, n) for key, start, n in zip(keys, starts, counts, strict=True)}
 
 
 def _column(f: Field) -> pa.Column:
@@ -95,11 +115,10 @@ def _in(values: pd.Series, allowed: pd.Series) -> pd.Series:
 
 def _coverage(table: Table, ctx: Context) -> pa.Check:
     """Every non-null curated field has at least one provenance row."""
-    prov = ctx.frames["provenance"]
-    mine = prov[prov["table_name"] == table.name]
     fields = [f.name for f in table.fields if f.origin in (Origin.QUOTE, Origin.EVIDENCE) and not f.derivable]
     # For each field, the records that have a quote for it (vectorised isin, no Python per row).
-    backed = {name: mine.loc[mine["field"] == name, "record_id"].astype(object) for name in fields}
+    none = pa_arrow.array([], pa_arrow.string())
+    backed = {name: ctx.quoted.get(f"{table.name}\x00{name}", none) for name in fields}
 
     def covered(df: pd.DataFrame) -> pd.Series:
         ids = record_ids(table, df)
@@ -107,7 +126,8 @@ def _coverage(table: Table, ctx: Context) -> pa.Check:
         for name in fields:
             # A value taken from the collector's record of the page is marked so, and has no quote.
             from_page = (df[f"{name}_origin"].astype(object) == "page").to_numpy() if f"{name}_origin" in df else False
-            ok &= df[name].isna().to_numpy() | ids.isin(backed[name]).to_numpy() | from_page
+            quoted = pc.is_in(pa_arrow.array(ids, pa_arrow.string()), value_set=backed[name])
+            ok &= df[name].isna().to_numpy() | quoted.to_numpy(zero_copy_only=False) | from_page
         return ok
 
     return _row_check("every curated value has a provenance quote", covered)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -41,3 +42,14 @@ def repeated_values(column: pa.ChunkedArray | pa.Array) -> pa.Array:
     """The values `column` holds more than once: keys two rows share, ids two mappings use."""
     counts = pc.value_counts(column)
     return counts.field("values").filter(pc.greater(counts.field("counts"), 1))
+
+
+def take_sorted(table: pa.Table, positions: np.ndarray) -> pa.Table:
+    """The rows of `table` at `positions` (ascending), taken from each of its record batches in turn: pyarrow's
+    take first concatenates every chunk of every column, which for provenance read back from a release's
+    Parquet file (a chunk per row group) cost a tenth of a second for each handful of rows taken."""
+    batches = table.to_batches()
+    starts = np.cumsum([0, *(batch.num_rows for batch in batches)])
+    chunk = np.searchsorted(starts, positions, side="right") - 1
+    parts = [batches[i].take(pa.array(positions[chunk == i] - starts[i])) for i in np.unique(chunk)]
+    return pa.Table.from_batches(parts, schema=table.schema)

@@ -22,7 +22,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ofsted_dataset.facts.arrow_tables import repeated_values
+from ofsted_dataset.facts.arrow_tables import repeated_values, take_sorted
 from schemas.model import RECORD_ID_SEPARATOR
 from schemas.tables import TABLES
 
@@ -65,7 +65,7 @@ def _differing(name: str, table: pa.Table, other: pa.Table) -> tuple[np.ndarray,
     identical = pairs.filter(pa.array(same))
     paired = rows.to_numpy()
     unpaired = np.setdiff1d(np.arange(table.num_rows), paired)
-    unpaired_ids = record_ids(name, table.take(unpaired))
+    unpaired_ids = record_ids(name, take_sorted(table, unpaired))
     repeated = np.union1d(paired[_where(old_rows, repeated_values(old_rows))],
                           unpaired[_where(unpaired_ids, repeated_values(unpaired_ids))])
     return (np.setdiff1d(np.arange(table.num_rows), identical[_ROW].to_numpy()),
@@ -99,13 +99,13 @@ def rows_to_check(tables: dict[str, pa.Table], previous: Callable[[str], pa.Tabl
             continue
         changed[name], old_rows, repeated[name] = _differing(name, table, old)
         # The keys of the rows of the last build's table that this one does not hold identically.
-        gone[name] = old.select(key).take(old_rows)
+        gone[name] = take_sorted(old.select(key), old_rows)
     touched: dict[str, pa.Array] = {}  # record ids of the records that changed or went away, per table
     for name, table in tables.items():
-        parts = [record_ids(name, table.take(changed[name])), record_ids(name, gone[name])]
+        parts = [record_ids(name, take_sorted(table, changed[name])), record_ids(name, gone[name])]
         touched[name] = pa.chunked_array(parts, pa.string()).combine_chunks().unique()
-    quoted = _quoted_records([tables["provenance"].take(changed["provenance"]), gone["provenance"]])
-    judged = pa.chunked_array([tables["judgements"].take(changed["judgements"])["inspection_id"],
+    quoted = _quoted_records([take_sorted(tables["provenance"], changed["provenance"]), gone["provenance"]])
+    judged = pa.chunked_array([take_sorted(tables["judgements"], changed["judgements"])["inspection_id"],
                                gone["judgements"]["inspection_id"]], pa.string()).combine_chunks()
     rows = {}
     for name, table in tables.items():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from ofsted_dataset import pipeline
 from ofsted_dataset.errors import ValidationError
 from ofsted_dataset.facts import changed_rows
+from ofsted_dataset.facts.arrow_tables import take_sorted
 from ofsted_dataset.facts.changed_rows import rows_to_check
 from ofsted_dataset.facts.validate import validate_tables
 from schemas.tables import TABLES
@@ -109,3 +111,21 @@ def test_the_rows_to_check_are_validated_against_the_whole_tables(tables, seed_b
     assert excinfo.value.details == [
         f"recommendations (recommendation_id={first}) column theme: expected one of "
         f"{', '.join(TABLES['recommendations'].field('theme').enum or ())}: found 'no such theme'"]
+
+
+def test_the_previous_tables_may_come_in_many_chunks(tables):
+    """As read back from a release's Parquet file: a chunk per row group."""
+    recommendations = tables["recommendations"]
+    first = recommendations["recommendation_id"][0].as_py()
+    theme = pc.if_else(pc.equal(recommendations["recommendation_id"], first), "other", recommendations["theme"])
+    changed = {**tables, "recommendations": recommendations.set_column(3, recommendations.schema.field("theme"), theme)}
+    chunked = {name: pa.Table.from_batches(table.to_batches(max_chunksize=3), table.schema)
+               for name, table in tables.items()}
+    assert {name: rows.tolist() for name, rows in rows_to_check(changed, chunked.get).items()} == \
+        {name: rows.tolist() for name, rows in rows_to_check(changed, tables.get).items()}
+
+
+def test_rows_are_taken_from_each_chunk_in_order():
+    table = pa.Table.from_batches(pa.table({"n": list(range(10))}).to_batches(max_chunksize=3))
+    assert take_sorted(table, np.array([0, 2, 3, 8, 9])).column("n").to_pylist() == [0, 2, 3, 8, 9]
+    assert take_sorted(table, np.array([], dtype=np.int64)).to_pylist() == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -16,7 +17,7 @@ from ofsted_dataset.facts.validate import validate_tables
 from ofsted_dataset.release.publish import _top_level_descriptor
 from schemas.datapackage import package_descriptor, table_schema
 from schemas.dictionary import render_dictionary
-from schemas.pandera_schemas import dataframe_schema
+from schemas.pandera_schemas import Context, dataframe_schema
 from schemas.tables import TABLES
 from tests.helpers import PROJECT
 
@@ -216,3 +217,18 @@ def test_provenance_must_point_at_an_existing_record(seed_build):
         "provenance (table_name=funding_commitments, record_id=nowhere-2020-full-inspection, field=amount_gbp, "
         "source_id=003_6e4606619b08db71, char_start=4762): expected record_id exists in table_name",
     ]
+
+
+def test_the_quoted_records_are_grouped_by_table_and_field():
+    def frame(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
+        columns = ("table_name", "field", "record_id")
+        return pd.DataFrame({name: pd.Series([row[i] for row in rows], dtype=pd.ArrowDtype(pa.string()))
+                             for i, name in enumerate(columns)})
+
+    rows = [("judgements", "grade", "a/overall"), ("inspections", "grade", "a"), ("judgements", "grade", "b/leaders"),
+            ("judgements", "area", "a/overall")]
+    quoted = Context({"provenance": frame(rows)}, None).quoted
+    assert {key: ids.to_pylist() for key, ids in quoted.items()} == {
+        "judgements\x00grade": ["a/overall", "b/leaders"], "inspections\x00grade": ["a"],
+        "judgements\x00area": ["a/overall"]}
+    assert Context({"provenance": frame([])}, None).quoted == {}
