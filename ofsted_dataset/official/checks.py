@@ -185,7 +185,7 @@ def _article_dates(tables: dict[str, pa.Table]) -> dict[str, ArticleDate]:
                                                                      s["published_date_precision"]))
     # The distinct (inspection, article) pairs, by Arrow over the whole provenance table: a few per
     # inspection reach Python, not a row per quote.
-    provenance = tables["provenance"]
+    provenance = tables["provenance"].select(["table_name", "record_id", "source_id"])  # not the quotes
     reported = (provenance.filter(pc.equal(provenance["table_name"], "inspections"))
                 .group_by(["record_id", "source_id"]).aggregate([]))
     articles: dict[str, set[str]] = defaultdict(set)
