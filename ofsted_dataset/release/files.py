@@ -139,7 +139,10 @@ def _created_by() -> str:
 
 
 def _write_parquet(table: pa.Table, path: Path) -> None:
-    pq.write_table(table, path, **PARQUET_OPTIONS)
+    """As one chunk a column: the writer's bytes depend on how the columns are chunked (a table the build
+    reuses from its cache comes in Arrow IPC's batches, one built afresh in one chunk), and a release's must
+    not. Combining a column already in one chunk copies nothing."""
+    pq.write_table(table.combine_chunks(), path, **PARQUET_OPTIONS)
 
 
 def _write_csv(table: pa.Table, path: Path) -> None:

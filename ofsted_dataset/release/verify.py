@@ -17,7 +17,6 @@ import duckdb
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
-from frictionless import Package
 
 from ofsted_dataset.errors import PipelineError, ValidationError
 from ofsted_dataset.facts.validate import validate_tables
@@ -100,6 +99,8 @@ def _descriptor(directory: Path, rows: bool = True) -> list[str]:
                 problems.append(f"{described['path']}: hash differs from datapackage.json")
     if not rows:
         return problems
+    from frictionless import Package  # here: a tenth of a second to import, and a publish never needs it
+
     report = Package(str(path)).validate()
     for task in report.tasks:
         for error in task.errors:

@@ -124,3 +124,13 @@ def test_the_digests_of_copied_files_are_the_ones_the_previous_release_lists(
     assert sorted(hashed) == ["judgements.csv", "judgements.parquet"]
     monkeypatch.undo()
     assert listed == write_data_files(tables, tmp_path / "fresh")
+
+
+def test_the_parquet_bytes_do_not_depend_on_how_the_columns_are_chunked(tmp_path: Path) -> None:
+    """A table of the cache's merged tables comes in Arrow IPC's batches of 65,536 rows; written as they are,
+    its pages would break at those batches' edges."""
+    table = pa.table({"record_id": [f"council-{i}" for i in range(200_000)], "char_start": range(200_000)})
+    chunked = pa.Table.from_batches(table.to_batches(max_chunksize=65_536), table.schema)
+    assert chunked.column(0).num_chunks == 4
+    assert write_data_files({"numbers": chunked}, tmp_path / "chunked") == \
+        write_data_files({"numbers": table}, tmp_path / "whole")
