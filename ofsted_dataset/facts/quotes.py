@@ -7,7 +7,7 @@ offsets, so `text[start:end] == quote` holds for what is published. A quote star
 words ("adoption team" is not found inside "adoption teams").
 
 How, fast: each article is indexed once — every character of a class translated to its class's
-representative (a one-for-one `str.translate`, so offsets do not move) and every run of whitespace
+representative (one for one, `text.canonical`, so offsets do not move) and every run of whitespace
 collapsed to one space, remembering where runs were — and a quote, normalised the same way, is then
 found with `str.find`; positions map back to the raw text through the remembered runs. No regular
 expression is compiled per quote (there are tens of thousands).
@@ -34,7 +34,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ofsted_dataset.text import CANONICAL_TABLE, shown
+from ofsted_dataset.text import canonical, shown
 
 _RUNS = re.compile(" {2,}")
 _PIECES = 64  # pieces of a quote looked up in the article, at most
@@ -78,7 +78,7 @@ class Near:
 
 def normalise(quote: str) -> str:
     """A quote as the index sees it: class representatives, single spaces, no outer whitespace."""
-    return " ".join(quote.translate(CANONICAL_TABLE).split())
+    return " ".join(canonical(quote).split())
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ def _index(text: str) -> _Index:
 
 
 def _build_index(text: str) -> _Index:
-    translated = text.translate(CANONICAL_TABLE)
+    translated = canonical(text)
     runs: list[int] = []
     removed: list[int] = []
     total = 0

@@ -6,7 +6,20 @@ import re
 
 import pytest
 
-from ofsted_dataset.text import MONTHS, flexible, fold, folded_key, slug
+from ofsted_dataset.text import (
+    CANONICAL_TABLE,
+    DASHES,
+    DOUBLE_QUOTES,
+    FOLD_TABLE,
+    MONTHS,
+    SINGLE_QUOTES,
+    SPACES,
+    canonical,
+    flexible,
+    fold,
+    folded_key,
+    slug,
+)
 
 
 @pytest.mark.parametrize("typed", ["children‘s services", "children’s services", "children‛s services",
@@ -29,3 +42,14 @@ def test_flexible_finds_any_typography_of_a_phrase_at_its_raw_offsets():
 def test_slug_and_months():
     assert slug("South Gloucestershire — 2016 SIF") == "south-gloucestershire-2016-sif"
     assert (len(MONTHS), MONTHS[0], MONTHS[-1]) == (12, "January", "December")
+
+
+@pytest.mark.parametrize("text", [
+    "plain ASCII with a `backtick`,\ttabs\r\nand\x0bvertical\x1fseparators",
+    "„Inadequate“ — ‘good’ – «outstanding»\u00a0and\u2003wide\u3000spaces",
+    DOUBLE_QUOTES + SINGLE_QUOTES + DASHES + SPACES + "Children’s Services",
+    "",
+])
+def test_the_fast_translations_are_str_translate(text):
+    assert canonical(text) == text.translate(CANONICAL_TABLE)
+    assert fold(text) == " ".join(text.translate(FOLD_TABLE).split())
