@@ -163,10 +163,11 @@ def _cross_rules(table: Table, ctx: Context) -> list[pa.Check]:
                               for name in TABLES if name in frames and name != "provenance"]).astype(object)
 
         def quote_is_exact(df: pd.DataFrame, texts: Mapping[str, str] = ctx.texts or {}) -> pd.Series:
-            return pd.Series(
-                [texts.get(s, "")[a:b] == q for s, a, b, q in
-                 zip(df["source_id"], df["char_start"], df["char_end"], df["quote"], strict=True)],
-                index=df.index, dtype=bool)
+            # Python per row (a slice of each quote's article), over the columns taken out by Arrow: iterating
+            # the pandas columns themselves took 2.4 s of provenance's 700,000 rows, these lists a tenth of it.
+            columns = [pa_arrow.array(df[c]).to_pylist() for c in ("source_id", "char_start", "char_end", "quote")]
+            return pd.Series([texts.get(s, "")[a:b] == q for s, a, b, q in zip(*columns, strict=True)],
+                             index=df.index, dtype=bool)
 
         if ctx.texts is not None:
             checks.append(_row_check("quote == raw text[char_start:char_end]", quote_is_exact))
