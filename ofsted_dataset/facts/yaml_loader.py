@@ -38,6 +38,14 @@ class LineDict(dict):
         return self.key_lines.get(key, self.line)
 
 
+def _check_key(key: Any, mapping: LineDict, node: yaml.Node) -> None:
+    """Keys are text, each once in a mapping."""
+    if not isinstance(key, str):
+        raise yaml.constructor.ConstructorError(None, None, f"keys must be text, found {key!r}", node.start_mark)
+    if key in mapping:
+        raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", node.start_mark)
+
+
 class _Constructing(yaml.constructor.SafeConstructor):
     """Building LineDicts with key lines, refusing non-text and duplicate keys (both loaders)."""
 
@@ -47,14 +55,7 @@ class _Constructing(yaml.constructor.SafeConstructor):
         result.key_lines = {}
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=True)
-            if not isinstance(key, str):
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"keys must be text, found {key!r}", key_node.start_mark
-                )
-            if key in result:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r}", key_node.start_mark
-                )
+            _check_key(key, result, key_node)
             result[key] = self.construct_object(value_node, deep=True)
             result.key_lines[key] = key_node.start_mark.line + 1
         return result
@@ -86,13 +87,65 @@ def _short(tag: str) -> str:
     return "!!" + tag.removeprefix(_STANDARD) if tag.startswith(_STANDARD) else tag
 
 
+_MAP, _SEQ, _STR = (_STANDARD + kind for kind in ("map", "seq", "str"))
+# The tags of plain scalars (keys, mostly) already resolved: texts this short, this many at most.
+_PLAIN_TAGS: dict[str, str] = {}
+_REMEMBERED_LENGTH, _REMEMBERED = 64, 10_000
+
+
 class _CLoader(_Constructing, yaml.CSafeLoader):
-    """libyaml: an alias shows only as a node constructed twice, which is refused."""
+    """libyaml: an alias shows only as a node constructed twice, which is refused.
+
+    The document is built by walking its nodes directly (`_built`): texts, lists and LineDicts, which are
+    nearly every node of a mapping, without PyYAML's generic construction (its per-node bookkeeping and
+    generator-based lists and mappings took a third of loading a mapping); any other node goes through the
+    constructors above, as before."""
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         if node in self.constructed_objects or node in self.recursive_objects:
             raise yaml.constructor.ConstructorError(None, None, _ALIASES, node.start_mark)
         return super().construct_object(node, deep)
+
+    def resolve(self, kind: type[yaml.Node], value: str, implicit: tuple[bool, bool]) -> str:
+        """The tag of a node without one, as the resolver gives it (there are no path resolvers), a plain
+        scalar's remembered by its text: libyaml asks for every node, and the regular expressions for the
+        same few dozen keys took a sixth of loading a mapping."""
+        if kind is not yaml.ScalarNode:
+            return super().resolve(kind, value, implicit)
+        if not implicit[0]:  # quoted
+            return self.DEFAULT_SCALAR_TAG
+        tag = _PLAIN_TAGS.get(value)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(value) <= _REMEMBERED_LENGTH and len(_PLAIN_TAGS) < _REMEMBERED:
+                _PLAIN_TAGS[value] = tag
+        return tag
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        try:
+            return self._built(node, set())
+        finally:
+            self.constructed_objects, self.recursive_objects, self.deep_construct = {}, {}, False
+
+    def _built(self, node: yaml.Node, seen: set[int]) -> Any:
+        if id(node) in seen:  # a node reached twice: an alias
+            raise yaml.constructor.ConstructorError(None, None, _ALIASES, node.start_mark)
+        seen.add(id(node))
+        if node.tag == _STR and isinstance(node, yaml.ScalarNode):
+            return node.value
+        if node.tag == _SEQ and isinstance(node, yaml.SequenceNode):
+            return [self._built(item, seen) for item in node.value]
+        if node.tag != _MAP or not isinstance(node, yaml.MappingNode):
+            return self.construct_object(node, deep=True)
+        result = LineDict()
+        result.line = node.start_mark.line + 1
+        result.key_lines = {}
+        for key_node, value_node in node.value:
+            key = self._built(key_node, seen)
+            _check_key(key, result, key_node)
+            result[key] = self._built(value_node, seen)
+            result.key_lines[key] = key_node.start_mark.line + 1
+        return result
 
 
 # Timestamps stay strings: the curator's "2017-02" vs "2017-02-01" carries the precision.
@@ -102,6 +155,10 @@ _RESOLVERS = {
 }
 for _cls in (_Loader, _CLoader):
     _cls.yaml_implicit_resolvers = _RESOLVERS
+
+
+def _may_not_be_plain(text: str) -> bool:
+    return ("&" in text or "*" in text or "!" in text) and _NOT_PLAIN.search(text) is not None
 
 
 class YamlError(Exception):
@@ -126,7 +183,10 @@ def _load_python(text: str) -> Any:
 def load_yaml(text: str) -> Any:
     """Parse one YAML document; raise YamlError with the line of the problem."""
     try:
-        if _NOT_PLAIN.search(_QUOTED.sub('""', text)):
+        # Blanking quoted scalars only removes characters, so a text with no match holds none once blanked:
+        # the blanking, and the search itself (each most of a millisecond for a mapping), are done only for
+        # texts that can match.
+        if _may_not_be_plain(text) and _NOT_PLAIN.search(_QUOTED.sub('""', text)):
             return _load_python(text)
         try:
             return yaml.load(text, Loader=_CLoader)

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+import yaml
 
 from ofsted_dataset.errors import Problem
 from ofsted_dataset.facts import yaml_loader
@@ -593,3 +594,33 @@ def test_a_number_too_long_for_python_is_a_curation_problem_not_a_crash(tmp_path
     assert [str(p) for p in problems] == [
         "mappings/a01.yaml: not valid YAML: a number of more than 4,300 digits; no field holds such a number "
         "(is a value missing its quotes?)"]
+
+
+def _lines(doc: object) -> object:
+    """A document with the lines its LineDicts record, to compare two loaders' results whole."""
+    if isinstance(doc, LineDict):
+        return {"line": doc.line, "keys": doc.key_lines, "items": {k: _lines(v) for k, v in doc.items()}}
+    return [_lines(v) for v in doc] if isinstance(doc, list) else doc
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (SEED_CORPUS / "mappings").glob("*.yaml")))
+def test_libyaml_builds_what_the_python_loader_builds(name):
+    """The libyaml loader builds documents by walking their nodes itself; the pure-Python loader, through
+    PyYAML's constructors: both give the same values, types and lines."""
+    text = (SEED_CORPUS / "mappings" / name).read_text(encoding="utf-8") + "extra: [1, 2.5, true, null, ~, 'x']\n"
+    built = yaml.load(text, Loader=yaml_loader._CLoader)
+    assert _lines(built) == _lines(yaml_loader._load_python(text))
+    assert built["extra"] == [1, 2.5, True, None, None, "x"]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("a: &x 1\nb: *x\n", "anchors and aliases (&name, *name) are not allowed in mappings"),
+    ("a: &x [1]\nb: *x\n", "anchors and aliases (&name, *name) are not allowed in mappings"),
+    ("? [a]\n: 1\n", "keys must be text, found ['a']"),
+    ("a: 1\na: 2\n", "duplicate key 'a'"),
+])
+def test_libyaml_alone_refuses_aliases_and_bad_keys(text, message):
+    """Even when a document reaches libyaml (load_yaml sends one holding an anchor to the other loader)."""
+    with pytest.raises(yaml.constructor.ConstructorError) as excinfo:
+        yaml.load(text, Loader=yaml_loader._CLoader)
+    assert excinfo.value.problem == message
