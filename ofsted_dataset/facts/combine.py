@@ -354,9 +354,9 @@ def combine(facts: dict[str, pa.Table], declared: set[str], register: Register, 
     ctx.problems += _in_order(owned_problems)
     shared = pc.is_in(facts["judgements"]["_record_id"], value_set=repeated_values(facts["judgements"]["_record_id"]))
     columns = {"judgements": facts["judgements"].filter(pc.invert(shared)), "recommendations": facts["recommendations"]}
-    whole = [*(f for name in WHOLE_RECORDS for f in fact_tables.to_facts(name, facts[name])),
-             *fact_tables.to_facts("judgements", facts["judgements"].filter(shared))]
-    merged = _merge(ctx, sorted(whole, key=lambda f: (f.file, f.seq)))
+    merged = _merge(ctx, sorted((*(f for name in WHOLE_RECORDS for f in fact_tables.to_facts(name, facts[name])),
+                                 *fact_tables.to_facts("judgements", facts["judgements"].filter(shared))),
+                                key=lambda f: (f.file, f.seq)))
     ctx.problems += _in_order(_check_references(merged, columns, declared))
     judged = set(columns["judgements"]["_record_id"].to_pylist())
     graded = _derive(ctx, merged, judged)
@@ -365,13 +365,20 @@ def combine(facts: dict[str, pa.Table], declared: set[str], register: Register, 
         row = {name: fact.values.get(name) for name in TABLES[table].field_names}
         _flatten_dates(table, row)
         rows[table].append(row)
-    tables = {PROVENANCE: _provenance(provenance, graded)}
-    sources_facts = {f.values["source_id"]: f for f in merged.values() if f.table == "sources"}
-    ctx.problems += fill_sources(rows["sources"], pages, _inferred(tables[PROVENANCE]),
-                                 {s: f.lines.get("published_date") for s, f in sources_facts.items()})
-    for name in fact_tables.FACT_TABLES:
-        tables[name] = _published(name, columns[name], rows[name]) if name in columns else to_arrow(name, rows[name])
-    return Combined(tables, ctx.problems)
+    dated_at = {f.values["source_id"]: f.lines.get("published_date") for f in merged.values() if f.table == "sources"}
+    # The merged records and their rows are let go as each table is made, before provenance is sorted: at
+    # 10,000 articles they are a few hundred megabytes of Python objects, and the sort is the merge's peak.
+    del merged
+    tables = {name: _table(name, columns, rows.pop(name)) for name in fact_tables.FACT_TABLES if name != "sources"}
+    tables[PROVENANCE] = _provenance(provenance, graded)
+    ctx.problems += fill_sources(rows["sources"], pages, _inferred(tables[PROVENANCE]), dated_at)
+    tables["sources"] = _table("sources", columns, rows.pop("sources"))
+    return Combined({name: tables[name] for name in (PROVENANCE, *fact_tables.FACT_TABLES)}, ctx.problems)
+
+
+def _table(name: str, columns: dict[str, pa.Table], rows: list[dict[str, Any]]) -> pa.Table:
+    """A fact table as published: kept as columns where it can be (`columns`), else made from its rows."""
+    return _published(name, columns[name], rows) if name in columns else to_arrow(name, rows)
 
 
 def _inferred(provenance: pa.Table) -> set[str]:

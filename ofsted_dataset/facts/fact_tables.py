@@ -69,10 +69,11 @@ def from_results(results: list[ArticleFacts]) -> dict[str, pa.Table]:
     stage's last piece of per-row Python: it turns the objects quote matching made into columns."""
     tables = schemas()
     columns: dict[str, dict[str, list[Any]]] = {name: {c: [] for c in s.names} for name, s in tables.items()}
+    fields = {name: _value_fields(name) for name in FACT_TABLES}  # once, not once a fact
     provenance = columns[PROVENANCE]
     for result in results:
         for seq, fact in enumerate(result.facts):
-            _add(columns[fact.table], fact, result.source_id, seq)
+            _add(columns[fact.table], fields[fact.table], fact, result.source_id, seq)
             for row in fact.provenance:
                 for key, value in row.items():
                     provenance[key].append(value)
@@ -82,11 +83,11 @@ def from_results(results: list[ArticleFacts]) -> dict[str, pa.Table]:
     return {name: pa.Table.from_pydict(columns[name], schema=schema) for name, schema in tables.items()}
 
 
-def _add(columns: dict[str, list[Any]], fact: Fact, source_id: str, seq: int) -> None:
+def _add(columns: dict[str, list[Any]], fields: list[tuple[str, str]], fact: Fact, source_id: str, seq: int) -> None:
     meta = (source_id, fact.file, seq, fact.line, list(fact.lines.items()), fact.record_id)
     for (name, _), value in zip(_META, meta, strict=True):
         columns[name].append(value)
-    for name, type_name in _value_fields(fact.table):
+    for name, type_name in fields:
         value = fact.values.get(name)
         if type_name == "date":
             columns[name].append(value.value if value else None)
