@@ -8,7 +8,7 @@ The order of a publish, and why each step is safe to kill:
    changelog, the page and the database file (built in staged/build-database/ meanwhile, and moved in),
    the checksums and the zip (which takes the members whose files are unchanged, and the unchanged blocks
    of the large ones, from the current release's zip as they are compressed: archive.py).
-3. The release is copied to published/.tmp-<version>/, verified (verify.py: checksums, archive, CSV,
+3. The release is moved to published/.tmp-<version>/, verified (verify.py: checksums, archive, CSV,
    DuckDB, and that the files hold exactly the tables validated a moment before), then renamed to
    published/<version>/
    in one rename: a release folder either does not exist or is complete. Existing folders are never
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import errno
 import fcntl
 import json
 import os
@@ -420,14 +421,27 @@ def _publish_unlocked(tables: dict[str, pa.Table], sources: list[dict[str, Any]]
     write_archive(staged, version, last, root / ZIP_BLOCKS)
 
     tmp = published / f".tmp-{version}"
-    shutil.copytree(staged, tmp)
-    _failpoint("copied")
+    _move(staged, tmp)
+    _failpoint("moved")
     raise_if_invalid(tmp, texts, expected=tables)
     _failpoint("verified")
     os.rename(tmp, published / version)
     _failpoint("renamed")
     sync_pointers(root)  # what it rewrites here is this release's publish, not a repair: not reported
     return PublishResult(version, previous, published / version, changes.level, summary)
+
+
+def _move(staged: Path, target: Path) -> None:
+    """The staged build moved beside the releases in one rename: nothing reads it in staged/ again, and copying
+    it (hundreds of megabytes at 10,000 articles) took a third of a second. Copied when staged/ and published/
+    are on different file systems."""
+    try:
+        os.rename(staged, target)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+        shutil.copytree(staged, target)
+        shutil.rmtree(staged)
 
 
 def _write_derived_files(staged: Path, tables: dict[str, pa.Table], changes: release_diff.ReleaseDiff,

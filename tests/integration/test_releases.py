@@ -271,8 +271,8 @@ class AfterKill:
 KILL_POINTS = {
     # written to staged/build only: published/ and the pointers untouched
     "staged": AfterKill([OLD], [], OLD, OLD, OLD, OLD),
-    # copied to published/.tmp-<new>, before and after verifying it: no release folder yet
-    "copied": AfterKill([OLD], [f".tmp-{NEW}"], OLD, OLD, OLD, OLD),
+    # moved to published/.tmp-<new>, before and after verifying it: no release folder yet
+    "moved": AfterKill([OLD], [f".tmp-{NEW}"], OLD, OLD, OLD, OLD),
     "verified": AfterKill([OLD], [f".tmp-{NEW}"], OLD, OLD, OLD, OLD),
     # renamed into place: the new folder is complete, no pointer moved yet
     "renamed": AfterKill([OLD, NEW], [], OLD, OLD, OLD, OLD),
@@ -299,7 +299,7 @@ class Reported:
 
 REPORTED = {
     "staged": Reported([], ()),
-    "copied": Reported([], (f"removed published/.tmp-{NEW}",)),
+    "moved": Reported([], (f"removed published/.tmp-{NEW}",)),
     "verified": Reported([], (f"removed published/.tmp-{NEW}",)),
     "renamed": Reported(
         [_stale("published/LATEST"), _stale("datapackage.json"), _stale("CHANGELOG.md"), _stale("published/current")],
@@ -344,10 +344,11 @@ def test_killed_publish_leaves_the_state_of_its_step_and_next_run_recovers(relea
     assert _state(released) == dataclasses.replace(expected, latest=expected.latest + "\n")
     assert not list(released.glob(".*.tmp"))
     assert tree_digest(published / OLD) == old_release
-    for leftover in expected.leftovers:  # a complete copy of the staged build, not yet a release
-        assert tree_digest(published / leftover) == tree_digest(staged)
+    # The staged build is moved, whole, beside the releases: then it is no longer in staged/.
+    assert staged.exists() == (point == "staged")
+    for leftover in expected.leftovers:  # the staged build, complete and valid, not yet a release
+        assert verify_release(published / leftover) == []
     if NEW in expected.folders:  # the renamed folder is the staged build, complete and valid
-        assert tree_digest(published / NEW) == tree_digest(staged)
         assert verify_release(published / NEW) == []
     assert verify_release(published / "current") == []
     assert pointer_problems(released) == REPORTED[point].problems
