@@ -14,6 +14,7 @@ import dataclasses
 import hashlib
 import json
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -315,14 +316,32 @@ def combine(root: Path, ingested: Ingested, batches: list[Resolved]) -> Applied:
     index = facts.index
     stems = {p.stem for p in ingested.mappings}
     declared = {*pc.list_flatten(index["declared"]).to_pylist(), *(i for b in batches for i in b.declared)}
-    combined, kept = _merge(snapshot, facts, batches, declared, Register.load(root), ingested.pages)
-    problems = [*ingested.problems, *(p for b in batches for p in b.problems), *combined.problems]
-    merged = None if problems else article_cache.Merged(
-        combined.tables, {source_id: page.sha256 for source_id, page in ingested.pages.items()})
-    if any(b.index.num_rows for b in batches) or (merged is not None and not kept):
-        # The facts of the mappings with problems are not kept; the cached ones are copied batch by batch.
-        fresh = [fact_tables.of_sources(b.facts, b.index["source_id"].combine_chunks()) for b in batches]
-        article_cache.write(root, index, fresh, merged, facts.reused if facts.snapshot else None)
+    # The facts of the mappings with problems are not kept; the cached ones are copied batch by batch.
+    fresh = [fact_tables.of_sources(b.facts, b.index["source_id"].combine_chunks()) for b in batches]
+    kept_facts = facts.reused if facts.snapshot else None
+    writer = article_cache.SnapshotWriter(root) if any(b.index.num_rows for b in batches) else None
+    try:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            # The next snapshot's facts are written while they are merged (Arrow's writer and compute functions
+            # run without the GIL): at one change each takes about half a second.
+            written = pool.submit(writer.facts, index, fresh, kept_facts) if writer else None
+            combined, kept = _merge(snapshot, facts, batches, declared, Register.load(root), ingested.pages)
+            if written:
+                written.result()
+        problems = [*ingested.problems, *(p for b in batches for p in b.problems), *combined.problems]
+        merged = None if problems else article_cache.Merged(
+            combined.tables, {source_id: page.sha256 for source_id, page in ingested.pages.items()})
+        if writer is None and merged is not None and not kept:
+            writer = article_cache.SnapshotWriter(root)
+            writer.facts(index, fresh, kept_facts)
+        if writer:
+            if merged is not None:
+                writer.merged(merged)
+            writer.swap()
+    except BaseException:
+        if writer:
+            writer.discard()
+        raise
     tables = {name: combined.tables[name] if name in combined.tables else to_arrow(name, []) for name in TABLES}
     return Applied(tables, sorted(stems & set(ingested.articles)), sorted(set(ingested.articles) - stems),
                    facts.rows(), tables["provenance"].num_rows, problems, validated_release(root))

@@ -139,36 +139,51 @@ def read(root: Path) -> Snapshot | None:
     return Snapshot(index, facts, merged)
 
 
-def write(root: Path, index: pa.Table, facts: list[dict[str, pa.Table]], merged: Merged | None = None,
-          kept: pa.Array | None = None) -> None:
-    """Replace the snapshot with the facts of `facts` (sets of fact tables) and, with `kept` (source ids),
-    those ids' facts in the snapshot being replaced, copied over batch by batch (read, not memory-mapped:
-    the archive's facts are never all in memory for this). Written beside it, then swapped in by renames:
-    a run killed half-way leaves the old snapshot, or none (a cold start), never a mixed one."""
-    folder = root / CACHE_DIR
-    fresh, old = folder.with_name(f".{folder.name}-new-{os.getpid()}"), folder.with_name(f".{folder.name}-old")
-    shutil.rmtree(fresh, ignore_errors=True)
-    fresh.mkdir(parents=True)
-    tables: dict[str, list[pa.Table]] = {INDEX: [index.cast(INDEX_SCHEMA)]}
-    for name in fact_tables.schemas():
-        tables[name] = [part[name] for part in facts]
-    if merged is not None:
+class SnapshotWriter:
+    """The next snapshot, written beside the current one, then swapped in by renames (`swap`): a run killed
+    half-way leaves the old snapshot, or none (a cold start), never a mixed one. Its facts and what they merged
+    to are written by separate calls, so that a build can write the facts while it merges them."""
+
+    def __init__(self, root: Path) -> None:
+        self.folder = root / CACHE_DIR
+        self.fresh = self.folder.with_name(f".{self.folder.name}-new-{os.getpid()}")
+        shutil.rmtree(self.fresh, ignore_errors=True)
+        self.fresh.mkdir(parents=True)
+
+    def facts(self, index: pa.Table, facts: list[dict[str, pa.Table]], kept: pa.Array | None = None) -> None:
+        """The index, and the facts of `facts` (sets of fact tables) and, with `kept` (source ids), those ids'
+        facts in the snapshot being replaced, copied over batch by batch (read, not memory-mapped: the
+        archive's facts are never all in memory for this)."""
+        self._write(INDEX, [index.cast(INDEX_SCHEMA)])
+        for name, schema in fact_tables.schemas().items():
+            self._write(name, [part[name] for part in facts], schema, kept)
+
+    def merged(self, merged: Merged) -> None:
         pages = sorted(merged.pages.items())
-        tables[PAGES] = [pa.Table.from_arrays([pa.array([s for s, _ in pages], pa.string()),
-                                               pa.array([h for _, h in pages], pa.string())], schema=PAGES_SCHEMA)]
-        tables |= {f"{MERGED}{name}": [merged.tables[name]] for name in MERGED_TABLES}
-    for name, parts in tables.items():
-        schema = parts[0].schema if parts else fact_tables.schemas()[name]
-        with pa.OSFile(str(fresh / f"{name}.arrow"), "wb") as sink, pa.ipc.new_file(sink, schema) as writer:
-            if kept is not None and name in fact_tables.schemas():
-                _copy_kept(folder / f"{name}.arrow", kept, writer)
+        self._write(PAGES, [pa.Table.from_arrays([pa.array([s for s, _ in pages], pa.string()),
+                                                  pa.array([h for _, h in pages], pa.string())], schema=PAGES_SCHEMA)])
+        for name in MERGED_TABLES:
+            self._write(f"{MERGED}{name}", [merged.tables[name]])
+
+    def swap(self) -> None:
+        old = self.folder.with_name(f".{self.folder.name}-old")
+        shutil.rmtree(old, ignore_errors=True)
+        if self.folder.exists():
+            self.folder.rename(old)
+        self.fresh.rename(self.folder)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.fresh, ignore_errors=True)
+
+    def _write(self, name: str, parts: list[pa.Table], schema: pa.Schema | None = None,
+               kept: pa.Array | None = None) -> None:
+        with pa.OSFile(str(self.fresh / f"{name}.arrow"), "wb") as sink, \
+                pa.ipc.new_file(sink, parts[0].schema if parts else schema) as writer:
+            if kept is not None:
+                _copy_kept(self.folder / f"{name}.arrow", kept, writer)
             for part in parts:
                 writer.write_table(part, max_chunksize=65536)
-    shutil.rmtree(old, ignore_errors=True)
-    if folder.exists():
-        folder.rename(old)
-    fresh.rename(folder)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def _copy_kept(path: Path, kept: pa.Array, writer: pa.ipc.RecordBatchFileWriter) -> None:

@@ -143,3 +143,20 @@ def test_a_run_with_the_same_inputs_as_the_last_build_is_a_no_op(tmp_path):
     # The recorded release is no longer the current one: the work is done again too.
     (root / "published" / "1.0.0").rename(root / "published" / "0.0.9")
     assert stages.unchanged_since_last_build(root, fingerprint) is None
+
+
+def test_a_merge_that_fails_leaves_the_snapshot_as_it_was(project, monkeypatch):
+    """The next snapshot's facts are written while the merge runs: a failing merge discards them."""
+    tables(project)
+    cache = project / article_cache.CACHE_DIR
+    before = {p.name: p.read_bytes() for p in cache.iterdir()}
+    edit(project / M002, "theme: front_door", "theme: leadership_and_management")
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("merge failed")
+
+    monkeypatch.setattr(stages, "_merge", failing)
+    with pytest.raises(RuntimeError, match="merge failed"):
+        pipeline.run(project, until="apply")
+    assert {p.name: p.read_bytes() for p in cache.iterdir()} == before
+    assert [p.name for p in cache.parent.iterdir() if p.name.startswith(".")] == []  # no half-written snapshot
