@@ -35,12 +35,13 @@ from schemas.datapackage import table_schema
 from schemas.tables import TABLES
 
 
-def _files(directory: Path, listed: dict[str, str]) -> list[str]:
-    """Every byte of the release against SHA256SUMS (`listed`, as read): its files, then the archive's members."""
-    return _checksums(directory, listed) + _archive(directory, listed)
+def _files(directory: Path, listed: dict[str, str], hashed: dict[str, str]) -> list[str]:
+    """Every byte of the release against SHA256SUMS (`listed`, as read): its files, then the archive's members.
+    The digest of each file read is put in `hashed`, for the descriptor's check."""
+    return _checksums(directory, listed, hashed) + _archive(directory, listed)
 
 
-def _checksums(directory: Path, listed: dict[str, str]) -> list[str]:
+def _checksums(directory: Path, listed: dict[str, str], hashed: dict[str, str]) -> list[str]:
     if not (directory / CHECKSUMS).exists():
         return [f"{CHECKSUMS}: missing"]
     problems = []
@@ -48,7 +49,9 @@ def _checksums(directory: Path, listed: dict[str, str]) -> list[str]:
         file = directory / name
         if not file.is_file():
             problems.append(f"{name}: listed in {CHECKSUMS} but missing")
-        elif sha256_file(file) != digest:
+            continue
+        hashed[name] = sha256_file(file)
+        if hashed[name] != digest:
             problems.append(f"{name}: checksum does not match {CHECKSUMS}")
     for file in sorted(directory.rglob("*")):
         name = file.relative_to(directory).as_posix()
@@ -83,9 +86,10 @@ def _member_sha256(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str:
     return digest.hexdigest()
 
 
-def _descriptor(directory: Path, rows: bool = True) -> list[str]:
-    path = directory / "datapackage.json"
-    descriptor = json.loads(path.read_text(encoding="utf-8"))
+def _described_files(directory: Path, hashed: dict[str, str]) -> list[str]:
+    """The data files against datapackage.json; a file's digest is taken from `hashed` (the checksum check
+    read it already) when there."""
+    descriptor = json.loads((directory / "datapackage.json").read_text(encoding="utf-8"))
     problems = []
     for resource in descriptor["resources"]:
         for described in (resource, resource.get("parquet", {})):
@@ -95,18 +99,19 @@ def _descriptor(directory: Path, rows: bool = True) -> list[str]:
                 continue
             if described.get("bytes") != file.stat().st_size:
                 problems.append(f"{described['path']}: size differs from datapackage.json")
-            if described.get("hash") != f"sha256:{sha256_file(file)}":
+            digest = hashed.get(described["path"]) or sha256_file(file)
+            if described.get("hash") != f"sha256:{digest}":
                 problems.append(f"{described['path']}: hash differs from datapackage.json")
-    if not rows:
-        return problems
+    return problems
+
+
+def _frictionless(directory: Path) -> list[str]:
+    """Frictionless's own validation of the package, row by row."""
     from frictionless import Package  # here: a tenth of a second to import, and a publish never needs it
 
-    report = Package(str(path)).validate()
-    for task in report.tasks:
-        for error in task.errors:
-            problems.append(f"{task.place}: Frictionless: {error.message}")
-    problems += [f"datapackage.json: Frictionless: {e.message}" for e in report.errors]
-    return problems
+    report = Package(str(directory / "datapackage.json")).validate()
+    problems = [f"{task.place}: Frictionless: {error.message}" for task in report.tasks for error in task.errors]
+    return problems + [f"datapackage.json: Frictionless: {e.message}" for e in report.errors]
 
 
 # Rows per batch when a file or a database table is read for comparison: its copy is never held whole.
@@ -254,16 +259,20 @@ def verify_release(directory: Path, texts: Mapping[str, str] | None = None,
     same Table Schema), it checks that the Parquet files hold exactly the validated tables. Bytes,
     checksums, the archive, CSV = Parquet and DuckDB = Parquet are checked either way.
 
-    The files' checksums and the archive are checked in a thread of their own while the rest is: hashing,
-    and inflating the archive's members, run without the GIL, beside the table checks.
+    The files' checksums and the archive are checked in a thread of their own while the rows are: hashing,
+    and inflating the archive's members, run without the GIL, beside the table checks. The files
+    datapackage.json describes are checked last, with the digests the checksum check took (each file is
+    read for its digest once).
     """
     if not (directory / "datapackage.json").is_file():
         return [f"{directory}: no datapackage.json, not a release folder"]
     listed = listed_checksums(directory) if (directory / CHECKSUMS).exists() else {}
+    hashed: dict[str, str] = {}
     with ThreadPoolExecutor(max_workers=1) as pool:
-        files = pool.submit(_files, directory, listed)
-        rest = _descriptor(directory, rows=expected is None) + _tables(directory, texts, expected)
-        return files.result() + rest
+        files = pool.submit(_files, directory, listed, hashed)
+        rows = (_frictionless(directory) if expected is None else []) + _tables(directory, texts, expected)
+        files_problems = files.result()
+    return files_problems + _described_files(directory, hashed) + rows
 
 
 def raise_if_invalid(directory: Path, texts: Mapping[str, str] | None = None,
