@@ -6,12 +6,17 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+import pandera.backends.pandas.builtin_checks  # noqa: F401 (see below)
 import pandera.pandas as pa
 import pyarrow as pa_arrow
 
 from ofsted_dataset.errors import ValidationError
 from schemas.pandera_schemas import Context, dataframe_schema
 from schemas.tables import TABLES
+
+# pandera imports its pandas backends (and, through them, hypothesis when it is installed) at the first
+# validation, a fifth of a second; imported with this module instead, which a build imports while its
+# embedded Prefect server boots in a process of its own, and the build's thread would otherwise wait idle.
 
 MAX_ROWS_SHOWN = 20
 # pandera's names for its built-in checks, in words.
