@@ -186,7 +186,12 @@ def remember_build(root: Path, fingerprint: str, summary: RunSummary) -> None:
     if release is None:
         return
     kept = {k: v for k, v in dataclasses.asdict(summary).items() if k not in ("release", "refused")}
-    record = {"fingerprint": fingerprint, "version": release.version or release.previous, "code": code_version(),
+    version = release.version or release.previous
+    last = read_json_object(root / LAST_BUILD)
+    # The code that wrote the release's files: this code when it published it, else as the last build said.
+    written_by = code_version() if release.version else last.get("written_by") if last.get("version") == version \
+        else None
+    record = {"fingerprint": fingerprint, "version": version, "code": code_version(), "written_by": written_by,
               "summary": kept}
     write_text_atomically(root / LAST_BUILD, json.dumps(record, indent=1) + "\n")
 
@@ -382,6 +387,14 @@ def validated_release(root: Path) -> Path | None:
     return root / "published" / current
 
 
+def written_by_this_code(root: Path) -> bool:
+    """Whether this very code wrote the current release's files (a build of it published that release): only
+    then are files of that release the ones this code's writers give (release/files.py copies them)."""
+    last = read_json_object(root / LAST_BUILD)
+    current = current_version(root / "published")
+    return current is not None and last.get("version") == current and last.get("written_by") == code_version()
+
+
 def validate(applied: Applied, ingested: Ingested) -> dict[str, int]:
     """Stop on any curation problem, then validate the tables: every row on a cold build, else the rows
     a change can have made invalid (facts/changed_rows.py); returns rows per table."""
@@ -397,4 +410,5 @@ def validate(applied: Applied, ingested: Ingested) -> dict[str, int]:
 
 def release(root: Path, applied: Applied, ingested: Ingested) -> PublishResult:
     """Publish a new release if the tables changed (see publish.py for the steps and their safety)."""
-    return publish(applied.tables, applied.tables["sources"].to_pylist(), root, ingested.texts)
+    return publish(applied.tables, applied.tables["sources"].to_pylist(), root, ingested.texts,
+                   reuse=written_by_this_code(root))

@@ -336,8 +336,11 @@ def describe_release(directory: Path, sources: list[dict[str, Any]], version: st
 
 
 def publish(tables: dict[str, pa.Table], sources: list[dict[str, Any]], root: Path,
-            texts: Mapping[str, str] | None = None, now: dt.datetime | None = None) -> PublishResult:
-    """Publish `tables` as the next release unless they equal the current one.
+            texts: Mapping[str, str] | None = None, now: dt.datetime | None = None, reuse: bool = False
+            ) -> PublishResult:
+    """Publish `tables` as the next release unless they equal the current one. With `reuse` (the current
+    release's files were written by this very code), the data files of the tables it holds as they are
+    are copied from it, and verified as that release's (see verify_release's `verified`).
 
     What recover finishes first is reported as `repaired`, even when this run is then refused (as a
     detail of the error); the pointer updates of this run's own release are the publish, not a repair.
@@ -345,7 +348,7 @@ def publish(tables: dict[str, pa.Table], sources: list[dict[str, Any]], root: Pa
     with publish_lock(root / "published"):
         repaired = tuple(recover(root))
         try:
-            result = _publish_unlocked(tables, sources, root, texts, now)
+            result = _publish_unlocked(tables, sources, root, texts, now, reuse)
         except PipelineError as exc:
             if repaired:
                 exc.details.append("before that, this run finished an interrupted publish: " + "; ".join(repaired))
@@ -363,15 +366,16 @@ class _Staged:
 
 
 def _staged_changes(tables: dict[str, pa.Table], sources: list[dict[str, Any]], root: Path, staged: Path,
-                    created: str) -> _Staged:
+                    created: str, reuse: bool) -> _Staged:
     """The tables written as a release in `staged` (scratch, emptied first) and what they change against
-    the current release: the one computation a publish and a preview share."""
+    the current release: the one computation a publish and a preview share. With `reuse`, the data files of
+    unchanged tables are copied from the current release."""
     published = root / "published"
     previous = current_version(published)
     last = published / previous if previous else None
     if staged.exists():
         shutil.rmtree(staged)
-    files = write_release(staged, tables, sources, "0.0.0", created, root, last)
+    files = write_release(staged, tables, sources, "0.0.0", created, root, last if reuse else None)
     _failpoint("staged")
     return _Staged(previous, release_diff.compare(last, staged, root), files)
 
@@ -390,7 +394,7 @@ def preview(tables: dict[str, pa.Table], sources: list[dict[str, Any]], root: Pa
     """The changelog the next release would carry, computed exactly as a publish computes it, in
     staged/check/ (scratch); nothing in published/ is read for writing, and nothing is recorded."""
     scratch = root / "staged" / "check"
-    staged = _staged_changes(tables, sources, root, scratch, "1970-01-01T00:00:00Z")
+    staged = _staged_changes(tables, sources, root, scratch, "1970-01-01T00:00:00Z", reuse=True)  # only diffed
     shutil.rmtree(scratch)
     previous, changes = staged.previous, staged.changes
     if previous and changes.level is None:
@@ -402,11 +406,11 @@ def preview(tables: dict[str, pa.Table], sources: list[dict[str, Any]], root: Pa
 
 
 def _publish_unlocked(tables: dict[str, pa.Table], sources: list[dict[str, Any]], root: Path,
-                      texts: Mapping[str, str] | None, now: dt.datetime | None) -> PublishResult:
+                      texts: Mapping[str, str] | None, now: dt.datetime | None, reuse: bool) -> PublishResult:
     """The publish proper, for a caller holding the lock over a recovered project."""
     published, staged = root / "published", root / "staged" / "build"
     created = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    scratch = _staged_changes(tables, sources, root, staged, created)
+    scratch = _staged_changes(tables, sources, root, staged, created, reuse)
     previous, changes = scratch.previous, scratch.changes
     if previous and changes.level is None:
         return PublishResult(None, previous, published / previous)
@@ -423,7 +427,7 @@ def _publish_unlocked(tables: dict[str, pa.Table], sources: list[dict[str, Any]]
     tmp = published / f".tmp-{version}"
     _move(staged, tmp)
     _failpoint("moved")
-    raise_if_invalid(tmp, texts, expected=tables)
+    raise_if_invalid(tmp, texts, expected=tables, verified=last if reuse else None)
     _failpoint("verified")
     os.rename(tmp, published / version)
     _failpoint("renamed")

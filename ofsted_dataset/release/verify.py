@@ -132,7 +132,8 @@ def _release_schemas(directory: Path) -> dict[str, tuple[pa.Schema, bool]]:
     return result
 
 
-def _tables(directory: Path, texts: Mapping[str, str] | None, expected: dict[str, pa.Table] | None = None) -> list[str]:
+def _tables(directory: Path, texts: Mapping[str, str] | None, expected: dict[str, pa.Table] | None = None,
+            read_back: Callable[[str], bool] = lambda name: True) -> list[str]:
     """Every table's files against the release's contract, against each other, against `expected` and
     against the database file; then pandera over all of them, which validates the tables together (keys
     across tables).
@@ -148,7 +149,8 @@ def _tables(directory: Path, texts: Mapping[str, str] | None, expected: dict[str
         schemas = _release_schemas(directory)
         in_database: list[str] = []
         for name, (schema, _) in schemas.items():
-            table, found = _read_table(directory, name, schema, None if expected is None else expected[name])
+            table, found = _read_table(directory, name, schema, None if expected is None else expected[name],
+                                       read_back(name))
             problems += found
             if table is not None and expected is None:
                 tables[name] = table
@@ -167,14 +169,14 @@ def _tables(directory: Path, texts: Mapping[str, str] | None, expected: dict[str
     return problems + in_database
 
 
-def _read_table(directory: Path, name: str, schema: pa.Schema, validated: pa.Table | None = None
-                ) -> tuple[pa.Table | None, list[str]]:
+def _read_table(directory: Path, name: str, schema: pa.Schema, validated: pa.Table | None = None,
+                csv_read_back: bool = True) -> tuple[pa.Table | None, list[str]]:
     """One table's rows as its Parquet file holds them, with what is wrong with that file or its CSV twin; no
     table when its rows cannot be checked further (a file missing, or columns that are not the contract's).
 
     With the `validated` table (a publish's, in memory already) the Parquet file is compared with it a batch at
     a time, and when they are the same it stands for the file's rows: no copy of the file is held. The CSV file
-    is read a batch at a time either way."""
+    is read a batch at a time either way, unless `csv_read_back` is false (verify_release's `verified`)."""
     parquet, csv = parquet_file(directory, name), directory / "data" / f"{name}.csv"
     if not parquet.is_file() or not csv.is_file():
         return None, []  # already reported by the checksum and descriptor checks
@@ -186,6 +188,8 @@ def _read_table(directory: Path, name: str, schema: pa.Schema, validated: pa.Tab
         if not _same_batches(pq.ParquetFile(parquet).iter_batches(_BATCH_ROWS), validated):
             validated, differs = None, [f"data/{name}.parquet: rows differ from the validated build"]
     table = pq.read_table(parquet) if validated is None else validated
+    if not csv_read_back:
+        return table, differs
     from_csv = pacsv.open_csv(csv, convert_options=pacsv.ConvertOptions(
         column_types=schema, strings_can_be_null=True, quoted_strings_can_be_null=False))
     if not _same_batches(from_csv, table, spreadsheet_safe):
@@ -248,7 +252,7 @@ def _database_table(con: duckdb.DuckDBPyConnection, directory: Path, name: str, 
 
 
 def verify_release(directory: Path, texts: Mapping[str, str] | None = None,
-                   expected: dict[str, pa.Table] | None = None) -> list[str]:
+                   expected: dict[str, pa.Table] | None = None, verified: Path | None = None) -> list[str]:
     """Every problem with the release in `directory`; empty when it is intact and valid.
 
     `texts` (raw articles by source id) adds the check that every provenance quote is the exact span
@@ -258,6 +262,11 @@ def verify_release(directory: Path, texts: Mapping[str, str] | None = None,
     validating every row again (pandera, and Frictionless row by row — the slowest part, and the
     same Table Schema), it checks that the Parquet files hold exactly the validated tables. Bytes,
     checksums, the archive, CSV = Parquet and DuckDB = Parquet are checked either way.
+
+    `verified` is the release a publish took data files from, verified by this code when it was published:
+    a table whose Parquet and CSV files SHA256SUMS lists with that release's digests (which the checksum
+    check holds the files to) is not read back from its CSV again, that release's verification having done
+    so for those very bytes (and its Parquet file is still compared with the validated table).
 
     The files' checksums and the archive are checked in a thread of their own while the rows are: hashing,
     and inflating the archive's members, run without the GIL, beside the table checks. The files
@@ -270,13 +279,28 @@ def verify_release(directory: Path, texts: Mapping[str, str] | None = None,
     hashed: dict[str, str] = {}
     with ThreadPoolExecutor(max_workers=1) as pool:
         files = pool.submit(_files, directory, listed, hashed)
-        rows = (_frictionless(directory) if expected is None else []) + _tables(directory, texts, expected)
+        unchanged = _same_files(listed, verified)
+        rows = (_frictionless(directory) if expected is None else []) + _tables(
+            directory, texts, expected, lambda name: name not in unchanged)
         files_problems = files.result()
     return files_problems + _described_files(directory, hashed) + rows
 
 
+def _same_files(listed: dict[str, str], verified: Path | None) -> set[str]:
+    """The tables whose two data files SHA256SUMS (`listed`) lists with the `verified` release's digests."""
+    if verified is None or not (verified / CHECKSUMS).is_file():
+        return set()
+    theirs = listed_checksums(verified)
+    names = {path[len("data/"):].rsplit(".", 1)[0] for path in listed if path.startswith("data/")}
+
+    def same(path: str) -> bool:
+        return path in theirs and listed.get(path) == theirs[path]
+
+    return {name for name in names if same(f"data/{name}.parquet") and same(f"data/{name}.csv")}
+
+
 def raise_if_invalid(directory: Path, texts: Mapping[str, str] | None = None,
-                     expected: dict[str, pa.Table] | None = None) -> None:
-    problems = verify_release(directory, texts, expected)
+                     expected: dict[str, pa.Table] | None = None, verified: Path | None = None) -> None:
+    problems = verify_release(directory, texts, expected, verified)
     if problems:
         raise PipelineError(f"release {directory.name} failed verification ({len(problems)} problem(s))", problems)

@@ -126,3 +126,27 @@ def test_a_refused_run_still_says_what_it_finished_first(project: Path, monkeypa
     assert caught.value.details == [
         "data/x.csv: broken",
         "before that, this run finished an interrupted publish: removed published/.tmp-1.0.1"]
+
+
+def test_the_last_build_says_which_code_wrote_the_current_release(project: Path, monkeypatch: pytest.MonkeyPatch):
+    """Only files this very code wrote are copied into the next release (release/files.py)."""
+    pipeline.run(project)
+    assert stages.written_by_this_code(project)
+    edit(project / "mappings" / "002_3dafbde2ba55b338.yaml", "theme: front_door", "theme: leadership_and_management")
+    published: list[bool] = []
+    real = stages.publish
+
+    def recorded(*args, reuse: bool, **kwargs):
+        published.append(reuse)
+        return real(*args, reuse=reuse, **kwargs)
+
+    monkeypatch.setattr(stages, "publish", recorded)
+    assert pipeline.run(project).summary.release.version == "1.0.1"  # type: ignore[union-attr]
+    assert published == [True] and stages.written_by_this_code(project)
+    # A build that confirms a release it has no record of (the last build's record gone) does not say so ...
+    (project / stages.LAST_BUILD).unlink()
+    pipeline.run(project)
+    assert published == [True, False] and not stages.written_by_this_code(project)
+    # ... and other code did not write it.
+    monkeypatch.setattr(stages, "code_version", lambda: "other code")
+    assert not stages.written_by_this_code(project)

@@ -119,3 +119,44 @@ def test_a_publish_finds_a_csv_row_that_is_not_the_parquet_one(release: Path, mo
         "data/judgements.csv: size differs from datapackage.json",
         "data/judgements.csv: hash differs from datapackage.json",
         "data/judgements.csv: rows differ from data/judgements.parquet"]
+
+
+def _csv_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    read: list[str] = []
+    open_csv = verify.pacsv.open_csv
+
+    def counted(path, *args, **kwargs):
+        read.append(Path(path).stem)
+        return open_csv(path, *args, **kwargs)
+
+    monkeypatch.setattr(verify.pacsv, "open_csv", counted)
+    return read
+
+
+def test_files_a_verified_release_holds_byte_for_byte_are_not_read_back_from_csv(
+        release: Path, seed_release: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    read = _csv_reads(monkeypatch)
+    verified = seed_release / "published" / "1.0.0"
+    assert verify_release(release, expected=_tables(release), verified=verified) == []
+    assert read == []
+    assert verify_release(release, expected=_tables(release)) == []
+    assert sorted(read) == sorted(TABLES)
+
+
+def test_a_csv_file_that_is_not_the_verified_releases_is_read_back(
+        release: Path, seed_release: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    csv = release / "data" / "judgements.csv"
+    lines = csv.read_text(encoding="utf-8").splitlines(keepends=True)
+    csv.write_text("".join(lines[:-1]), encoding="utf-8")
+    read = _csv_reads(monkeypatch)
+    problems = verify_release(release, expected=_tables(release), verified=seed_release / "published" / "1.0.0")
+    assert read == []  # SHA256SUMS still lists the verified release's digest: the checksum check finds it
+    assert problems == ["data/judgements.csv: checksum does not match SHA256SUMS",
+                        "data/judgements.csv: size differs from datapackage.json",
+                        "data/judgements.csv: hash differs from datapackage.json"]
+    listed = (release / "SHA256SUMS").read_text(encoding="utf-8").replace(
+        verify.listed_checksums(release)["data/judgements.csv"], verify.sha256_file(csv))
+    (release / "SHA256SUMS").write_text(listed, encoding="utf-8")
+    problems = verify_release(release, expected=_tables(release), verified=seed_release / "published" / "1.0.0")
+    assert read == ["judgements"]  # listed with another digest than the verified release's: read back
+    assert "data/judgements.csv: rows differ from data/judgements.parquet" in problems
