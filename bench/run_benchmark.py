@@ -34,10 +34,12 @@ import os
 import platform
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -124,23 +126,44 @@ def bench_size(n: int, seed: int, workdir: Path, env: dict[str, str], timeout: f
     build = [str(BIN / "ofsted-dataset"), "--root", str(corpus), "build"]
     steps: dict[str, Any] = {}
     print(f"N={n}: corpus generated in {generated:.1f} s ({corpus})", flush=True)
-    steps["prefect_startup"] = run_measured(
-        [sys.executable, "-m", "bench.prefect_startup", str(corpus)], env, logs / "prefect_startup.log", timeout)
+    steps["prefect_startup"] = repeated(lambda i: run_measured(
+        [sys.executable, "-m", "bench.prefect_startup", str(corpus)], env, logs / f"prefect_startup-{i}.log", timeout))
     steps["cold_build"] = run_measured(build, env, logs / "cold_build.log", timeout)
-    steps["noop_rebuild"] = run_measured(build, env, logs / "noop_rebuild.log", timeout)
-    changed = change_one_mapping(corpus)
-    steps["one_mapping_changed"] = run_measured(build, env, logs / "one_mapping_changed.log", timeout)
-    steps["one_mapping_changed"]["change"] = changed
+    steps["noop_rebuild"] = repeated(lambda i: run_measured(build, env, logs / f"noop_rebuild-{i}.log", timeout))
+    changes: list[str] = []
+
+    def one_change(i: int) -> dict[str, Any]:
+        changes.append(change_one_mapping(corpus))
+        return run_measured(build, env, logs / f"one_mapping_changed-{i}.log", timeout)
+
+    steps["one_mapping_changed"] = repeated(one_change)
+    steps["one_mapping_changed"]["change"] = changes
     steps["release_write"] = run_measured([sys.executable, "-m", "bench.release_write", str(corpus),
                                            str(workdir / "release-write" / f"n{n}")], env,
                                           logs / "release_write.log", timeout)
     if dask:
         steps["dask_cold_build"] = dask_build(corpus, env, logs, timeout)
-    steps["floor"] = run_measured([sys.executable, "-m", "bench.floor", str(corpus), "--out",
-                                   str(workdir / "floor-out" / f"n{n}")], env, logs / "floor.log", timeout)
+    steps["floor"] = repeated(lambda i: run_measured(
+        [sys.executable, "-m", "bench.floor", str(corpus), "--out", str(workdir / "floor-out" / f"n{n}")], env,
+        logs / f"floor-{i}.log", timeout))
     for name, step in steps.items():
         print(f"  {name}: {step['seconds']:.1f} s, {step['peak_mb']:.0f} MB, exit {step['exit']}", flush=True)
     return {"n": n, "seed": seed, "generate_seconds": round(generated, 2), "steps": steps}
+
+
+REPEATS = 3  # runs of each step that costs seconds, not minutes; the median is reported
+
+
+def repeated(measure: Callable[[int], dict[str, Any]], times: int = REPEATS) -> dict[str, Any]:
+    """A step measured `times` times, as one: the median time (this machine's speed varies by a third from one
+    minute to the next, and one sample of Prefect's start-up, subtracted from every build, moved the one-change
+    figure by two seconds), the highest peak, the first failure; every run's seconds are kept."""
+    runs = [measure(i) for i in range(times)]
+    failed = [run for run in runs if run["exit"] != 0 or run["timed_out"]]
+    step = dict(failed[0] if failed else runs[0])
+    step.update(seconds=round(statistics.median(run["seconds"] for run in runs), 3),
+                peak_mb=max(run["peak_mb"] for run in runs), runs=[run["seconds"] for run in runs])
+    return step
 
 
 def _ratio(value: float, floor: float) -> str:
@@ -156,7 +179,9 @@ def render_markdown(results: dict[str, Any]) -> str:
         f"{results['prefect_first_start']['seconds']:.1f} s.",
         "",
         "Ratios are to the floor (bench/floor.py, read + parse + write the six tables with pyarrow), wall time of "
-        "whole processes. \"Excluding Prefect\" subtracts the trivial flow's time measured in the same run.",
+        "whole processes. \"Excluding Prefect\" subtracts the trivial flow's time measured in the same run. "
+        f"Every step but the cold build is run {REPEATS} times: its median, and its highest peak, are shown "
+        "(every run's seconds are in results.json).",
         "",
         "| N | step | seconds | ratio to floor | excluding Prefect start-up (s) | its ratio | peak MB | exit |",
         "|---|---|---|---|---|---|---|---|",
