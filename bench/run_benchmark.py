@@ -1,7 +1,8 @@
 """`make bench`: how the build scales, as ratios to a floor measured in the same run.
 
 For each corpus size (default 1,000 and 10,000 synthetic articles, bench/generate_corpus.py) it
-times, each in its own process with its peak memory (ru_maxrss of that process, from wait4):
+times, each in its own process with its peak memory (ru_maxrss of that process, from wait4), every step but
+the cold build and the release write three times (`repeated`: the median, the highest peak):
 
 - Prefect's fixed start-up: a trivial one-task flow with the build's Prefect environment
   (bench/prefect_startup.py), measured again for every size because it varies from run to run;
