@@ -380,19 +380,22 @@ def check_official(root: Path, applied: Applied) -> OfficialChecked:
 def validated_release(root: Path) -> Path | None:
     """The current release when the last successful build, run by this very code, validated and
     published (or confirmed) it: its rows need not be validated again (facts/changed_rows.py)."""
-    last = read_json_object(root / LAST_BUILD)
-    current = current_version(root / "published")
-    if current is None or last.get("version") != current or last.get("code") != code_version():
-        return None
-    return root / "published" / current
+    return _current_release_recorded(root, "code")
 
 
 def written_by_this_code(root: Path) -> bool:
     """Whether this very code wrote the current release's files (a build of it published that release): only
     then are files of that release the ones this code's writers give (release/files.py copies them)."""
+    return _current_release_recorded(root, "written_by") is not None
+
+
+def _current_release_recorded(root: Path, key: str) -> Path | None:
+    """The current release, when the last build's record is of it and names this very code under `key`."""
     last = read_json_object(root / LAST_BUILD)
     current = current_version(root / "published")
-    return current is not None and last.get("version") == current and last.get("written_by") == code_version()
+    if current is None or last.get("version") != current or last.get(key) != code_version():
+        return None
+    return root / "published" / current
 
 
 def validate(applied: Applied, ingested: Ingested) -> dict[str, int]:
