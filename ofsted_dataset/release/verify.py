@@ -133,7 +133,7 @@ def _release_schemas(directory: Path) -> dict[str, tuple[pa.Schema, bool]]:
 
 
 def _tables(directory: Path, texts: Mapping[str, str] | None, expected: dict[str, pa.Table] | None = None,
-            read_back: Callable[[str], bool] = lambda name: True) -> list[str]:
+            verified_pairs: frozenset[str] = frozenset()) -> list[str]:
     """Every table's files against the release's contract, against each other, against `expected` and
     against the database file; then pandera over all of them, which validates the tables together (keys
     across tables).
@@ -150,7 +150,7 @@ def _tables(directory: Path, texts: Mapping[str, str] | None, expected: dict[str
         in_database: list[str] = []
         for name, (schema, _) in schemas.items():
             table, found = _read_table(directory, name, schema, None if expected is None else expected[name],
-                                       read_back(name))
+                                       csv_read_back=name not in verified_pairs)
             problems += found
             if table is not None and expected is None:
                 tables[name] = table
@@ -279,24 +279,23 @@ def verify_release(directory: Path, texts: Mapping[str, str] | None = None,
     hashed: dict[str, str] = {}
     with ThreadPoolExecutor(max_workers=1) as pool:
         files = pool.submit(_files, directory, listed, hashed)
-        unchanged = _same_files(listed, verified)
         rows = (_frictionless(directory) if expected is None else []) + _tables(
-            directory, texts, expected, lambda name: name not in unchanged)
+            directory, texts, expected, _same_files(listed, verified))
         files_problems = files.result()
     return files_problems + _described_files(directory, hashed) + rows
 
 
-def _same_files(listed: dict[str, str], verified: Path | None) -> set[str]:
+def _same_files(listed: dict[str, str], verified: Path | None) -> frozenset[str]:
     """The tables whose two data files SHA256SUMS (`listed`) lists with the `verified` release's digests."""
     if verified is None or not (verified / CHECKSUMS).is_file():
-        return set()
+        return frozenset()
     theirs = listed_checksums(verified)
     names = {path[len("data/"):].rsplit(".", 1)[0] for path in listed if path.startswith("data/")}
 
     def same(path: str) -> bool:
         return path in theirs and listed.get(path) == theirs[path]
 
-    return {name for name in names if same(f"data/{name}.parquet") and same(f"data/{name}.csv")}
+    return frozenset(name for name in names if same(f"data/{name}.parquet") and same(f"data/{name}.csv"))
 
 
 def raise_if_invalid(directory: Path, texts: Mapping[str, str] | None = None,
