@@ -24,8 +24,11 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+# Row groups of 100,000 rows: a reader (DuckDB, a verification) can then take a large table a row group at a
+# time, in parallel, and the writer holds one row group's pages and dictionaries, not the whole table's.
+ROW_GROUP_ROWS = 100_000
 PARQUET_OPTIONS: dict[str, Any] = {"compression": "zstd", "compression_level": 9, "use_dictionary": True,
-                                   "write_statistics": True}
+                                   "write_statistics": True, "row_group_size": ROW_GROUP_ROWS}
 CHECKSUMS = "SHA256SUMS"
 
 

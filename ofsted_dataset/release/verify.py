@@ -24,6 +24,7 @@ from ofsted_dataset.release.duckdb_access import connect_bounded, count, read_pa
 from ofsted_dataset.release.duckdb_file import DUCKDB_FILE
 from ofsted_dataset.release.files import (
     CHECKSUMS,
+    ROW_GROUP_ROWS,
     is_archive,
     listed_checksums,
     parquet_file,
@@ -114,8 +115,9 @@ def _frictionless(directory: Path) -> list[str]:
     return problems + [f"datapackage.json: Frictionless: {e.message}" for e in report.errors]
 
 
-# Rows per batch when a file or a database table is read for comparison: its copy is never held whole.
-_BATCH_ROWS = 100_000
+# Rows per batch when a file or a database table is read for comparison: its copy is never held whole, and a
+# Parquet file is read a row group at a time.
+_BATCH_ROWS = ROW_GROUP_ROWS
 
 
 def _release_schemas(directory: Path) -> dict[str, tuple[pa.Schema, bool]]:
