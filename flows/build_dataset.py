@@ -45,7 +45,8 @@ def _resolve(root: Path, batches: list[list[str]], ingested: stages.Ingested,
              progress: Progress) -> list[stages.Resolved]:
     if _in_this_thread(batches):
         return [resolve_batch(root, batches[0], ingested, progress)]
-    futures = resolve_batch.map(unmapped(root), batches, [ingested.for_batch(names) for names in batches])
+    folder, shared = stages.for_workers(root, ingested)
+    futures = resolve_batch.map(unmapped(root), batches, unmapped(shared), folder=unmapped(folder))
     sizes = {future.task_run_id: len(names) for future, names in zip(futures, batches, strict=True)}
     for future in as_completed(futures):
         progress.advance(sizes[future.task_run_id])

@@ -1,16 +1,19 @@
 """Which Prefect task runner runs the per-article batches: chosen by configuration, not by code.
 
 - default: local processes (ProcessPoolTaskRunner, `OFSTED_PROCESSES` workers, default one per core) —
-  matching quotes and checking values is Python that holds the GIL, so threads use one core; each
-  batch travels with its own articles' texts only (stages.Ingested.for_batch). A run with a single
-  batch (the seeds, a small change) runs it in the flow's own thread and starts no process;
+  matching quotes and checking values is Python that holds the GIL, so threads use one core; a batch
+  travels as its mappings' names, its articles read by the worker (stages.Ingested.for_workers), and its
+  facts come back as files (facts/batch_files.py). A run with a single batch (the seeds, a small
+  change) runs it in the flow's own thread and starts no process;
 - `OFSTED_PROCESSES=1`: local threads (ThreadPoolTaskRunner, `OFSTED_THREADS`, default 4), one process;
 - `OFSTED_DASK_ADDRESS=tcp://scheduler:8786`: an existing Dask cluster (prefect-dask);
 - `OFSTED_DASK_ADDRESS=local`: a throw-away local Dask cluster (`OFSTED_DASK_WORKERS` processes,
   default 2) — what the tests use to prove the output is byte-identical to the default runner.
 
-Dask workers need the Prefect API: point them at a server with PREFECT_API_URL, or each worker
-process starts its own temporary server (~20 s), as measured in shared notes.
+Workers in other processes read the project's folder as the build does (mappings/, raw/, and staged/cache/
+where they leave their facts): a Dask cluster's workers must see it at the same path. They need the
+Prefect API too: point them at a server with PREFECT_API_URL, or each worker process starts its own
+temporary server (~20 s), as measured in shared notes.
 """
 
 from __future__ import annotations

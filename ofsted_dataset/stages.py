@@ -11,9 +11,11 @@ reference data and the committed official extract. Refreshing that extract is a 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
+import pickle
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +28,7 @@ import pyarrow.parquet as pq
 from ofsted_dataset.atomic_files import write_text_atomically
 from ofsted_dataset.code_version import code_version
 from ofsted_dataset.errors import CurationError, PipelineError, Problem
-from ofsted_dataset.facts import article_cache, fact_tables
+from ofsted_dataset.facts import article_cache, batch_files, fact_tables
 from ofsted_dataset.facts.apply import ArticleFacts, resolve_mapping
 from ofsted_dataset.facts.arrow_tables import to_arrow
 from ofsted_dataset.facts.changed_rows import rows_to_check
@@ -60,17 +62,18 @@ class Ingested:
     mapping files, listed and hashed once for the whole run. A plain class, not a dataclass, on purpose:
     Prefect walks dataclasses passed to tasks looking for futures, and this one holds every article."""
 
-    __slots__ = ("_digests", "articles", "location", "mappings", "pages", "problems")
+    __slots__ = ("_digests", "articles", "listed", "location", "mappings", "pages", "problems")
 
     def __init__(self, articles: ArticlesOnDisk, mappings: list[Path], problems: list[Problem],
                  pages: dict[str, Page] | None = None, location: Path | str | None = None,
-                 mapping_digests: dict[str, bytes] | None = None) -> None:
+                 mapping_digests: dict[str, bytes] | None = None, listed: Path | None = None) -> None:
         self.articles = articles
         self.mappings = mappings  # the regular files of mappings/, in name order
         self.problems = problems
         self.pages = pages or {}  # the collector's record of each article's page, by source id
         self.location = location  # where raw/ was read: a folder, or an fsspec URL
         self._digests = mapping_digests
+        self.listed = listed  # the file holding these listings, for other processes (for_workers)
 
     def mapping_digests(self) -> dict[str, bytes]:
         """The sha256 digest of each mapping file's bytes, by file name: for the build's fingerprint and the
@@ -79,19 +82,31 @@ class Ingested:
             self._digests = {p.name: hashlib.sha256(p.read_bytes()).digest() for p in self.mappings}
         return self._digests
 
-    def for_batch(self, names: list[str]) -> Ingested:
-        """What the per-article stage needs for these mappings, to send to another process: their own
-        articles' texts, every other article read again from raw/ if a quote cites it, no page records.
-        From object storage everything is sent (a second read there costs more than the copy)."""
+    def for_workers(self, folder: Path) -> Ingested:
+        """What the per-article stage is sent in other processes: the run's listings (every article's path
+        and sha256, every mapping's path, the problems), written once to `folder`, which the workers share as
+        they share mappings/ and raw/, and read there once a worker process. Each article's text is read from
+        raw/ by the worker that needs it, checked against the hash this run took. Sent with every batch, the
+        listings and the batch's texts came to 3 MB a batch at 10,000 articles, and the process pool holds
+        every submitted batch until it runs. From object storage everything is sent (a second read there
+        costs more than the copy)."""
         if not isinstance(self.location, Path):
             return self
-        articles = self.articles.only({Path(name).stem for name in names})
-        return Ingested(articles, self.mappings, self.problems, None, self.location)
+        listed = folder / "ingested.pickle"
+        listings = Ingested(ArticlesOnDisk(self.articles.folder, {}, self.articles.known), self.mappings,
+                            self.problems, None, self.location)
+        with listed.open("wb") as handle:
+            pickle.dump(listings, handle)
+        listings.listed = listed
+        return listings
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled with the mapping files' paths as one text: a batch sent to another process carries the
         listing of every mapping, and 10,000 paths pickled one by one took a tenth of a second a batch, in
-        the flow's process, while the workers wait for their batches."""
+        the flow's process, while the workers wait for their batches. What `for_workers` gives is pickled as
+        the path of its listings' file."""
+        if self.listed is not None:
+            return _listed_ingested, (self.listed,)
         paths = "\n".join(map(str, self.mappings))
         return _unpickled_ingested, (self.articles, paths, self.problems, self.pages, self.location, self._digests)
 
@@ -103,6 +118,22 @@ class Ingested:
     def refused(self) -> set[str]:
         """Source ids whose raw file is there but was refused: their mappings wait for the article."""
         return _refused(self.problems)
+
+
+def _listed_ingested(listed: Path) -> Ingested:
+    every = _read_listing(listed, listed.stat().st_mtime_ns)
+    articles = ArticlesOnDisk(every.articles.folder, {}, every.articles.known)  # each batch reads its own texts
+    return Ingested(articles, every.mappings, every.problems, None, every.location, listed=listed)
+
+
+@functools.lru_cache(maxsize=1)
+def _read_listing(listed: Path, modified: int) -> Ingested:
+    """A listing file, read once a worker process (`modified`: a file of the same name from another run is
+    another file)."""
+    with listed.open("rb") as handle:
+        every = pickle.load(handle)
+    assert isinstance(every, Ingested)
+    return every
 
 
 def _unpickled_ingested(articles: ArticlesOnDisk, mappings: str, problems: list[Problem], pages: dict[str, Page],
@@ -199,17 +230,31 @@ def remember_build(root: Path, fingerprint: str, summary: RunSummary) -> None:
 class Resolved:
     """What a batch of mappings resolved to: their facts as columns (fact_tables.py), the index rows of
     the clean ones for the cache, every inspection id they list, and their problems. A plain class, not
-    a dataclass, for the reason Ingested is one."""
+    a dataclass, for the reason Ingested is one. Resolved in another process, its facts are left in files
+    (facts/batch_files.py: `written`) and memory-mapped when first used."""
 
-    __slots__ = ("declared", "facts", "index", "problems", "source_ids")
+    __slots__ = ("_facts", "declared", "index", "problems", "source_ids", "written")
 
-    def __init__(self, facts: dict[str, pa.Table], index: pa.Table, declared: list[str], problems: list[Problem],
-                 source_ids: list[str]) -> None:
-        self.facts = facts
+    def __init__(self, facts: dict[str, pa.Table] | None, index: pa.Table, declared: list[str],
+                 problems: list[Problem], source_ids: list[str], written: Path | None = None) -> None:
+        self._facts = facts
         self.index = index
         self.declared = declared  # inspection ids the mappings list, even those whose record had problems
         self.problems = problems
         self.source_ids = source_ids
+        self.written = written  # where the facts are, when they are not in `_facts`
+
+    @property
+    def facts(self) -> dict[str, pa.Table]:
+        if self._facts is None:
+            assert self.written is not None
+            self._facts = batch_files.read(self.written)
+        return self._facts
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled without the facts when they are in files: only their location is sent back."""
+        facts = None if self.written else self._facts
+        return Resolved, (facts, self.index, self.declared, self.problems, self.source_ids, self.written)
 
 
 def stale_mappings(root: Path, ingested: Ingested) -> list[Path]:
@@ -236,9 +281,18 @@ def mapping_batches(root: Path, ingested: Ingested, size: int | None = None) -> 
     return [names[i:i + size] for i in range(0, len(names), size)]
 
 
-def resolve_batch(root: Path, names: list[str], ingested: Ingested, progress: Progress | None = None) -> Resolved:
+def for_workers(root: Path, ingested: Ingested) -> tuple[Path, Ingested]:
+    """For batches resolved in other processes: the folder where they leave their facts for this run
+    (facts/batch_files.py), and what every batch is sent with its mappings' names (Ingested.for_workers)."""
+    folder = batch_files.new_folder(root / article_cache.CACHE_DIR)
+    return folder, ingested.for_workers(folder)
+
+
+def resolve_batch(root: Path, names: list[str], ingested: Ingested, progress: Progress | None = None,
+                  folder: Path | None = None) -> Resolved:
     """Per-article work for a batch of mappings: load, match quotes, cross-check; the facts leave as
-    columns (fact_tables.py)."""
+    columns (fact_tables.py), written in `folder` when given (batch_files.py: when the batch runs in
+    another process)."""
     register, areas = Register.load(root), JudgementAreas.load(root)
     mapped = _mapped(ingested)
     environment = article_cache.environment_version(root)
@@ -257,9 +311,11 @@ def resolve_batch(root: Path, names: list[str], ingested: Ingested, progress: Pr
         results.append(result)
         if progress:
             progress.advance()
-    return Resolved(fact_tables.from_results(results), pa.Table.from_pylist(index, schema=article_cache.INDEX_SCHEMA),
+    facts = fact_tables.from_results(results)
+    written = batch_files.write(folder, Path(names[0]).stem, facts) if folder and names else None
+    return Resolved(None if written else facts, pa.Table.from_pylist(index, schema=article_cache.INDEX_SCHEMA),
                     [i for r in results for i in r.declared], [p for r in results for p in r.problems],
-                    [r.source_id for r in results])
+                    [r.source_id for r in results], written)
 
 
 class _Facts:
@@ -347,6 +403,8 @@ def combine(root: Path, ingested: Ingested, batches: list[Resolved]) -> Applied:
         if writer:
             writer.discard()
         raise
+    finally:
+        batch_files.remove({b.written.parent for b in batches if b.written})
     tables = {name: combined.tables[name] if name in combined.tables else to_arrow(name, []) for name in TABLES}
     return Applied(tables, sorted(stems & set(ingested.articles)), sorted(set(ingested.articles) - stems),
                    facts.rows(), tables["provenance"].num_rows, problems, validated_release(root))

@@ -121,9 +121,8 @@ def read_articles(location: Path | str, digests: FileDigests | None = None
 class ArticlesOnDisk(Mapping[str, Article]):
     """Every article of a build by source id, holding the texts of those read so far and reading any other
     from raw/ when it is asked for, checked against the hash the build took: a run reads only the articles
-    it needs (file_digests.py), and a batch of mappings travels to another process with its own articles'
-    texts, not every article's (a quote may cite any article, so every one stays reachable). From object
-    storage (no `folder`) every article is held."""
+    it needs (file_digests.py), and a batch of mappings resolved in another process reads its articles there
+    (stages.Ingested.for_workers). From object storage (no `folder`) every article is held."""
 
     def __init__(self, folder: Path | None, held: dict[str, Article], known: dict[str, tuple[str, str]]) -> None:
         self.folder = folder  # raw/
@@ -162,13 +161,6 @@ class ArticlesOnDisk(Mapping[str, Article]):
         """The article's sha256 (hex), without reading it; None when there is no such article."""
         found = self.known.get(source_id)
         return found[1] if found else None
-
-    def only(self, source_ids: set[str]) -> ArticlesOnDisk:
-        """Every article still reachable, holding the texts of `source_ids` alone (read now if they were not):
-        what a batch of mappings takes to another process, which may not see raw/."""
-        if self.folder is None:
-            return self
-        return ArticlesOnDisk(self.folder, {s: self[s] for s in sorted(source_ids) if s in self}, self.known)
 
 
 def _unpickled_articles(folder: Path | None, held: dict[str, Article], ids: str, paths: str, digests: str

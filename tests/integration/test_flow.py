@@ -155,6 +155,7 @@ def test_the_process_pool_gives_byte_identical_output(tmp_path, prefect_home, se
     assert "Traceback" not in result.stderr, result.stderr
     assert tree_digest(root / "published" / "1.0.0" / "data") == tree_digest(
         seed_release / "published" / "1.0.0" / "data")
+    assert not list((root / "staged" / "cache").glob(".batches-*"))  # the batches' facts files are removed
 
 
 def test_dask_runner_gives_byte_identical_output(tmp_path, prefect_home, seed_release):
@@ -166,3 +167,4 @@ def test_dask_runner_gives_byte_identical_output(tmp_path, prefect_home, seed_re
     assert "Traceback" not in result.stderr, result.stderr
     assert tree_digest(root / "published" / "1.0.0" / "data") == tree_digest(
         seed_release / "published" / "1.0.0" / "data")
+    assert not list((root / "staged" / "cache").glob(".batches-*"))  # the batches' facts files are removed

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import time
 
 import pytest
@@ -93,11 +94,10 @@ def test_an_article_changed_after_the_run_listed_it_stops_the_run_when_it_is_rea
                                      "run again")
 
 
-def test_a_batch_sent_to_another_process_carries_its_own_texts_though_this_run_read_none(project, trusting):
-    """A worker elsewhere (a Dask cluster) may not see raw/: the batch's own articles travel with it."""
+def test_a_worker_reads_the_articles_of_a_run_that_read_none(project, trusting, tmp_path):
+    """A run that recalled every digest holds no text; a batch resolved in another process reads its own."""
     stages.ingest(project)
     ingested = stages.ingest(project)
     assert ingested.articles.held == {}
-    batch = ingested.for_batch([f"{A000}.yaml"])
-    assert sorted(batch.articles.held) == [A000]
-    assert batch.articles[A000].text == (project / "raw" / f"{A000}.txt").read_text(encoding="utf-8")
+    worker = pickle.loads(pickle.dumps(ingested.for_workers(tmp_path)))
+    assert worker.articles[A000].text == (project / "raw" / f"{A000}.txt").read_text(encoding="utf-8")
