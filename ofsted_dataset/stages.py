@@ -246,10 +246,12 @@ class Resolved:
 
     @property
     def facts(self) -> dict[str, pa.Table]:
-        if self._facts is None:
-            assert self.written is not None
-            self._facts = batch_files.read(self.written)
-        return self._facts
+        """The batch's fact tables; when written, memory-mapped afresh at each use and kept by nothing here, so
+        that the merge can let them go once it has used them (facts/combine.py)."""
+        if self._facts is not None:
+            return self._facts
+        assert self.written is not None
+        return batch_files.read(self.written)
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled without the facts when they are in files: only their location is sent back."""
@@ -327,7 +329,8 @@ class _Facts:
     def __init__(self, snapshot: article_cache.Snapshot | None, reused: set[str], batches: list[Resolved]) -> None:
         self.snapshot = snapshot if reused else None
         self.reused = pa.array(sorted(reused), pa.string())
-        self.batches = [b.facts for b in batches]
+        self.batches = batches
+        self.fresh_rows = sum(fact_tables.rows(b.facts) for b in batches)
         # The cache's index rows of the reused mappings, then the batches' own.
         cached = (self.snapshot.index.filter(pc.is_in(self.snapshot.index["source_id"], value_set=self.reused))
                   if self.snapshot else article_cache.INDEX_SCHEMA.empty_table())
@@ -338,19 +341,19 @@ class _Facts:
 
     def whole(self) -> dict[str, pa.Table]:
         cached = [fact_tables.of_sources(self.snapshot.facts, self.reused)] if self.snapshot else []
-        return fact_tables.concat([*cached, *self.batches])
+        return fact_tables.concat([*cached, *(b.facts for b in self.batches)])
 
     def touching(self, touched: dict[str, pa.Array]) -> dict[str, pa.Table]:
         """The facts of the touched records only (filtered in the memory-mapped files first: few rows)."""
         cached = [fact_tables.of_sources(touched_facts(self.snapshot.facts, touched), self.reused)
                   ] if self.snapshot else []
-        return fact_tables.concat([*cached, *(touched_facts(facts, touched) for facts in self.batches)])
+        return fact_tables.concat([*cached, *(touched_facts(b.facts, touched) for b in self.batches)])
 
     def rows(self) -> int:
         """How many facts there are, before merging (fact_tables.rows of the whole)."""
         cached = sum(pc.sum(pc.is_in(self.snapshot.facts[name]["_source"], value_set=self.reused)).as_py() or 0
                      for name in fact_tables.FACT_TABLES) if self.snapshot else 0
-        return cached + sum(fact_tables.rows(facts) for facts in self.batches)
+        return cached + self.fresh_rows
 
 
 def _merge(snapshot: article_cache.Snapshot | None, facts: _Facts, batches: list[Resolved], declared: set[str],
@@ -378,14 +381,16 @@ def combine(root: Path, ingested: Ingested, batches: list[Resolved]) -> Applied:
     stems = {p.stem for p in ingested.mappings}
     declared = {*pc.list_flatten(index["declared"]).to_pylist(), *(i for b in batches for i in b.declared)}
     # The facts of the mappings with problems are not kept; the cached ones are copied batch by batch.
-    fresh = [fact_tables.of_sources(b.facts, b.index["source_id"].combine_chunks()) for b in batches]
+    fresh = [fact_tables.of_sources(b.facts, b.index["source_id"].combine_chunks()) for b in batches if not b.written]
+    files = [(b.written, None if b.index.num_rows == len(b.source_ids) else b.index["source_id"].combine_chunks())
+             for b in batches if b.written]  # copied from the batch files, not from the memory-mapped tables
     kept_facts = facts.reused if facts.snapshot else None
     writer = article_cache.SnapshotWriter(root) if any(b.index.num_rows for b in batches) else None
     try:
         with ThreadPoolExecutor(max_workers=1) as pool:
             # The next snapshot's facts are written while they are merged (Arrow's writer and compute functions
             # run without the GIL): at one change each takes about half a second.
-            written = pool.submit(writer.facts, index, fresh, kept_facts) if writer else None
+            written = pool.submit(writer.facts, index, fresh, kept_facts, files) if writer else None
             combined, kept = _merge(snapshot, facts, batches, declared, Register.load(root), ingested.pages)
             if written:
                 written.result()
@@ -394,7 +399,7 @@ def combine(root: Path, ingested: Ingested, batches: list[Resolved]) -> Applied:
             combined.tables, {source_id: page.sha256 for source_id, page in ingested.pages.items()})
         if writer is None and merged is not None and not kept:
             writer = article_cache.SnapshotWriter(root)
-            writer.facts(index, fresh, kept_facts)
+            writer.facts(index, fresh, kept_facts, files)
         if writer:
             if merged is not None:
                 writer.merged(merged)

@@ -150,13 +150,17 @@ class SnapshotWriter:
         shutil.rmtree(self.fresh, ignore_errors=True)
         self.fresh.mkdir(parents=True)
 
-    def facts(self, index: pa.Table, facts: list[dict[str, pa.Table]], kept: pa.Array | None = None) -> None:
-        """The index, and the facts of `facts` (sets of fact tables) and, with `kept` (source ids), those ids'
-        facts in the snapshot being replaced, copied over batch by batch (read, not memory-mapped: the
-        archive's facts are never all in memory for this)."""
+    def facts(self, index: pa.Table, facts: list[dict[str, pa.Table]], kept: pa.Array | None = None,
+              files: list[tuple[Path, pa.Array | None]] | None = None) -> None:
+        """The index, and the facts of `facts` (sets of fact tables), with `kept` (source ids) those ids' facts
+        in the snapshot being replaced, and with `files` the facts in batch files (facts/batch_files.py: each
+        prefix with the source ids wanted from it, None for all). Files are copied over a record batch at a
+        time (read, not memory-mapped: what the copy reads does not stay in this process's memory)."""
         self._write(INDEX, [index.cast(INDEX_SCHEMA)])
         for name, schema in fact_tables.schemas().items():
-            self._write(name, [part[name] for part in facts], schema, kept)
+            copied = [(self.folder / f"{name}.arrow", kept)] if kept is not None else []
+            copied += [(Path(f"{prefix}.{name}.arrow"), wanted) for prefix, wanted in files or []]
+            self._write(name, [part[name] for part in facts], schema, copied)
 
     def merged(self, merged: Merged) -> None:
         pages = sorted(merged.pages.items())
@@ -177,19 +181,20 @@ class SnapshotWriter:
         shutil.rmtree(self.fresh, ignore_errors=True)
 
     def _write(self, name: str, parts: list[pa.Table], schema: pa.Schema | None = None,
-               kept: pa.Array | None = None) -> None:
+               copied: list[tuple[Path, pa.Array | None]] | None = None) -> None:
         with pa.OSFile(str(self.fresh / f"{name}.arrow"), "wb") as sink, \
                 pa.ipc.new_file(sink, parts[0].schema if parts else schema) as writer:
-            if kept is not None:
-                _copy_kept(self.folder / f"{name}.arrow", kept, writer)
+            for path, wanted in copied or []:
+                _copy_rows(path, wanted, writer)
             for part in parts:
                 writer.write_table(part, max_chunksize=65536)
 
 
-def _copy_kept(path: Path, kept: pa.Array, writer: pa.ipc.RecordBatchFileWriter) -> None:
-    """The rows of the snapshot file `path` whose facts are `kept` (source ids), one batch at a time."""
+def _copy_rows(path: Path, wanted: pa.Array | None, writer: pa.ipc.RecordBatchFileWriter) -> None:
+    """The rows of the Arrow file `path` whose facts are `wanted` (source ids; None: every row), one record
+    batch at a time."""
     with pa.OSFile(str(path)) as source:
         reader = pa.ipc.open_file(source)
         for i in range(reader.num_record_batches):
             batch = reader.get_batch(i)
-            writer.write_batch(batch.filter(pc.is_in(batch["_source"], value_set=kept)))
+            writer.write_batch(batch if wanted is None else batch.filter(pc.is_in(batch["_source"], value_set=wanted)))

@@ -79,6 +79,8 @@ def _owned(name: str, table: pa.Table) -> tuple[pa.Table, list[tuple[Order, Prob
             f"{record_id} is already used in {owners[record_id]}: ids of {name} are unique across mappings")))
         dropped.append((file, row["_seq"]))
         drop_rows.append(index)
+    if not drop_rows:  # the usual case: no copy of the table
+        return table, problems, dropped
     keep = np.ones(table.num_rows, dtype=bool)
     keep[drop_rows] = False
     return table.filter(pa.array(keep)), problems, dropped
@@ -218,12 +220,20 @@ def _record_rules(ctx: _Context, merged: dict[tuple[str, str], Fact]) -> None:
             ctx.problems.append(Problem(*fact.at(name), f"{table} {record_id}", message))
 
 
-def _derive(ctx: _Context, merged: dict[tuple[str, str], Fact], judged: set[str]) -> list[str]:
-    """Fill the DERIVED columns and add the overall_effectiveness judgement of each graded inspection that
-    has none (`judged`: the judgements kept as columns); returns the inspections given one, whose
-    overall_grade quotes are then the judgement's provenance."""
+def _graded(facts: dict[str, pa.Table]) -> pa.Array:
+    """The inspections that are given an overall_effectiveness judgement (`_derive`): those an article grades
+    overall, with no judgement of that area reported by any. Their overall_grade quotes are then the
+    judgement's provenance. From the facts as columns, so that provenance can be merged before the records."""
+    inspections = facts["inspections"]
+    graded = pc.unique(inspections.filter(pc.is_valid(inspections["overall_grade"]))["_record_id"].combine_chunks())
+    reported = facts["judgements"]["_record_id"].combine_chunks()
+    return graded.filter(pc.invert(pc.is_in(pc.binary_join_element_wise(graded, "overall_effectiveness", "/"),
+                                            value_set=reported)))
+
+
+def _derive(ctx: _Context, merged: dict[tuple[str, str], Fact], graded: set[str]) -> None:
+    """Fill the DERIVED columns and add the overall_effectiveness judgement of each `graded` inspection."""
     _record_rules(ctx, merged)
-    graded = []
     for (table, record_id), fact in list(merged.items()):
         row = fact.values
         if "local_authority" in row:
@@ -247,14 +257,11 @@ def _derive(ctx: _Context, merged: dict[tuple[str, str], Fact], judged: set[str]
                                         "a report is published after its visit"))
         if "framework" not in row:
             row["framework"] = _framework(row)
-        grade = row.get("overall_grade")
-        key = ("judgements", f"{record_id}/overall_effectiveness")
-        if grade and key not in merged and key[1] not in judged:
+        if record_id in graded:
+            key = ("judgements", f"{record_id}/overall_effectiveness")
             merged[key] = Fact("judgements", key[1], fact.file, fact.line,
                                {"inspection_id": record_id, "area": "overall_effectiveness", "area_label": None,
-                                "grade": grade}, seq=fact.seq)
-            graded.append(record_id)
-    return graded
+                                "grade": row["overall_grade"]}, seq=fact.seq)
 
 
 def _unknown_inspection(reference: str, defined: list[str]) -> str:
@@ -285,14 +292,14 @@ def _check_references(merged: dict[tuple[str, str], Fact], columns: dict[str, pa
     return problems
 
 
-def _provenance(provenance: pa.Table, graded: list[str]) -> pa.Table:
+def _provenance(provenance: pa.Table, graded: pa.Array) -> pa.Table:
     """One row per quote of every record, plus the quotes of each derived overall_effectiveness
     judgement (its inspection's overall_grade quotes), sorted by key. A quote two articles' records
     share is kept once, as the first article in source order gives it. Only the published columns are
     copied, once, in key order."""
     overall = provenance.filter(pc.and_(pc.and_(pc.equal(provenance["table_name"], "inspections"),
                                                 pc.equal(provenance["field"], "overall_grade")),
-                                        pc.is_in(provenance["record_id"], value_set=pa.array(graded, pa.string()))))
+                                        pc.is_in(provenance["record_id"], value_set=graded)))
     judgements = overall.set_column(0, "table_name", pa.repeat(pa.scalar("judgements"), overall.num_rows))
     judgements = judgements.set_column(1, "record_id", pc.binary_join_element_wise(
         judgements["record_id"], "overall_effectiveness", "/"))
@@ -343,34 +350,35 @@ class Combined:
 
 def combine(facts: dict[str, pa.Table], declared: set[str], register: Register, pages: dict[str, Page]) -> Combined:
     """Merge what every article says into one row per record and derive the documented columns.
-    `facts` are fact_tables in source order; `declared` every inspection id a mapping lists."""
+    `facts` are fact_tables in source order, which this takes over: provenance, the largest by far, is merged
+    first and taken out of `facts`, so that the caller's memory-mapped files of it can be let go before the
+    records are merged as Python objects. `declared` is every inspection id a mapping lists."""
     ctx = _Context(register)
-    provenance, owned_problems = facts[PROVENANCE], []
-    facts = dict(facts)
+    provenance, owned_problems = facts.pop(PROVENANCE), []
     for name in _UNIQUE_ACROSS_MAPPINGS:
         facts[name], problems, dropped = _owned(name, facts[name])
         owned_problems += problems
         provenance = _without(provenance, name, dropped)
     ctx.problems += _in_order(owned_problems)
+    graded = _graded(facts)
+    merged_provenance = _provenance(provenance, graded)
+    del provenance
     shared = pc.is_in(facts["judgements"]["_record_id"], value_set=repeated_values(facts["judgements"]["_record_id"]))
     columns = {"judgements": facts["judgements"].filter(pc.invert(shared)), "recommendations": facts["recommendations"]}
     merged = _merge(ctx, sorted((*(f for name in WHOLE_RECORDS for f in fact_tables.to_facts(name, facts[name])),
                                  *fact_tables.to_facts("judgements", facts["judgements"].filter(shared))),
                                 key=lambda f: (f.file, f.seq)))
     ctx.problems += _in_order(_check_references(merged, columns, declared))
-    judged = set(columns["judgements"]["_record_id"].to_pylist())
-    graded = _derive(ctx, merged, judged)
+    _derive(ctx, merged, set(graded.to_pylist()))
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
     for (table, _), fact in merged.items():
         row = {name: fact.values.get(name) for name in TABLES[table].field_names}
         _flatten_dates(table, row)
         rows[table].append(row)
     dated_at = {f.values["source_id"]: f.lines.get("published_date") for f in merged.values() if f.table == "sources"}
-    # The merged records and their rows are let go as each table is made, before provenance is sorted: at
-    # 10,000 articles they are a few hundred megabytes of Python objects, and the sort is the merge's peak.
-    del merged
+    del merged  # a few hundred megabytes of Python objects at 10,000 articles, let go as each table is made
     tables = {name: _table(name, columns, rows.pop(name)) for name in fact_tables.FACT_TABLES if name != "sources"}
-    tables[PROVENANCE] = _provenance(provenance, graded)
+    tables[PROVENANCE] = merged_provenance
     ctx.problems += fill_sources(rows["sources"], pages, _inferred(tables[PROVENANCE]), dated_at)
     tables["sources"] = _table("sources", columns, rows.pop("sources"))
     return Combined({name: tables[name] for name in (PROVENANCE, *fact_tables.FACT_TABLES)}, ctx.problems)

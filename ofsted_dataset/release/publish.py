@@ -420,8 +420,13 @@ def _publish_unlocked(tables: dict[str, pa.Table], sources: list[dict[str, Any]]
     changes.new = version
     describe_release(staged, sources, version, created, root, scratch.files)
     last = published / previous if previous else None
-    summary = _write_derived_files(staged, tables, changes, created, last)
-    write_checksums(staged, scratch.files)
+    summary = _write_changelog(staged, tables, changes, created)
+    level, files = changes.level, scratch.files
+    # A first release's diff lists every record: about a hundred megabytes at 10,000 articles, let go before
+    # the database file is built (DuckDB's keys take a few hundred more), the archive and the verification.
+    del scratch, changes
+    _write_page_and_database(staged, last)
+    write_checksums(staged, files)
     write_archive(staged, version, last, root / ZIP_BLOCKS)
 
     tmp = published / f".tmp-{version}"
@@ -432,7 +437,7 @@ def _publish_unlocked(tables: dict[str, pa.Table], sources: list[dict[str, Any]]
     os.rename(tmp, published / version)
     _failpoint("renamed")
     sync_pointers(root)  # what it rewrites here is this release's publish, not a repair: not reported
-    return PublishResult(version, previous, published / version, changes.level, summary)
+    return PublishResult(version, previous, published / version, level, summary)
 
 
 def _move(staged: Path, target: Path) -> None:
@@ -448,31 +453,34 @@ def _move(staged: Path, target: Path) -> None:
         shutil.rmtree(staged)
 
 
-def _write_derived_files(staged: Path, tables: dict[str, pa.Table], changes: release_diff.ReleaseDiff,
-                         created: str, previous: Path | None) -> str:
-    """CHANGES.md, changes.json, the release page and the database file of the release in `staged`; returns
-    the release's summary. The database file is the `previous` release's, updated, when it can be (see
-    write_duckdb).
-
-    The database file, the slowest of them, is built in a thread of its own (DuckDB works without the GIL)
-    while the changelog and the page are written, and in a folder beside the release: the page lists the
-    release's files, and must not see that one (or its write-ahead log) half-written. It is moved in once
-    the page is written, before anything takes checksums."""
+def _write_changelog(staged: Path, tables: dict[str, pa.Table], changes: release_diff.ReleaseDiff,
+                     created: str) -> str:
+    """CHANGES.md and changes.json of the release in `staged`; returns the release's summary."""
     contradicted = conflicts(tables["official_checks"]) if "official_checks" in tables else []
     summary = release_diff.summary(changes) + (
         f" {len(contradicted)} news value(s) conflict with Ofsted's official record (see CHANGES.md)."
         if contradicted else "")
+    (staged / "CHANGES.md").write_text(_changes_markdown(changes, contradicted), encoding="utf-8")
+    write_json(staged / "changes.json", {**changes.to_json(), "released": created, "summary": summary,
+                                         "official_conflicts": contradicted})
+    return summary
+
+
+def _write_page_and_database(staged: Path, previous: Path | None) -> None:
+    """The release page and the database file of the release in `staged`. The database file is the `previous`
+    release's, updated, when it can be (see write_duckdb).
+
+    The database file, the slower, is built in a thread of its own (DuckDB works without the GIL) while the
+    page is written, and in a folder beside the release: the page lists the release's files, and must not see
+    that one (or its write-ahead log) half-written. It is moved in once the page is written, before anything
+    takes checksums."""
     beside = staged.with_name(f"{staged.name}-database")
     if beside.exists():
         shutil.rmtree(beside)
     beside.mkdir()
     with ThreadPoolExecutor(max_workers=1) as pool:
         database = pool.submit(write_duckdb, staged, beside / DUCKDB_FILE, previous)
-        (staged / "CHANGES.md").write_text(_changes_markdown(changes, contradicted), encoding="utf-8")
-        write_json(staged / "changes.json", {**changes.to_json(), "released": created, "summary": summary,
-                                             "official_conflicts": contradicted})
         write_release_page(staged)
         database.result()
     os.replace(beside / DUCKDB_FILE, staged / DUCKDB_FILE)
     beside.rmdir()
-    return summary

@@ -18,7 +18,7 @@ def test_a_quote_given_twice_is_kept_once_as_the_first_mapping_in_source_order_g
     rows = [_quote("b", 5, "later", "mappings/m2.yaml", 0), _quote("a", 1, "x", "mappings/m2.yaml", 1),
             _quote("b", 5, "first", "mappings/m1.yaml", 3), _quote("a", 0, "y", "mappings/m1.yaml", 0)]
     table = pa.Table.from_pylist(rows, schema=fact_tables.PROVENANCE_SCHEMA)
-    kept = _provenance(table, []).to_pylist()
+    kept = _provenance(table, pa.array([], pa.string())).to_pylist()
     assert [(r["record_id"], r["char_start"], r["quote"]) for r in kept] == [("a", 0, "y"), ("a", 1, "x"),
                                                                                ("b", 5, "first")]
     assert list(kept[0]) == ["table_name", "record_id", "field", "source_id", "char_start", "char_end", "quote",
@@ -29,7 +29,7 @@ def test_a_derived_overall_judgement_is_quoted_by_its_inspections_overall_grade_
     rows = [_quote("a", 0, "rated inadequate", "mappings/m1.yaml", 0, field="overall_grade"),
             _quote("b", 0, "good", "mappings/m1.yaml", 1, field="overall_grade")]
     table = pa.Table.from_pylist(rows, schema=fact_tables.PROVENANCE_SCHEMA)
-    kept = _provenance(table, ["a"]).to_pylist()
+    kept = _provenance(table, pa.array(["a"])).to_pylist()
     assert [(r["table_name"], r["record_id"], r["field"], r["quote"]) for r in kept] == [
         ("inspections", "a", "overall_grade", "rated inadequate"), ("inspections", "b", "overall_grade", "good"),
         ("judgements", "a/overall_effectiveness", "grade", "rated inadequate")]
