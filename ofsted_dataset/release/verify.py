@@ -118,9 +118,6 @@ def _frictionless(directory: Path) -> list[str]:
 # Rows per batch when a file or a database table is read for comparison: its copy is never held whole, and a
 # Parquet file is read a row group at a time.
 _BATCH_ROWS = ROW_GROUP_ROWS
-# DuckDB's memory when it reads the database file's tables for comparison: each once, in order, so the blocks it
-# keeps cached are of no use (with the usual limit they were a hundred megabytes more at 10,000 articles).
-_SCAN_MEMORY = "64MB"
 
 
 def _release_schemas(directory: Path) -> dict[str, tuple[pa.Schema, bool]]:
@@ -149,7 +146,7 @@ def _tables(directory: Path, texts: Mapping[str, str] | None, expected: dict[str
     problems: list[str] = []
     tables: dict[str, pa.Table] = {}  # kept for pandera, which validates the tables together
     database = directory / DUCKDB_FILE
-    con = connect_bounded(database, read_only=True, memory_limit=_SCAN_MEMORY) if database.exists() else None
+    con = connect_bounded(database, read_only=True) if database.exists() else None
     try:
         schemas = _release_schemas(directory)
         in_database: list[str] = []
