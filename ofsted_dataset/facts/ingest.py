@@ -97,7 +97,9 @@ def read_articles(location: Path | str, digests: FileDigests | None = None
                   ) -> tuple[ArticlesOnDisk, list[Problem]]:
     """Every `*.txt` in raw/ (a folder or an fsspec URL), by source id; files that cannot be
     articles are problems, not exceptions. With `digests` (a local folder's), an article unchanged since
-    a run remembered its digest is not read now: its text is read when something asks for it."""
+    a run remembered its digest is not read now: its text is read when something asks for it. The texts of
+    a local folder are not kept either, once hashed: the workers that resolve the mappings read their own,
+    and validation reads each article once (at 100,000 articles, the texts held were over a gigabyte)."""
     held: dict[str, Article] = {}
     known: dict[str, tuple[str, str]] = {}
     files, problems = list_raw(location)
@@ -111,8 +113,10 @@ def read_articles(location: Path | str, digests: FileDigests | None = None
         if reason or data is None:
             problems.append(Problem(relative, None, "", reason or "could not be read"))
             continue
-        article = held[stem] = Article(stem, relative, hashlib.sha256(data).hexdigest(), data.decode("utf-8"))
+        article = Article(stem, relative, hashlib.sha256(data).hexdigest(), data.decode("utf-8"))
         known[stem] = (relative, article.sha256)
+        if not isinstance(location, Path):  # object storage: read once, held
+            held[stem] = article
         if digests is not None and raw.stat is not None:
             digests.remember(relative, raw.stat, article.sha256)
     return ArticlesOnDisk(location if isinstance(location, Path) else None, held, known), problems
@@ -130,6 +134,13 @@ class ArticlesOnDisk(Mapping[str, Article]):
         self.known = known  # source id -> (path, sha256) of every article the build read
 
     def __getitem__(self, source_id: str) -> Article:
+        """The article, held from now on (quote matching asks for an article again for each of its facts)."""
+        if source_id not in self.held:
+            self.held[source_id] = self.read(source_id)
+        return self.held[source_id]
+
+    def read(self, source_id: str) -> Article:
+        """The article, read from raw/ unless it is held, and not held afterwards."""
         if source_id in self.held:
             return self.held[source_id]
         path, sha256 = self.known[source_id]
@@ -138,8 +149,7 @@ class ArticlesOnDisk(Mapping[str, Article]):
         data = read_bounded(self.folder / Path(path).name, MAX_ARTICLE_BYTES)
         if hashlib.sha256(data).hexdigest() != sha256:
             raise PipelineError(f"{path} changed while the build was reading it; nothing was published: run again")
-        article = self.held[source_id] = Article(source_id, path, sha256, data.decode("utf-8"))
-        return article
+        return Article(source_id, path, sha256, data.decode("utf-8"))
 
     def __contains__(self, source_id: object) -> bool:
         return source_id in self.known  # without reading the article
@@ -170,14 +180,15 @@ def _unpickled_articles(folder: Path | None, held: dict[str, Article], ids: str,
 
 
 class ArticleTexts(Mapping[str, str]):
-    """The articles' texts by source id, each read when it is first asked for (validation checks the quotes of
-    the rows it checks, which after a change are a few articles')."""
+    """The articles' texts by source id, each read when it is asked for and not kept (validation checks the
+    quotes of the rows it checks an article at a time: after a change a few articles', on a cold build every
+    one, which kept would be over a gigabyte at 100,000 articles)."""
 
     def __init__(self, articles: ArticlesOnDisk) -> None:
         self.articles = articles
 
     def __getitem__(self, source_id: str) -> str:
-        return self.articles[source_id].text
+        return self.articles.read(source_id).text
 
     def __contains__(self, source_id: object) -> bool:
         return source_id in self.articles
