@@ -231,7 +231,7 @@ class Resolved:
     """What a batch of mappings resolved to: their facts as columns (fact_tables.py), the index rows of
     the clean ones for the cache, every inspection id they list, and their problems. A plain class, not
     a dataclass, for the reason Ingested is one. Resolved in another process, its facts are left in files
-    (facts/batch_files.py: `written`) and memory-mapped when first used."""
+    (facts/batch_files.py: `written`) and memory-mapped when used."""
 
     __slots__ = ("_facts", "declared", "index", "problems", "source_ids", "written")
 
