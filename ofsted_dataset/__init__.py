@@ -19,8 +19,9 @@ import pyarrow
 
 _POOL = "ARROW_DEFAULT_MEMORY_POOL"
 
-if _POOL not in os.environ and "jemalloc" in pyarrow.supported_memory_backends():
-    os.environ[_POOL] = "jemalloc"
-    pyarrow.set_memory_pool(pyarrow.jemalloc_memory_pool())
-if os.environ.get(_POOL) == "jemalloc" and "jemalloc" in pyarrow.supported_memory_backends():
-    pyarrow.jemalloc_set_decay_ms(0)
+if "jemalloc" in pyarrow.supported_memory_backends():
+    if _POOL not in os.environ:
+        os.environ[_POOL] = "jemalloc"
+        pyarrow.set_memory_pool(pyarrow.jemalloc_memory_pool())
+    if os.environ[_POOL] == "jemalloc":
+        pyarrow.jemalloc_set_decay_ms(0)

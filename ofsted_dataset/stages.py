@@ -382,7 +382,7 @@ def combine(root: Path, ingested: Ingested, batches: list[Resolved]) -> Applied:
     declared = {*pc.list_flatten(index["declared"]).to_pylist(), *(i for b in batches for i in b.declared)}
     # The facts of the mappings with problems are not kept; the cached ones are copied batch by batch.
     fresh = [fact_tables.of_sources(b.facts, b.index["source_id"].combine_chunks()) for b in batches if not b.written]
-    files = [(b.written, None if b.index.num_rows == len(b.source_ids) else b.index["source_id"].combine_chunks())
+    files = [(b.written, b.index["source_id"].combine_chunks())
              for b in batches if b.written]  # copied from the batch files, not from the memory-mapped tables
     kept_facts = facts.reused if facts.snapshot else None
     writer = article_cache.SnapshotWriter(root) if any(b.index.num_rows for b in batches) else None

@@ -169,8 +169,8 @@ def _cross_rules(table: Table, ctx: Context) -> list[pa.Check]:
             # The rows are taken an article at a time, so each text is read once and none is kept.
             sources = pa_arrow.array(df["source_id"])
             order = pc.sort_indices(sources)
-            columns = [pa_arrow.array(df[c]).take(order).to_pylist() for c in ("source_id", "char_start", "char_end",
-                                                                                "quote")]
+            columns = [sources.take(order).to_pylist(),
+                       *(pa_arrow.array(df[c]).take(order).to_pylist() for c in ("char_start", "char_end", "quote"))]
             exact = np.empty(len(order), dtype=bool)
             rows = zip(order.to_pylist(), *columns, strict=True)
             for source, group in itertools.groupby(rows, key=lambda row: row[1]):

@@ -151,11 +151,11 @@ class SnapshotWriter:
         self.fresh.mkdir(parents=True)
 
     def facts(self, index: pa.Table, facts: list[dict[str, pa.Table]], kept: pa.Array | None = None,
-              files: list[tuple[Path, pa.Array | None]] | None = None) -> None:
+              files: list[tuple[Path, pa.Array]] | None = None) -> None:
         """The index, and the facts of `facts` (sets of fact tables), with `kept` (source ids) those ids' facts
         in the snapshot being replaced, and with `files` the facts in batch files (facts/batch_files.py: each
-        prefix with the source ids wanted from it, None for all). Files are copied over a record batch at a
-        time (read, not memory-mapped: what the copy reads does not stay in this process's memory)."""
+        prefix with the source ids wanted from it). Files are copied over a record batch at a time (read, not
+        memory-mapped: what the copy reads does not stay in this process's memory)."""
         self._write(INDEX, [index.cast(INDEX_SCHEMA)])
         for name, schema in fact_tables.schemas().items():
             copied = [(self.folder / f"{name}.arrow", kept)] if kept is not None else []
@@ -181,7 +181,7 @@ class SnapshotWriter:
         shutil.rmtree(self.fresh, ignore_errors=True)
 
     def _write(self, name: str, parts: list[pa.Table], schema: pa.Schema | None = None,
-               copied: list[tuple[Path, pa.Array | None]] | None = None) -> None:
+               copied: list[tuple[Path, pa.Array]] | None = None) -> None:
         with pa.OSFile(str(self.fresh / f"{name}.arrow"), "wb") as sink, \
                 pa.ipc.new_file(sink, parts[0].schema if parts else schema) as writer:
             for path, wanted in copied or []:
@@ -190,11 +190,9 @@ class SnapshotWriter:
                 writer.write_table(part, max_chunksize=65536)
 
 
-def _copy_rows(path: Path, wanted: pa.Array | None, writer: pa.ipc.RecordBatchFileWriter) -> None:
-    """The rows of the Arrow file `path` whose facts are `wanted` (source ids; None: every row), one record
-    batch at a time."""
+def _copy_rows(path: Path, wanted: pa.Array, writer: pa.ipc.RecordBatchFileWriter) -> None:
+    """The rows of the Arrow file `path` whose facts are `wanted` (source ids), one record batch at a time."""
     with pa.OSFile(str(path)) as source:
         reader = pa.ipc.open_file(source)
         for i in range(reader.num_record_batches):
-            batch = reader.get_batch(i)
-            writer.write_batch(batch if wanted is None else batch.filter(pc.is_in(batch["_source"], value_set=wanted)))
+            writer.write_batch(fact_tables.rows_of(reader.get_batch(i), wanted))

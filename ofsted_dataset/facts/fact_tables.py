@@ -15,7 +15,7 @@ each key, for messages) and `_record_id`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -24,6 +24,8 @@ from ofsted_dataset.facts.apply import ArticleFacts, Fact
 from ofsted_dataset.facts.mapping_model import CuratedDate
 from schemas.arrow import ARROW_SCHEMAS, ARROW_TYPES
 from schemas.tables import TABLES, precision_column
+
+RowsT = TypeVar("RowsT", pa.Table, pa.RecordBatch)
 
 PRECISION = "__precision"  # a fact's own precision of one date, before the published precision columns
 PROVENANCE = "provenance"
@@ -118,11 +120,14 @@ def of_sources(tables: dict[str, pa.Table], source_ids: pa.Array) -> dict[str, p
     """The rows of these mappings (`source_ids`, as `_source` holds them) in each of the tables. A table all
     of whose rows are wanted is itself, not a copy: a cold build keeps every mapping's facts, hundreds of
     megabytes at 10,000 articles."""
-    return {name: _rows_of(table, pc.is_in(table["_source"], value_set=source_ids)) for name, table in tables.items()}
+    return {name: rows_of(table, source_ids) for name, table in tables.items()}
 
 
-def _rows_of(table: pa.Table, wanted: pa.ChunkedArray) -> pa.Table:
-    return table if pc.all(wanted).as_py() is not False else table.filter(wanted)
+def rows_of(rows: RowsT, source_ids: pa.Array) -> RowsT:
+    """The rows (a table or a record batch) of these mappings (`source_ids`): the rows themselves, not a copy,
+    when every one is wanted."""
+    wanted = pc.is_in(rows["_source"], value_set=source_ids)
+    return rows if pc.all(wanted).as_py() is not False else rows.filter(wanted)
 
 
 def concat(parts: list[dict[str, pa.Table]]) -> dict[str, pa.Table]:
