@@ -53,7 +53,13 @@ from ofsted_dataset.summary import RunSummary
 from schemas.reference_tables import RETIRED_IDS
 from schemas.tables import TABLES
 
-BATCH_SIZE = 250  # mappings per task: big enough that Prefect's ~10 ms a task run is noise
+# Mappings per task. A task run costs ~10 ms in the flow's process, but ~0.1 s in a worker process (Prefect
+# builds its settings and an API client, TLS context included, for every task run there): at 250 mappings a
+# batch that was 2 s of a cold build's 20 s per-article stage at 10,000 articles. So a run is cut into about
+# BATCHES_PER_CORE batches per core of this machine (the default runner's processes), enough for the workers
+# to finish together, of BATCH_SIZE to MAX_BATCH_SIZE mappings: never so small that the cost shows, never so
+# big that a worker holds many thousands of mappings' facts at once.
+BATCH_SIZE, MAX_BATCH_SIZE, BATCHES_PER_CORE = 250, 2_500, 4
 BATCH_SIZE_ENV = "OFSTED_BATCH_SIZE"  # another size, e.g. to spread a small corpus over several processes
 
 
@@ -278,9 +284,14 @@ def _mapped(ingested: Ingested) -> set[str]:
 
 def mapping_batches(root: Path, ingested: Ingested, size: int | None = None) -> list[list[str]]:
     """The mapping files to resolve in batches: one Prefect task per batch, never one per article."""
-    size = size or int(os.environ.get(BATCH_SIZE_ENV) or BATCH_SIZE)
     names = [p.name for p in stale_mappings(root, ingested)]
+    size = size or int(os.environ.get(BATCH_SIZE_ENV) or 0) or batch_size(len(names), os.cpu_count() or 1)
     return [names[i:i + size] for i in range(0, len(names), size)]
+
+
+def batch_size(mappings: int, cores: int) -> int:
+    """Mappings per batch for a run resolving `mappings` on `cores` (see BATCH_SIZE)."""
+    return min(MAX_BATCH_SIZE, max(BATCH_SIZE, -(-mappings // (cores * BATCHES_PER_CORE))))
 
 
 def for_workers(root: Path, ingested: Ingested) -> tuple[Path, Ingested]:

@@ -150,3 +150,25 @@ def test_the_last_build_says_which_code_wrote_the_current_release(project: Path,
     # ... and other code did not write it.
     monkeypatch.setattr(stages, "code_version", lambda: "other code")
     assert not stages.written_by_this_code(project)
+
+
+@pytest.mark.parametrize(("mappings", "cores", "size"), [
+    (5, 2, 250),  # the seeds: one batch, resolved in the flow's thread
+    (1_000, 2, 250),  # never fewer than 250 a batch: Prefect's cost per task in a worker process
+    (10_000, 2, 1_250),  # four batches a core
+    (10_001, 2, 1_251),
+    (100_000, 2, 2_500),  # never more than 2,500 a batch: a worker holds a batch's facts at once
+    (100_000, 8, 2_500),
+    (100_000, 16, 1_563),
+])
+def test_a_run_is_cut_into_about_four_batches_a_core_of_250_to_2500_mappings(mappings: int, cores: int, size: int):
+    assert stages.batch_size(mappings, cores) == size
+
+
+def test_the_batches_cover_every_stale_mapping_once_in_order(project: Path, monkeypatch: pytest.MonkeyPatch):
+    ingested = stages.ingest(project)
+    names = sorted(p.name for p in ingested.mappings)
+    assert stages.mapping_batches(project, ingested) == [names]
+    assert stages.mapping_batches(project, ingested, size=2) == [names[:2], names[2:4], names[4:]]
+    monkeypatch.setenv(stages.BATCH_SIZE_ENV, "3")
+    assert stages.mapping_batches(project, ingested) == [names[:3], names[3:]]
