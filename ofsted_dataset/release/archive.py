@@ -23,13 +23,13 @@ import struct
 import zipfile
 import zlib
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol
 
 import numpy as np
 
@@ -75,14 +75,15 @@ class Block:
 
 
 def write_archive(directory: Path, version: str, previous: Path | None = None,
-                  blocks_index: Path | None = None) -> Path:
+                  blocks_index: Path | None = None, ahead: Ahead | None = None) -> Path:
     """One zip of the whole release in `directory`, plus its own checksum beside it.
 
     With the `previous` release's folder, a member whose file is the same bytes in both releases is copied
     from the previous release's zip as it is compressed, and so is each block of a member of several blocks
     that the previous zip holds, as `blocks_index` (a file the previous publish wrote) lists them (see
     `_Previous` for when); only the member's name, in its headers, names the version. `blocks_index` is then
-    written again for this zip."""
+    written again for this zip. Without a previous zip to take from, blocks are taken from `ahead` (blocks
+    compressed before the zip, see `Ahead`) where it holds them."""
     path = directory / archive_name(version)
     members = sorted(p for p in directory.rglob("*") if p.is_file() and not is_archive(p))
     index: dict[str, list[Block]] = {}
@@ -99,7 +100,7 @@ def write_archive(directory: Path, version: str, previous: Path | None = None,
                 _write_member(archive, info, taken.file_size, old.chunks(taken))
                 blocks = old.blocks.get(name)
             else:
-                blocks = _add_file(archive, info, member, old.block_source(name) if old is not None else None)
+                blocks = _add_file(archive, info, member, old.block_source(name) if old is not None else ahead)
             if blocks:
                 index[name] = blocks
     digest = sha256_file(path)
@@ -242,6 +243,40 @@ class _Previous:
         self.source.close()
 
 
+class _Taken(Protocol):
+    """Where a member's blocks can be taken from, compressed, by their sha256 and whether each is the last."""
+
+    def take(self, sha256: str, last: bool) -> bytes | None: ...
+
+
+class Ahead:
+    """Blocks of a release's files compressed before its zip is written, exactly as the zip compresses them, by
+    (sha256, last): a publish compresses them on a core that would otherwise wait for the database file, and the
+    zip takes them instead of compressing them again (only the same bytes match, so a block of a file changed
+    since is compressed afresh). Each block is taken once, and let go then."""
+
+    def __init__(self) -> None:
+        self.blocks: dict[tuple[str, bool], bytes] = {}
+
+    @classmethod
+    def compressed(cls, files: Iterable[Path], until: Callable[[], bool]) -> Ahead:
+        """The blocks of `files`, the largest first, cut as the zip cuts them; compressing stops once `until`
+        says so (checked before each block: a block takes about a third of a second)."""
+        ahead = cls()
+        for file in sorted(files, key=lambda f: (-f.stat().st_size, f)):
+            size = file.stat().st_size
+            with file.open("rb") as handle:
+                for block, last in _blocks(handle, size):
+                    if until():
+                        return ahead
+                    sha256 = hashlib.sha256(block).hexdigest()
+                    ahead.blocks[(sha256, last)] = _deflate_block(block, last=last)
+        return ahead
+
+    def take(self, sha256: str, last: bool) -> bytes | None:
+        return self.blocks.pop((sha256, last), None)
+
+
 @dataclass(frozen=True)
 class _BlockSource:
     """The compressed blocks of one member of the previous zip, by (sha256, last): where they lie in that zip
@@ -299,7 +334,7 @@ def _compress(file: Path) -> bytes:
     return b"".join(data for data, _, _ in _deflate(file, file.stat().st_size))
 
 
-def _add_file(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: Path, taken: _BlockSource | None = None
+def _add_file(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: Path, taken: _Taken | None = None
               ) -> list[Block]:
     """What `archive.writestr(info, file.read_bytes())` did, without holding the whole file in memory (for a
     file of one block, the very same bytes), blocks found in `taken` taken from there; returns the member's
@@ -317,7 +352,7 @@ def _add_file(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: Path, taken
     return blocks
 
 
-def _deflate(file: Path, size: int, taken: _BlockSource | None = None
+def _deflate(file: Path, size: int, taken: _Taken | None = None
              ) -> Iterator[tuple[bytes, int, Block | None]]:
     """The compressed bytes of `file` (`size` bytes long), in order, each block's with the CRC-32 of the file's
     bytes up to its end and, in a file of several blocks, what the block is (`Block`).
@@ -341,7 +376,7 @@ def _deflate(file: Path, size: int, taken: _BlockSource | None = None
                                 "Nothing was published: run again")
 
 
-def _submitted(pool: ThreadPoolExecutor, handle: IO[bytes], size: int, taken: _BlockSource | None
+def _submitted(pool: ThreadPoolExecutor, handle: IO[bytes], size: int, taken: _Taken | None
                ) -> Iterator[tuple[Future[tuple[bytes, Block | None]], int]]:
     """The blocks of the file open as `handle`, each handed to `pool` to compress (or take) as it is read,
     with the CRC-32 of the file's bytes up to its end (which, chained from block to block, is computed in
@@ -393,17 +428,17 @@ def _cut(data: bytes) -> int | None:
     return None
 
 
-def _block_bytes(block: bytes | memoryview, last: bool, several: bool, taken: _BlockSource | None
+def _block_bytes(block: bytes | memoryview, last: bool, several: bool, taken: _Taken | None
                  ) -> tuple[bytes, Block | None]:
-    """One block compressed on its own, or taken from the previous zip; and, in a file of `several`, what it
-    is."""
-    if not several:
+    """One block compressed on its own, or taken (from the previous zip, or compressed ahead); and, in a file
+    of `several`, what it is."""
+    if not several and taken is None:
         return _deflate_block(block, last=last), None
     sha256 = hashlib.sha256(block).hexdigest()
     data = taken.take(sha256, last) if taken is not None else None
     if data is None:
         data = _deflate_block(block, last=last)
-    return data, Block(sha256, len(block), len(data), last)
+    return data, Block(sha256, len(block), len(data), last) if several else None
 
 
 def _deflate_block(block: bytes | memoryview, *, last: bool) -> bytes:

@@ -6,6 +6,7 @@ in blocks: one block gives writestr's bytes, several one deflate stream of block
 
 from __future__ import annotations
 
+import hashlib
 import io
 import random
 import shutil
@@ -460,3 +461,35 @@ def test_a_blocks_index_of_blocks_cut_otherwise_gives_no_block(tmp_path: Path, m
     compressed.clear()
     assert write_archive(new, "1.1.0", previous, index).read_bytes() == write_archive(scratch, "1.1.0").read_bytes()
     assert "1.1.0/data/provenance.csv" in compressed
+
+
+def test_blocks_compressed_ahead_are_taken_and_the_zip_is_the_one_compressing_gives(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_blocks: None) -> None:
+    """A first release compresses its files' blocks while the database file is built: the zip takes each of
+    them instead of compressing it again, and is the very bytes compressing every member gives."""
+    contents = {**NEW, "data/provenance.csv": _text(29, 300 * 1024)}
+    release = _release(tmp_path / "ahead" / "1.0.0", contents)
+    fresh = write_archive(shutil.copytree(release, tmp_path / "fresh" / "1.0.0"), "1.0.0").read_bytes()
+    ahead = archive.Ahead.compressed((release / name for name in contents), until=lambda: False)
+    assert len(ahead.blocks) == sum(len(_split(data)) if len(data) > SMALL_BLOCK else 1 for data in contents.values())
+    blocks = _counting_blocks(monkeypatch)
+    assert write_archive(release, "1.0.0", ahead=ahead).read_bytes() == fresh
+    assert blocks == [(release / "SHA256SUMS").read_bytes()]  # written after the blocks were compressed ahead
+    assert ahead.blocks == {}  # each taken once, and let go
+
+
+def test_compressing_ahead_stops_when_told_and_a_file_changed_since_is_compressed_afresh(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_blocks: None) -> None:
+    contents = {"data/provenance.csv": _text(30, 300 * 1024), "data/small.csv": _text(31, 5_000),
+                "README.md": _text(32, 5_000)}
+    release = _release(tmp_path / "ahead" / "1.0.0", contents)
+    asked: list[int] = []
+    ahead = archive.Ahead.compressed((release / name for name in contents),
+                                     until=lambda: asked.append(1) or len(asked) > 3)
+    provenance = _split(contents["data/provenance.csv"])
+    assert len(provenance) > 3 and set(ahead.blocks) == {  # the largest file first, three blocks of it
+        (hashlib.sha256(block).hexdigest(), False) for block in provenance[:3]}
+    (release / "data" / "provenance.csv").write_bytes(b"changed.\n" + contents["data/provenance.csv"])
+    write_checksums(release)
+    fresh = write_archive(shutil.copytree(release, tmp_path / "fresh" / "1.0.0"), "1.0.0").read_bytes()
+    assert write_archive(release, "1.0.0", ahead=ahead).read_bytes() == fresh
