@@ -67,17 +67,24 @@ def list_entries(folder: Path, shown: str, suffix: str) -> tuple[list[Path], lis
 
 def read_bounded(path: Path, limit: int) -> bytes:
     """The file's bytes, reading at most `limit` + 1 of them: the size a file system reports can be
-    wrong (0 for /dev/zero), the bytes read cannot."""
+    wrong (0 for /dev/zero), the bytes read cannot.
+
+    A regular file is read as the size it reports, plus one byte to see whether it has grown since: asking
+    for `limit` + 1 bytes at once makes Python set aside that much (5 MB for an article) for each read, which
+    was two thirds of reading a 5 KB article."""
     flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
     try:
         descriptor = os.open(path, flags)
     except OSError as exc:
         raise NotReadable(f"cannot be read ({exc.strerror})") from None
     with os.fdopen(descriptor, "rb") as handle:
-        mode = os.fstat(descriptor).st_mode
-        if not stat.S_ISREG(mode):
-            raise NotReadable(f"is {_kind(mode)}, not a file: only files belong here")
-        data = handle.read(limit + 1)
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise NotReadable(f"is {_kind(status.st_mode)}, not a file: only files belong here")
+        expected = min(status.st_size, limit)
+        data = handle.read(expected + 1)
+        if len(data) > expected:  # grown since, or over the limit: read on, up to the bound
+            data += handle.read(limit + 1 - len(data))
     if len(data) > limit:
         raise NotReadable(too_large(limit))
     return data

@@ -66,6 +66,23 @@ def test_a_file_that_grows_past_its_reported_size_is_cut_at_the_limit(tmp_path):
     assert read_bounded(big, 101) == b"a" * 101
 
 
+def test_a_file_that_grows_after_its_size_is_read_is_read_whole_up_to_the_limit(tmp_path, monkeypatch):
+    grown = tmp_path / "grown.txt"
+    grown.write_bytes(b"a" * 50)
+    fstat = os.fstat
+
+    def stale(descriptor):  # the size as it was before the file grew to 150 bytes
+        status = fstat(descriptor)
+        return os.stat_result((*status[:6], 10, *status[7:]))
+
+    monkeypatch.setattr(os, "fstat", stale)
+    assert read_bounded(grown, 100) == b"a" * 50
+    grown.write_bytes(b"a" * 150)
+    with pytest.raises(NotReadable, match="too large"):
+        read_bounded(grown, 100)
+    assert read_bounded(grown, 150) == b"a" * 150
+
+
 def test_folders_and_pipes_in_raw_are_refused_whatever_their_name(raw):
     (raw / "old.txt").mkdir()
     (raw / "notes").mkdir()
