@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from ofsted_dataset import cycle_collector
 from ofsted_dataset.atomic_files import write_text_atomically
 from ofsted_dataset.code_version import code_version
 from ofsted_dataset.errors import CurationError, PipelineError, Problem
@@ -311,20 +312,21 @@ def resolve_batch(root: Path, names: list[str], ingested: Ingested, progress: Pr
     environment = article_cache.environment_version(root)
     refused = frozenset(ingested.refused)
     results, index = [], []
-    for name in names:
-        path = root / "mappings" / name
-        data = path.read_bytes()
-        mapping, problems = load_mapping(path, data)
-        result = (resolve_mapping(mapping, ingested.articles, mapped, register, areas, refused) if mapping else
-                  ArticleFacts(path.stem, f"mappings/{name}", [], [], {}, problems))
-        if not result.problems:
-            key = article_cache.entry_key(environment, hashlib.sha256(data).digest(),
-                                          ingested.articles.sha256(path.stem))
-            index.append(article_cache.index_row(result.source_id, key, result.declared, result.cited, mapped))
-        results.append(result)
-        if progress:
-            progress.advance()
-    facts = fact_tables.from_results(results)
+    with cycle_collector.paused():
+        for name in names:
+            path = root / "mappings" / name
+            data = path.read_bytes()
+            mapping, problems = load_mapping(path, data)
+            result = (resolve_mapping(mapping, ingested.articles, mapped, register, areas, refused) if mapping else
+                      ArticleFacts(path.stem, f"mappings/{name}", [], [], {}, problems))
+            if not result.problems:
+                key = article_cache.entry_key(environment, hashlib.sha256(data).digest(),
+                                              ingested.articles.sha256(path.stem))
+                index.append(article_cache.index_row(result.source_id, key, result.declared, result.cited, mapped))
+            results.append(result)
+            if progress:
+                progress.advance()
+        facts = fact_tables.from_results(results)
     written = batch_files.write(folder, Path(names[0]).stem, facts) if folder and names else None
     return Resolved(None if written else facts, pa.Table.from_pylist(index, schema=article_cache.INDEX_SCHEMA),
                     [i for r in results for i in r.declared], [p for r in results for p in r.problems],
@@ -402,7 +404,8 @@ def combine(root: Path, ingested: Ingested, batches: list[Resolved]) -> Applied:
             # The next snapshot's facts are written while they are merged (Arrow's writer and compute functions
             # run without the GIL): at one change each takes about half a second.
             written = pool.submit(writer.facts, index, fresh, kept_facts, files) if writer else None
-            combined, kept = _merge(snapshot, facts, batches, declared, Register.load(root), ingested.pages)
+            with cycle_collector.paused():  # records merged as Python objects
+                combined, kept = _merge(snapshot, facts, batches, declared, Register.load(root), ingested.pages)
             if written:
                 written.result()
         problems = [*ingested.problems, *(p for b in batches for p in b.problems), *combined.problems]
