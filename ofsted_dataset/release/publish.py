@@ -427,8 +427,7 @@ def _publish_unlocked(tables: dict[str, pa.Table], sources: list[dict[str, Any]]
     del scratch, changes
     ahead = _write_page_and_database(staged, last)
     write_checksums(staged, files)
-    write_archive(staged, version, last, root / ZIP_BLOCKS, ahead)
-    del ahead
+    write_archive(staged, version, last, root / ZIP_BLOCKS, ahead)  # takes every block compressed ahead
 
     tmp = published / f".tmp-{version}"
     _move(staged, tmp)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 from pathlib import Path
 
 import pytest
@@ -172,3 +173,21 @@ def test_the_batches_cover_every_stale_mapping_once_in_order(project: Path, monk
     assert stages.mapping_batches(project, ingested, size=2) == [names[:2], names[2:4], names[4:]]
     monkeypatch.setenv(stages.BATCH_SIZE_ENV, "3")
     assert stages.mapping_batches(project, ingested) == [names[:3], names[3:]]
+
+
+def test_mappings_are_resolved_and_records_merged_with_the_cycle_collector_paused(
+        project: Path, monkeypatch: pytest.MonkeyPatch):
+    collecting: list[tuple[str, bool]] = []
+    for name in ("load_mapping", "combine_facts"):
+        real = getattr(stages, name)
+
+        def spy(*args, real=real, name=name, **kwargs):
+            collecting.append((name, gc.isenabled()))
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(stages, name, spy)
+    ingested = stages.ingest(project)
+    resolved = stages.resolve_batch(project, [p.name for p in ingested.mappings], ingested)
+    stages.combine(project, ingested, [resolved])
+    assert collecting == [("load_mapping", False)] * len(ingested.mappings) + [("combine_facts", False)]
+    assert gc.isenabled()
