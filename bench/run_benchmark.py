@@ -50,6 +50,7 @@ from bench.generate_corpus import generate
 PROJECT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 BUILD_STEPS = ("cold_build", "noop_rebuild", "one_mapping_changed")
+CORPUS_INPUTS = ("raw", "mappings", "reference")  # a generated corpus: what a build reads, and all it holds before one
 
 
 def run_measured(cmd: list[str], env: dict[str, str], log: Path, timeout: float) -> dict[str, Any]:
@@ -103,7 +104,7 @@ def dask_build(corpus: Path, env: dict[str, str], logs: Path, timeout: float) ->
     with the default runner's release of the same corpus."""
     copy = corpus.with_name(corpus.name + "-dask")
     shutil.rmtree(copy, ignore_errors=True)
-    for folder in ("raw", "mappings", "reference"):
+    for folder in CORPUS_INPUTS:
         shutil.copytree(corpus / folder, copy / folder)
     env = {**env, "OFSTED_DASK_ADDRESS": "local", "OFSTED_DASK_WORKERS": "2",
            "DASK_TEMPORARY_DIRECTORY": str(copy / "dask-scratch")}
@@ -115,17 +116,15 @@ def dask_build(corpus: Path, env: dict[str, str], logs: Path, timeout: float) ->
     return step
 
 
-BUILD_OUTPUTS = ("staged", "published", "CHANGELOG.md", "datapackage.json")  # what a build writes in a project
-
-
 def without_build_outputs(corpus: Path) -> None:
-    """The corpus as generated: its articles, mappings and reference data, nothing a build wrote."""
-    for name in BUILD_OUTPUTS:
-        path = corpus / name
-        if path.is_dir():
+    """The corpus as generated: its inputs (CORPUS_INPUTS), nothing a build wrote beside them."""
+    for path in corpus.iterdir():
+        if path.name in CORPUS_INPUTS:
+            continue
+        if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path)
         else:
-            path.unlink(missing_ok=True)
+            path.unlink()
 
 
 def bench_size(n: int, seed: int, workdir: Path, env: dict[str, str], timeout: float,
