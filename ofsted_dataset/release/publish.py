@@ -5,7 +5,8 @@ The order of a publish, and why each step is safe to kill:
    `.*.tmp` pointer files) and the pointers are re-derived from the release folders.
 2. The build is written to staged/build/ and compared with the current release; no change, no release.
    Its data files are the release's: only the files that name the version are written again, then the
-   changelog, the page and the database file (built in staged/build-database/ meanwhile, and moved in),
+   changelog and the page, while the database file is built from the data files (in staged/build-database/,
+   from the comparison on, and moved in),
    the checksums and the zip (which takes the members whose files are unchanged, and the unchanged blocks
    of the large ones, from the current release's zip as they are compressed: archive.py).
 3. The release is moved to published/.tmp-<version>/, verified (verify.py: checksums, archive, CSV,
@@ -32,7 +33,7 @@ import re
 import shutil
 import signal
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import lru_cache
@@ -330,7 +331,10 @@ def describe_release(directory: Path, sources: list[dict[str, Any]], version: st
     """The reproducible files of a release beside its data `files` (as write_data_files returns them): the
     ones that name the version. A publish writes the data once and these twice, first as the scratch
     release it compares, then as the version that comparison gives."""
-    write_json(directory / "datapackage.json", package_descriptor(version, created, sources, files))
+    # Replaced in one step: a publish builds the database file meanwhile, which reads the tables it describes.
+    write_text_atomically(directory / "datapackage.json",
+                          json.dumps(package_descriptor(version, created, sources, files), indent=2,
+                                     ensure_ascii=False) + "\n")
     (directory / "data-dictionary.md").write_text(render_dictionary(), encoding="utf-8")
     write_consumer_files(directory, root)
 
@@ -356,28 +360,22 @@ def publish(tables: dict[str, pa.Table], sources: list[dict[str, Any]], root: Pa
         return dataclasses.replace(result, repaired=repaired)
 
 
-@dataclass(frozen=True)
-class _Staged:
-    """The tables written as a release in scratch, and what they change against the current release."""
-
-    previous: str | None
-    changes: release_diff.ReleaseDiff
-    files: dict[str, dict[str, Any]]  # the data files written, as write_data_files returns them
-
-
-def _staged_changes(tables: dict[str, pa.Table], sources: list[dict[str, Any]], root: Path, staged: Path,
-                    created: str, reuse: bool) -> _Staged:
-    """The tables written as a release in `staged` (scratch, emptied first) and what they change against
-    the current release: the one computation a publish and a preview share. With `reuse`, the data files of
-    unchanged tables are copied from the current release."""
-    published = root / "published"
-    previous = current_version(published)
-    last = published / previous if previous else None
+def _write_staged(tables: dict[str, pa.Table], sources: list[dict[str, Any]], root: Path, staged: Path,
+                  created: str, reuse: bool) -> tuple[str | None, dict[str, dict[str, Any]]]:
+    """The current release's version, and the tables written as a release in `staged` (scratch, emptied first):
+    what a publish and a preview both compare. With `reuse`, the data files of unchanged tables are copied
+    from the current release."""
+    previous = current_version(root / "published")
     if staged.exists():
         shutil.rmtree(staged)
-    files = write_release(staged, tables, sources, "0.0.0", created, root, last if reuse else None)
+    files = write_release(staged, tables, sources, "0.0.0", created, root,
+                          _release_folder(root, previous) if reuse else None)
     _failpoint("staged")
-    return _Staged(previous, release_diff.compare(last, staged, root), files)
+    return previous, files
+
+
+def _release_folder(root: Path, version: str | None) -> Path | None:
+    return root / "published" / version if version else None
 
 
 def _changes_markdown(changes: release_diff.ReleaseDiff, contradicted: list[str]) -> str:
@@ -394,9 +392,9 @@ def preview(tables: dict[str, pa.Table], sources: list[dict[str, Any]], root: Pa
     """The changelog the next release would carry, computed exactly as a publish computes it, in
     staged/check/ (scratch); nothing in published/ is read for writing, and nothing is recorded."""
     scratch = root / "staged" / "check"
-    staged = _staged_changes(tables, sources, root, scratch, "1970-01-01T00:00:00Z", reuse=True)  # only diffed
+    previous, _ = _write_staged(tables, sources, root, scratch, "1970-01-01T00:00:00Z", reuse=True)  # only diffed
+    changes = release_diff.compare(_release_folder(root, previous), scratch, root)
     shutil.rmtree(scratch)
-    previous, changes = staged.previous, staged.changes
     if previous and changes.level is None:
         return f"No changes: release {previous} is current; a build would publish nothing."
     changes.new = next_version(previous, changes.level or "minor")
@@ -410,22 +408,27 @@ def _publish_unlocked(tables: dict[str, pa.Table], sources: list[dict[str, Any]]
     """The publish proper, for a caller holding the lock over a recovered project."""
     published, staged = root / "published", root / "staged" / "build"
     created = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    scratch = _staged_changes(tables, sources, root, staged, created, reuse)
-    previous, changes = scratch.previous, scratch.changes
-    if previous and changes.level is None:
-        return PublishResult(None, previous, published / previous)
-    version = next_version(previous, changes.level or "minor")
-    if (published / version).exists():
-        raise PipelineError(f"published/{version} already exists and releases are never rewritten")
-    changes.new = version
-    describe_release(staged, sources, version, created, root, scratch.files)
-    last = published / previous if previous else None
-    summary = _write_changelog(staged, tables, changes, created)
-    level, files = changes.level, scratch.files
-    # A first release's diff lists every record: about a hundred megabytes at 10,000 articles, let go before
-    # the database file is built (DuckDB's keys take a few hundred more), the archive and the verification.
-    del scratch, changes
-    ahead = _write_page_and_database(staged, last)
+    previous, files = _write_staged(tables, sources, root, staged, created, reuse)
+    last = _release_folder(root, previous)
+    with _database_beside(staged, last) as database:
+        changes = release_diff.compare(last, staged, root)
+        if previous and changes.level is None:
+            return PublishResult(None, previous, published / previous)
+        version = next_version(previous, changes.level or "minor")
+        if (published / version).exists():
+            raise PipelineError(f"published/{version} already exists and releases are never rewritten")
+        changes.new = version
+        describe_release(staged, sources, version, created, root, files)
+        summary = _write_changelog(staged, tables, changes, created)
+        level = changes.level
+        # A first release's diff lists every record: about a hundred megabytes at 10,000 articles, let go before
+        # the archive and the verification.
+        del changes
+        write_release_page(staged)
+        # A first release has no previous zip to take members from: its files' blocks are compressed for the zip
+        # on this core until the database file is done.
+        ahead = (Ahead.compressed((p for p in staged.rglob("*") if p.is_file()), until=database.done)
+                 if last is None else None)
     write_checksums(staged, files)
     write_archive(staged, version, last, root / ZIP_BLOCKS, ahead)  # takes every block compressed ahead
 
@@ -466,28 +469,23 @@ def _write_changelog(staged: Path, tables: dict[str, pa.Table], changes: release
     return summary
 
 
-def _write_page_and_database(staged: Path, previous: Path | None) -> Ahead | None:
-    """The release page and the database file of the release in `staged`. The database file is the `previous`
-    release's, updated, when it can be (see write_duckdb).
+@contextmanager
+def _database_beside(staged: Path, previous: Path | None) -> Iterator[Future[None]]:
+    """The database file of the release in `staged`, built in a thread of its own while the block runs, and
+    moved in when it ends. It is the `previous` release's file, updated, when it can be (see write_duckdb).
 
-    The database file, the slower, is built in a thread of its own (DuckDB works without the GIL, and builds
-    it on one core) while the page is written, and in a folder beside the release: the page lists the
-    release's files, and must not see that one (or its write-ahead log) half-written. It is moved in once the
-    page is written, before anything takes checksums.
-
-    A first release, which has no previous zip to take members from, then compresses its files' blocks for
-    the zip on the other core until the database file is done (archive.Ahead, returned): building the file
-    from every row takes seconds at 10,000 articles, about what compressing the data files takes."""
+    It needs only the data files, and is the slowest file of a release (seconds at 10,000 articles, on one
+    core: DuckDB works without the GIL), so it is built while this thread compares the release with the
+    previous one and writes the changelog and the page. It is built in a folder beside the release: the page
+    lists the release's files, and must not see that one (or its write-ahead log) half-written. When the
+    block raises, it is waited for and left there (the next publish empties that folder first)."""
     beside = staged.with_name(f"{staged.name}-database")
     if beside.exists():
         shutil.rmtree(beside)
     beside.mkdir()
     with ThreadPoolExecutor(max_workers=1) as pool:
         database = pool.submit(write_duckdb, staged, beside / DUCKDB_FILE, previous)
-        write_release_page(staged)
-        ahead = (Ahead.compressed((p for p in staged.rglob("*") if p.is_file()), until=database.done)
-                 if previous is None else None)
+        yield database
         database.result()
     os.replace(beside / DUCKDB_FILE, staged / DUCKDB_FILE)
     beside.rmdir()
-    return ahead

@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -124,6 +125,28 @@ def test_a_publish_writes_the_data_files_once_and_leaves_no_scratch_database(rel
     assert json.loads((release / "datapackage.json").read_text(encoding="utf-8"))["version"] == "1.0.1"
     assert "Version 1.0.1, released" in (release / "README.md").read_text(encoding="utf-8")
     assert verify_release(release) == []
+
+
+def test_the_database_file_is_built_while_the_release_is_compared(released, monkeypatch):
+    """The database file needs only the data files: it is started before the comparison with the current
+    release (which here waits for it to start), and the release it lands in verifies."""
+    started = threading.Event()
+    write_duckdb, compare = release_publish.write_duckdb, release_publish.release_diff.compare
+
+    def signalled(*args):
+        started.set()
+        return write_duckdb(*args)
+
+    def waiting(*args):
+        assert started.wait(timeout=60), "the comparison ran before the database file was started"
+        return compare(*args)
+
+    monkeypatch.setattr(release_publish, "write_duckdb", signalled)
+    monkeypatch.setattr(release_publish.release_diff, "compare", waiting)
+    edit(released / M002, "theme: front_door", "theme: leadership_and_management")
+    assert publish(released).version == "1.0.1"
+    assert not (released / "staged" / "build-database").exists()
+    assert verify_release(released / "published" / "1.0.1") == []
 
 
 def test_new_article_is_a_minor_release_listing_added_records(released):
@@ -248,6 +271,7 @@ def test_a_second_run_refuses_while_one_is_publishing(released):
 
 BUILD_SCRIPT = """
 import sys
+import threading
 from pathlib import Path
 from tests.helpers import publish
 publish(Path(sys.argv[1]))
