@@ -178,6 +178,18 @@ def test_quote_not_found_is_an_exception():
     assert issubclass(QuoteNotFound, Exception)
 
 
+def test_a_quote_looked_up_again_in_the_same_article_is_found_once_and_a_missing_one_raises_each_time():
+    text = "The council was rated inadequate in 2019. It was rated good in 2023."
+    find_quote.cache_clear()
+    first = find_quote(text, "rated inadequate")
+    assert find_quote(text, "rated inadequate") is first == Span(16, 32, "rated inadequate")
+    assert find_quote("Another article: rated inadequate.", "rated inadequate") == Span(17, 33, "rated inadequate")
+    assert (find_quote.cache_info().hits, find_quote.cache_info().misses) == (1, 2)
+    for _ in range(2):
+        with pytest.raises(QuoteAbsent, match=r"^not found in the article$"):
+            find_quote(text, "rated outstanding")
+
+
 # --- whole words ----------------------------------------------------------------------------------
 
 
