@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ofsted_dataset.release.duckdb_access import DUCKDB_MEMORY_MB, connect_bounded, read_parquet_sql, sql_name, sql_text
@@ -73,8 +75,11 @@ BYTES_PER_PROVENANCE_ROW = 400
 
 def memory_limit(directory: Path) -> str:
     """DuckDB's memory limit for building or updating the database file of the release in `directory`."""
-    rows = pq.read_metadata(parquet_file(directory, "provenance")).num_rows
-    return f"{max(DUCKDB_MEMORY_MB, -(-rows * BYTES_PER_PROVENANCE_ROW // 1_000_000))}MB"
+    return _memory_limit(pq.read_metadata(parquet_file(directory, "provenance")).num_rows)
+
+
+def _memory_limit(provenance_rows: int) -> str:
+    return f"{max(DUCKDB_MEMORY_MB, -(-provenance_rows * BYTES_PER_PROVENANCE_ROW // 1_000_000))}MB"
 
 
 # The storage format number the file's header carries (bytes 12-20) when written as MINIMUM_DUCKDB_VERSION
@@ -85,8 +90,7 @@ _HEADER_FORMAT = slice(12, 20)
 
 def write_duckdb(directory: Path, database: Path | None = None, previous: Path | None = None) -> None:
     """One file with every table (keys and foreign keys enforced by DuckDB) and the views above, all
-    described. It is attached from a bounded in-memory connection because the storage version is an
-    option of ATTACH: written in the format MINIMUM_DUCKDB_VERSION reads, not this DuckDB's newest.
+    described (`_load`).
 
     It is loaded from the Parquet files of the release `directory` and written to `directory`/ofsted.duckdb,
     or to `database` when given (a publish builds it beside the release while the release page, which lists
@@ -101,14 +105,35 @@ def write_duckdb(directory: Path, database: Path | None = None, previous: Path |
     path.unlink(missing_ok=True)
     if previous is not None and _update(directory, path, previous):
         return
-    con = connect_bounded(memory_limit=memory_limit(directory))
+    _load(path, {name: parquet_file(directory, name) for name in TABLES}, memory_limit(directory))
+
+
+def write_duckdb_from_tables(tables: Mapping[str, pa.Table], database: Path) -> None:
+    """The file write_duckdb loads from a release's Parquet files, loaded instead from the `tables` they are
+    written from (files.write_data_files writes each as it is): a first release's publish builds it while
+    they are being written. Verified against the tables as any release's file is (verify.py)."""
+    database.unlink(missing_ok=True)
+    _load(database, tables, _memory_limit(tables["provenance"].num_rows))
+
+
+def _load(path: Path, rows: Mapping[str, Path | pa.Table], limit: str) -> None:
+    """Every table, described, with the rows of its Parquet file or Arrow table in `rows`, then the views, in
+    a new file at `path`: attached from a bounded in-memory connection because the storage version is an option
+    of ATTACH, so that it is written in the format MINIMUM_DUCKDB_VERSION reads, not this DuckDB's newest."""
+    con = connect_bounded(memory_limit=limit)
     try:
         con.execute(f"ATTACH {sql_text(path.as_posix())} AS release "
                     f"(STORAGE_VERSION {sql_text('v' + MINIMUM_DUCKDB_VERSION)})")
         con.execute("USE release")
         for name in TABLES:  # referenced tables come first in TABLES
             con.execute(create_table_sql(TABLES[name]))
-            con.execute(f"INSERT INTO {name} SELECT * FROM {read_parquet_sql(parquet_file(directory, name))}")
+            source = rows[name]
+            if isinstance(source, Path):
+                con.execute(f"INSERT INTO {name} SELECT * FROM {read_parquet_sql(source)}")
+            else:
+                con.register("incoming", source)
+                con.execute(f"INSERT INTO {name} SELECT * FROM incoming")
+                con.unregister("incoming")
             for statement in comment_sql(TABLES[name]):
                 con.execute(statement)
         _create_views(con)

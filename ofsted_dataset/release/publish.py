@@ -34,9 +34,9 @@ import shutil
 import signal
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +49,7 @@ from ofsted_dataset.official.checks import conflicts
 from ofsted_dataset.release import diff as release_diff
 from ofsted_dataset.release.archive import Ahead, write_archive
 from ofsted_dataset.release.consumer_files import write_consumer_files
-from ofsted_dataset.release.duckdb_file import DUCKDB_FILE, write_duckdb
+from ofsted_dataset.release.duckdb_file import DUCKDB_FILE, write_duckdb, write_duckdb_from_tables
 from ofsted_dataset.release.files import write_checksums, write_data_files, write_json
 from ofsted_dataset.release.page import write_release_page
 from ofsted_dataset.release.verify import raise_if_invalid
@@ -361,21 +361,15 @@ def publish(tables: dict[str, pa.Table], sources: list[dict[str, Any]], root: Pa
 
 
 def _write_staged(tables: dict[str, pa.Table], sources: list[dict[str, Any]], root: Path, staged: Path,
-                  created: str, reuse: bool) -> tuple[str | None, dict[str, dict[str, Any]]]:
-    """The current release's version, and the tables written as a release in `staged` (scratch, emptied first):
-    what a publish and a preview both compare. With `reuse`, the data files of unchanged tables are copied
-    from the current release."""
-    previous = current_version(root / "published")
+                  created: str, reused: Path | None) -> dict[str, dict[str, Any]]:
+    """The tables written as a release in `staged` (scratch, emptied first): what a publish and a preview both
+    compare with the current release. The data files of tables the release `reused` holds as they are are
+    copied from it."""
     if staged.exists():
         shutil.rmtree(staged)
-    files = write_release(staged, tables, sources, "0.0.0", created, root,
-                          _release_folder(root, previous) if reuse else None)
+    files = write_release(staged, tables, sources, "0.0.0", created, root, reused)
     _failpoint("staged")
-    return previous, files
-
-
-def _release_folder(root: Path, version: str | None) -> Path | None:
-    return root / "published" / version if version else None
+    return files
 
 
 def _changes_markdown(changes: release_diff.ReleaseDiff, contradicted: list[str]) -> str:
@@ -392,8 +386,10 @@ def preview(tables: dict[str, pa.Table], sources: list[dict[str, Any]], root: Pa
     """The changelog the next release would carry, computed exactly as a publish computes it, in
     staged/check/ (scratch); nothing in published/ is read for writing, and nothing is recorded."""
     scratch = root / "staged" / "check"
-    previous, _ = _write_staged(tables, sources, root, scratch, "1970-01-01T00:00:00Z", reuse=True)  # only diffed
-    changes = release_diff.compare(_release_folder(root, previous), scratch, root)
+    previous = current_version(root / "published")
+    last = root / "published" / previous if previous else None
+    _write_staged(tables, sources, root, scratch, "1970-01-01T00:00:00Z", last)  # only diffed
+    changes = release_diff.compare(last, scratch, root)
     shutil.rmtree(scratch)
     if previous and changes.level is None:
         return f"No changes: release {previous} is current; a build would publish nothing."
@@ -408,9 +404,14 @@ def _publish_unlocked(tables: dict[str, pa.Table], sources: list[dict[str, Any]]
     """The publish proper, for a caller holding the lock over a recovered project."""
     published, staged = root / "published", root / "staged" / "build"
     created = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    previous, files = _write_staged(tables, sources, root, staged, created, reuse)
-    last = _release_folder(root, previous)
-    with _database_beside(staged, last) as database:
+    previous = current_version(published)
+    last = published / previous if previous else None
+    with ExitStack() as stack:
+        if last is None:  # the first release's file, loaded from the tables while their files are written
+            database = stack.enter_context(_database_beside(staged, partial(write_duckdb_from_tables, tables)))
+        files = _write_staged(tables, sources, root, staged, created, last if reuse else None)
+        if last is not None:  # a later release's: the previous one's, with the rows its data files change
+            database = stack.enter_context(_database_beside(staged, partial(write_duckdb, staged, previous=last)))
         changes = release_diff.compare(last, staged, root)
         if previous and changes.level is None:
             return PublishResult(None, previous, published / previous)
@@ -470,21 +471,23 @@ def _write_changelog(staged: Path, tables: dict[str, pa.Table], changes: release
 
 
 @contextmanager
-def _database_beside(staged: Path, previous: Path | None) -> Iterator[Future[None]]:
-    """The database file of the release in `staged`, built in a thread of its own while the block runs, and
-    moved in when it ends. It is the `previous` release's file, updated, when it can be (see write_duckdb).
+def _database_beside(staged: Path, build: Callable[[Path], None]) -> Iterator[Future[None]]:
+    """The database file of the release in `staged`, built (`build` writes it at the path it is given) in a
+    thread of its own while the block runs, and moved in when it ends.
 
-    It needs only the data files, and is the slowest file of a release (seconds at 10,000 articles, on one
-    core: DuckDB works without the GIL), so it is built while this thread compares the release with the
-    previous one and writes the changelog and the page. It is built in a folder beside the release: the page
-    lists the release's files, and must not see that one (or its write-ahead log) half-written. When the
-    block raises, it is waited for and left there (the next publish empties that folder first)."""
+    It is the slowest file of a release (seconds at 10,000 articles, on one core: DuckDB works without the
+    GIL), and needs only the tables: so it is built while this thread writes the data files (a first release,
+    write_duckdb_from_tables) or once they are written (a later one, from the previous release's file and
+    the rows that change, write_duckdb), and meanwhile compares the release with the previous one and writes
+    the changelog and the page. It is built in a folder beside the release: the page lists the release's
+    files, and must not see that one (or its write-ahead log) half-written. When the block raises, it is
+    waited for and left there (the next publish empties that folder first)."""
     beside = staged.with_name(f"{staged.name}-database")
     if beside.exists():
         shutil.rmtree(beside)
     beside.mkdir()
     with ThreadPoolExecutor(max_workers=1) as pool:
-        database = pool.submit(write_duckdb, staged, beside / DUCKDB_FILE, previous)
+        database = pool.submit(build, beside / DUCKDB_FILE)
         yield database
         database.result()
     os.replace(beside / DUCKDB_FILE, staged / DUCKDB_FILE)

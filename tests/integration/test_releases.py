@@ -128,14 +128,15 @@ def test_a_publish_writes_the_data_files_once_and_leaves_no_scratch_database(rel
 
 
 def test_the_database_file_is_built_while_the_release_is_compared(released, monkeypatch):
-    """The database file needs only the data files: it is started before the comparison with the current
-    release (which here waits for it to start), and the release it lands in verifies."""
+    """A later release's database file (the previous one's, with the rows that change) needs the data files: it
+    is started once they are written, before the comparison with the current release (which here waits for it
+    to start), and the release it lands in verifies."""
     started = threading.Event()
     write_duckdb, compare = release_publish.write_duckdb, release_publish.release_diff.compare
 
-    def signalled(*args):
+    def signalled(*args, **kwargs):
         started.set()
-        return write_duckdb(*args)
+        return write_duckdb(*args, **kwargs)
 
     def waiting(*args):
         assert started.wait(timeout=60), "the comparison ran before the database file was started"
@@ -147,6 +148,28 @@ def test_the_database_file_is_built_while_the_release_is_compared(released, monk
     assert publish(released).version == "1.0.1"
     assert not (released / "staged" / "build-database").exists()
     assert verify_release(released / "published" / "1.0.1") == []
+
+
+def test_a_first_release_database_file_is_built_from_the_tables_while_their_files_are_written(tmp_path, monkeypatch):
+    """A first release's database file is loaded from the tables themselves: it is started before the data
+    files are written (which here waits for it to start), and the release verifies, its file included."""
+    project = copy_project(tmp_path / "project")
+    started = threading.Event()
+    from_tables, write_data_files = release_publish.write_duckdb_from_tables, release_publish.write_data_files
+
+    def signalled(*args):
+        started.set()
+        return from_tables(*args)
+
+    def waiting(*args):
+        assert started.wait(timeout=60), "the data files were written before the database file was started"
+        return write_data_files(*args)
+
+    monkeypatch.setattr(release_publish, "write_duckdb_from_tables", signalled)
+    monkeypatch.setattr(release_publish, "write_data_files", waiting)
+    assert publish(project).version == "1.0.0"
+    assert not (project / "staged" / "build-database").exists()
+    assert verify_release(project / "published" / "1.0.0") == []
 
 
 def test_new_article_is_a_minor_release_listing_added_records(released):

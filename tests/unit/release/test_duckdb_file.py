@@ -30,6 +30,7 @@ from ofsted_dataset.release.duckdb_file import (
     _update,
     memory_limit,
     write_duckdb,
+    write_duckdb_from_tables,
 )
 from ofsted_dataset.release.files import parquet_file
 from schemas.duckdb_ddl import comment_sql, create_table_sql
@@ -144,6 +145,32 @@ def test_the_file_can_be_built_beside_the_release(database: Path, tmp_path: Path
         assert con.execute("select count(*) from inspections").fetchall() == [(10,)]
     finally:
         con.close()
+
+
+def test_the_file_built_from_the_tables_holds_what_the_one_built_from_their_parquet_files_holds(
+        database: Path, tmp_path: Path) -> None:
+    """A first release's publish loads it from the tables its data files are written from: every table, row,
+    column type, comment and view the same as loading those files gives."""
+    release = database.parent
+    from_files, from_tables = tmp_path / "files.duckdb", tmp_path / "tables.duckdb"
+    write_duckdb(release, from_files)
+    write_duckdb_from_tables({name: pq.read_table(parquet_file(release, name)) for name in TABLES}, from_tables)
+    contents = []
+    for path in (from_files, from_tables):
+        con = connect_bounded(path, read_only=True)
+        try:
+            contents.append((
+                {name: con.execute(f"select * from {name} order by all").fetchall() for name in TABLES},
+                con.execute("select table_name, column_name, data_type, comment from duckdb_columns() "
+                            "order by all").fetchall(),
+                con.execute("select table_name, constraint_type, constraint_text from duckdb_constraints() "
+                            "order by all").fetchall(),
+                con.execute("select view_name, comment, sql from duckdb_views() where not internal "
+                            "order by all").fetchall()))
+        finally:
+            con.close()
+    assert contents[0] == contents[1]
+    assert len(contents[1][0]["inspections"]) == 10
 
 
 def _next_release(previous: Path, target: Path, edit: Callable[[dict[str, pa.Table]], None]) -> Path:
