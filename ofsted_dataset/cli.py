@@ -56,6 +56,10 @@ def _build(args: argparse.Namespace) -> int:
     # an existing Dask cluster: its workers could not reach this machine's 127.0.0.1 (Prefect's default,
     # a temporary server in each worker, as before).
     server = prefect_lifetime.start() if runs_on_this_machine() else None
+    # The flow, and validation (pandera and pandas, 0.3 s), imported while the server boots: this process waits
+    # for it about a second anyway. The flow's module does not import validation, so that its worker processes,
+    # which import it and never validate, do not pay for it (stages.validate).
+    import ofsted_dataset.facts.validate  # noqa: F401
     from flows.build_dataset import build_dataset
 
     if server is not None:

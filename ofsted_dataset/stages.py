@@ -42,7 +42,6 @@ from ofsted_dataset.facts.inspections_flat import inspections_flat
 from ofsted_dataset.facts.mappings import load_mapping, mapping_paths
 from ofsted_dataset.facts.recombine import changed_pages, recombine, touched_facts, touched_records
 from ofsted_dataset.facts.reference import JudgementAreas, Register
-from ofsted_dataset.facts.validate import validate_tables
 from ofsted_dataset.json_files import read_json_object
 from ofsted_dataset.official.checks import check_against_official, conflicts
 from ofsted_dataset.official.snapshot import METADATA_NAME, describe_extract, extract_path, release_pages
@@ -485,6 +484,11 @@ def validate(applied: Applied, ingested: Ingested) -> dict[str, int]:
         folder = applied.validated / "data"
         only = rows_to_check(applied.tables, lambda name: pq.read_table(path) if (
             path := folder / f"{name}.parquet").is_file() else None)
+    # Imported here, not at the top: pandera and pandas take 0.3 s to import, and the worker processes that
+    # resolve batches import this module (through the flow's) but never validate. The CLI imports it while the
+    # Prefect server starts (cli._build).
+    from ofsted_dataset.facts.validate import validate_tables
+
     return validate_tables(applied.tables, ingested.texts, only)
 
 
