@@ -485,7 +485,7 @@ def _database_beside(staged: Path, build: Callable[[Path], None]) -> Iterator[Fu
     beside = staged.with_name(f"{staged.name}-database")
     if beside.exists():
         shutil.rmtree(beside)
-    beside.mkdir()
+    beside.mkdir(parents=True)
     with ThreadPoolExecutor(max_workers=1) as pool:
         database = pool.submit(build, beside / DUCKDB_FILE)
         yield database

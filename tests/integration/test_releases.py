@@ -172,6 +172,19 @@ def test_a_first_release_database_file_is_built_from_the_tables_while_their_file
     assert verify_release(project / "published" / "1.0.0") == []
 
 
+def test_a_first_release_is_published_into_a_project_with_no_staged_folder(tmp_path, seed_build):
+    """Tables published straight into a project that has never been built (as bench/release_write.py does):
+    the folder the database file is built in is made with its parents."""
+    ingested, applied = seed_build
+    project = tmp_path / "project"
+    shutil.copytree(PROJECT / "reference", project / "reference")
+    result = release_publish.publish(applied.tables, applied.tables["sources"].to_pylist(), project,
+                                     {source: article.text for source, article in ingested.articles.items()})
+    assert result.version == "1.0.0"
+    assert not (project / "staged" / "build-database").exists()
+    assert verify_release(project / "published" / "1.0.0") == []
+
+
 def test_new_article_is_a_minor_release_listing_added_records(released):
     add_article(released)
     result = publish(released)
