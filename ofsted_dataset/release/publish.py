@@ -5,8 +5,9 @@ The order of a publish, and why each step is safe to kill:
    `.*.tmp` pointer files) and the pointers are re-derived from the release folders.
 2. The build is written to staged/build/ and compared with the current release; no change, no release.
    Its data files are the release's: only the files that name the version are written again, then the
-   changelog and the page, while the database file is built from the data files (in staged/build-database/,
-   from the comparison on, and moved in),
+   changelog and the page, while the database file is built in staged/build-database/ and moved in (a first
+   release's from its tables, as their files are written; a later one's from the previous release's file and
+   the rows the data files change, once they are written),
    the checksums and the zip (which takes the members whose files are unchanged, and the unchanged blocks
    of the large ones, from the current release's zip as they are compressed: archive.py).
 3. The release is moved to published/.tmp-<version>/, verified (verify.py: checksums, archive, CSV,
