@@ -6,9 +6,11 @@ publish.recover() cleans up after a kill) and is renamed over it in one step.
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 
 def write_text_atomically(path: Path, text: str) -> None:
@@ -18,3 +20,9 @@ def write_text_atomically(path: Path, text: str) -> None:
         tmp.write(text)
     os.chmod(tmp.name, 0o644)  # temporary files are private; these are shared (some are committed)
     os.replace(tmp.name, path)
+
+
+def write_json_atomically(path: Path, document: dict[str, Any]) -> None:
+    """A JSON document as the project writes one (indented, characters as they are, a final newline), in one
+    step: for a file something may read while it is replaced."""
+    write_text_atomically(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")

@@ -16,7 +16,6 @@ checks then mark every row not_checked).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import tempfile
 import urllib.error
@@ -26,7 +25,7 @@ from http.client import HTTPException
 from pathlib import Path
 from typing import Any
 
-from ofsted_dataset.atomic_files import write_text_atomically
+from ofsted_dataset.atomic_files import write_json_atomically, write_text_atomically
 from ofsted_dataset.facts.reference import Register
 from ofsted_dataset.json_files import read_json_object
 from ofsted_dataset.official.councils import CouncilCodes
@@ -208,7 +207,7 @@ def write_extract(files: list[Path], metadata: list[dict[str, Any]], out_dir: Pa
         "extract": {"path": EXTRACT_NAME, "rows": len(inspections), "bytes": len(text.encode("utf-8")),
                     "sha256": sha256(text.encode("utf-8"))},
     }
-    write_text_atomically(out_dir / METADATA_NAME, json.dumps(described, indent=2, ensure_ascii=False) + "\n")
+    write_json_atomically(out_dir / METADATA_NAME, described)
     problems = sorted(p for b in books for p in b.problems)
     return len(inspections), problems
 
@@ -241,7 +240,7 @@ def snapshot(root: Path, sources: Mapping[str, str] | None = None, today: dt.dat
             return SnapshotResult(True, extract, "kept existing extract", fetches, inspections=_rows(extract))
         return SnapshotResult(False, None, "not available", fetches)
     metadata = _staged_metadata(present, previous, sources)
-    write_text_atomically(staged / METADATA_NAME, json.dumps({"files": metadata}, indent=2, ensure_ascii=False) + "\n")
+    write_json_atomically(staged / METADATA_NAME, {"files": metadata})
     before = _contents(out_dir)
     count, problems = write_extract(present, metadata, out_dir, register or Register.load(root))
     after = _contents(out_dir)

@@ -43,7 +43,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from ofsted_dataset.atomic_files import write_text_atomically
+from ofsted_dataset.atomic_files import write_json_atomically, write_text_atomically
 from ofsted_dataset.errors import PipelineError
 from ofsted_dataset.json_files import read_json_object
 from ofsted_dataset.official.checks import conflicts
@@ -333,9 +333,7 @@ def describe_release(directory: Path, sources: list[dict[str, Any]], version: st
     ones that name the version. A publish writes the data once and these twice, first as the scratch
     release it compares, then as the version that comparison gives."""
     # Replaced in one step: a publish builds the database file meanwhile, which reads the tables it describes.
-    write_text_atomically(directory / "datapackage.json",
-                          json.dumps(package_descriptor(version, created, sources, files), indent=2,
-                                     ensure_ascii=False) + "\n")
+    write_json_atomically(directory / "datapackage.json", package_descriptor(version, created, sources, files))
     (directory / "data-dictionary.md").write_text(render_dictionary(), encoding="utf-8")
     write_consumer_files(directory, root)
 
