@@ -66,15 +66,19 @@ DUCKDB_VIEWS: dict[str, View] = {
 }
 
 
-# The database file's keys are ART indexes, which DuckDB holds whole in its memory while rows go in: measured
-# at 7.1 million provenance rows (100,000 articles), loading needs 2.5 GB where 2 GB fails, about 350 bytes a
-# provenance row with every other table's indexes. The file is built and updated under a limit of this much a
-# provenance row, and never less than the pipeline's usual limit (which is enough up to about 700,000 rows).
+# The database file's keys are ART indexes, which DuckDB holds in its memory while rows go in, until a checkpoint
+# writes them to the file. Measured at 7.1 million provenance rows (100,000 articles): loaded at once they needed
+# 2.5 GB of DuckDB's memory (2 GB failed; the process peaked at 2.3 GB); loaded a million at a time, with a
+# checkpoint after each, 400 MB was enough (a 0.5 GB peak) in the same 30 s. So a file is loaded ROWS_AT_ONCE
+# rows of a table at a time, under a limit of BYTES_PER_PROVENANCE_ROW for each (never less than the pipeline's
+# usual limit); a file updated in place (`_update`), which loads no table whole, under that much for every
+# provenance row of the release.
+ROWS_AT_ONCE = 1_000_000
 BYTES_PER_PROVENANCE_ROW = 400
 
 
 def memory_limit(directory: Path) -> str:
-    """DuckDB's memory limit for building or updating the database file of the release in `directory`."""
+    """DuckDB's memory limit for updating the database file of the release in `directory`."""
     return _memory_limit(pq.read_metadata(parquet_file(directory, "provenance")).num_rows)
 
 
@@ -105,7 +109,8 @@ def write_duckdb(directory: Path, database: Path | None = None, previous: Path |
     path.unlink(missing_ok=True)
     if previous is not None and _update(directory, path, previous):
         return
-    _load(path, {name: parquet_file(directory, name) for name in TABLES}, memory_limit(directory))
+    _load(path, {name: parquet_file(directory, name) for name in TABLES},
+          pq.read_metadata(parquet_file(directory, "provenance")).num_rows)
 
 
 def write_duckdb_from_tables(tables: Mapping[str, pa.Table], database: Path) -> None:
@@ -113,33 +118,43 @@ def write_duckdb_from_tables(tables: Mapping[str, pa.Table], database: Path) -> 
     written from (files.write_data_files writes each as it is): a first release's publish builds it while
     they are being written. Verified against the tables as any release's file is (verify.py)."""
     database.unlink(missing_ok=True)
-    _load(database, tables, _memory_limit(tables["provenance"].num_rows))
+    _load(database, tables, tables["provenance"].num_rows)
 
 
-def _load(path: Path, rows: Mapping[str, Path | pa.Table], limit: str) -> None:
+def _load(path: Path, rows: Mapping[str, Path | pa.Table], provenance_rows: int) -> None:
     """Every table, described, with the rows of its Parquet file or Arrow table in `rows`, then the views, in
     a new file at `path`: attached from a bounded in-memory connection because the storage version is an option
-    of ATTACH, so that it is written in the format MINIMUM_DUCKDB_VERSION reads, not this DuckDB's newest."""
-    con = connect_bounded(memory_limit=limit)
+    of ATTACH, so that it is written in the format MINIMUM_DUCKDB_VERSION reads, not this DuckDB's newest. A
+    table of more than ROWS_AT_ONCE rows goes in that many at a time, each part checkpointed (see there)."""
+    con = connect_bounded(memory_limit=_memory_limit(min(provenance_rows, ROWS_AT_ONCE)))
     try:
         con.execute(f"ATTACH {sql_text(path.as_posix())} AS release "
                     f"(STORAGE_VERSION {sql_text('v' + MINIMUM_DUCKDB_VERSION)})")
         con.execute("USE release")
         for name in TABLES:  # referenced tables come first in TABLES
             con.execute(create_table_sql(TABLES[name]))
-            source = rows[name]
-            if isinstance(source, Path):
-                con.execute(f"INSERT INTO {name} SELECT * FROM {read_parquet_sql(source)}")
-            else:
-                con.register("incoming", source)
-                con.execute(f"INSERT INTO {name} SELECT * FROM incoming")
-                con.unregister("incoming")
+            _insert(con, name, rows[name])
             for statement in comment_sql(TABLES[name]):
                 con.execute(statement)
         _create_views(con)
         con.execute("CHECKPOINT")
     finally:
         con.close()
+
+
+def _insert(con: duckdb.DuckDBPyConnection, name: str, source: Path | pa.Table) -> None:
+    """The rows of a Parquet file or an Arrow table into the table `name`: at once, or ROWS_AT_ONCE at a time in
+    the file's or the table's order, each part checkpointed."""
+    if isinstance(source, Path):
+        relation, count = con.read_parquet(source.as_posix()), pq.read_metadata(source).num_rows
+    else:
+        relation, count = con.from_arrow(source), source.num_rows
+    if count <= ROWS_AT_ONCE:
+        relation.insert_into(name)
+        return
+    for start in range(0, count, ROWS_AT_ONCE):
+        relation.limit(ROWS_AT_ONCE, offset=start).insert_into(name)
+        con.execute("CHECKPOINT")
 
 
 def _create_views(con: duckdb.DuckDBPyConnection) -> None:

@@ -173,6 +173,50 @@ def test_the_file_built_from_the_tables_holds_what_the_one_built_from_their_parq
     assert len(contents[1][0]["inspections"]) == 10
 
 
+def _contents(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    con = connect_bounded(path, read_only=True)
+    try:
+        return {name: con.execute(f"select * from {name} order by all").fetchall() for name in TABLES}
+    finally:
+        con.close()
+
+
+def test_a_table_of_more_rows_than_load_at_once_goes_in_a_part_at_a_time(database: Path, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each part checkpointed, so that DuckDB holds the key index of one part in memory, not of the table's
+    every row: the same rows, from the tables or from their files, in parts that do not divide them evenly."""
+    release = database.parent
+    tables = {name: pq.read_table(parquet_file(release, name)) for name in TABLES}
+    assert tables["provenance"].num_rows > 100
+    statements: list[str] = []
+    connect = duckdb_file.connect_bounded
+
+    def recorded(*args: Any, **kwargs: Any) -> Any:
+        con = connect(*args, **kwargs)
+        execute = con.execute
+
+        class Recording:
+            def __getattr__(self, name: str) -> Any:
+                return getattr(con, name)
+
+            def execute(self, sql: str, *rest: Any) -> Any:
+                statements.append(sql)
+                return execute(sql, *rest)
+
+        return Recording()
+
+    monkeypatch.setattr(duckdb_file, "ROWS_AT_ONCE", 40)
+    monkeypatch.setattr(duckdb_file, "connect_bounded", recorded)
+    from_files, from_tables = tmp_path / "files.duckdb", tmp_path / "tables.duckdb"
+    write_duckdb(release, from_files)
+    parts = sum(-(-table.num_rows // 40) for table in tables.values() if table.num_rows > 40)
+    assert parts > tables["provenance"].num_rows // 40
+    assert statements.count("CHECKPOINT") == parts + 1  # and the last, once the views are made
+    write_duckdb_from_tables(tables, from_tables)
+    assert statements.count("CHECKPOINT") == 2 * (parts + 1)
+    assert _contents(from_files) == _contents(from_tables) == _contents(database)
+
+
 def _next_release(previous: Path, target: Path, edit: Callable[[dict[str, pa.Table]], None]) -> Path:
     """A release folder with `previous`'s descriptor and its tables as `edit` leaves them (in key order)."""
     (target / "data").mkdir(parents=True)
