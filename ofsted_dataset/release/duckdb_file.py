@@ -69,7 +69,7 @@ DUCKDB_VIEWS: dict[str, View] = {
 # The database file's keys are ART indexes, which DuckDB holds in its memory while rows go in, until a checkpoint
 # writes them to the file. Measured at 7.1 million provenance rows (100,000 articles): loaded at once they needed
 # 2.5 GB of DuckDB's memory (2 GB failed; the process peaked at 2.3 GB); loaded a million at a time, with a
-# checkpoint after each, 400 MB was enough (a 0.5 GB peak) in the same 30 s. So a file is loaded ROWS_AT_ONCE
+# checkpoint after each, 400 MB was enough (a 0.5 GB peak), in 33 s against 30 s. So a file is loaded ROWS_AT_ONCE
 # rows of a table at a time, under a limit of BYTES_PER_PROVENANCE_ROW for each (never less than the pipeline's
 # usual limit); a file updated in place (`_update`), which loads no table whole, under that much for every
 # provenance row of the release.
