@@ -307,7 +307,6 @@ def test_a_second_run_refuses_while_one_is_publishing(released):
 
 BUILD_SCRIPT = """
 import sys
-import threading
 from pathlib import Path
 from tests.helpers import publish
 publish(Path(sys.argv[1]))
