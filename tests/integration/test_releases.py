@@ -127,23 +127,30 @@ def test_a_publish_writes_the_data_files_once_and_leaves_no_scratch_database(rel
     assert verify_release(release) == []
 
 
+def _started_first(monkeypatch, started: str, waiting: tuple[object, str], message: str) -> None:
+    """`release_publish.<started>` signals when it is called, and `waiting` (an owner and the name of a function
+    of it) waits for that signal before it runs, failing with `message` if it never comes."""
+    signal = threading.Event()
+    first, owner, second = getattr(release_publish, started), waiting[0], getattr(*waiting)
+
+    def signalled(*args, **kwargs):
+        signal.set()
+        return first(*args, **kwargs)
+
+    def waited(*args):
+        assert signal.wait(timeout=60), message
+        return second(*args)
+
+    monkeypatch.setattr(release_publish, started, signalled)
+    monkeypatch.setattr(owner, waiting[1], waited)
+
+
 def test_the_database_file_is_built_while_the_release_is_compared(released, monkeypatch):
     """A later release's database file (the previous one's, with the rows that change) needs the data files: it
     is started once they are written, before the comparison with the current release (which here waits for it
     to start), and the release it lands in verifies."""
-    started = threading.Event()
-    write_duckdb, compare = release_publish.write_duckdb, release_publish.release_diff.compare
-
-    def signalled(*args, **kwargs):
-        started.set()
-        return write_duckdb(*args, **kwargs)
-
-    def waiting(*args):
-        assert started.wait(timeout=60), "the comparison ran before the database file was started"
-        return compare(*args)
-
-    monkeypatch.setattr(release_publish, "write_duckdb", signalled)
-    monkeypatch.setattr(release_publish.release_diff, "compare", waiting)
+    _started_first(monkeypatch, "write_duckdb", (release_publish.release_diff, "compare"),
+                   "the comparison ran before the database file was started")
     edit(released / M002, "theme: front_door", "theme: leadership_and_management")
     assert publish(released).version == "1.0.1"
     assert not (released / "staged" / "build-database").exists()
@@ -154,19 +161,8 @@ def test_a_first_release_database_file_is_built_from_the_tables_while_their_file
     """A first release's database file is loaded from the tables themselves: it is started before the data
     files are written (which here waits for it to start), and the release verifies, its file included."""
     project = copy_project(tmp_path / "project")
-    started = threading.Event()
-    from_tables, write_data_files = release_publish.write_duckdb_from_tables, release_publish.write_data_files
-
-    def signalled(*args):
-        started.set()
-        return from_tables(*args)
-
-    def waiting(*args):
-        assert started.wait(timeout=60), "the data files were written before the database file was started"
-        return write_data_files(*args)
-
-    monkeypatch.setattr(release_publish, "write_duckdb_from_tables", signalled)
-    monkeypatch.setattr(release_publish, "write_data_files", waiting)
+    _started_first(monkeypatch, "write_duckdb_from_tables", (release_publish, "write_data_files"),
+                   "the data files were written before the database file was started")
     assert publish(project).version == "1.0.0"
     assert not (project / "staged" / "build-database").exists()
     assert verify_release(project / "published" / "1.0.0") == []
