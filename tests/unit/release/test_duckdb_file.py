@@ -147,6 +147,14 @@ def test_the_file_can_be_built_beside_the_release(database: Path, tmp_path: Path
         con.close()
 
 
+def _contents(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    con = connect_bounded(path, read_only=True)
+    try:
+        return {name: con.execute(f"select * from {name} order by all").fetchall() for name in TABLES}
+    finally:
+        con.close()
+
+
 def test_the_file_built_from_the_tables_holds_what_the_one_built_from_their_parquet_files_holds(
         database: Path, tmp_path: Path) -> None:
     """A first release's publish loads it from the tables its data files are written from: every table, row,
@@ -155,12 +163,11 @@ def test_the_file_built_from_the_tables_holds_what_the_one_built_from_their_parq
     from_files, from_tables = tmp_path / "files.duckdb", tmp_path / "tables.duckdb"
     write_duckdb(release, from_files)
     write_duckdb_from_tables({name: pq.read_table(parquet_file(release, name)) for name in TABLES}, from_tables)
-    contents = []
+    described = []
     for path in (from_files, from_tables):
         con = connect_bounded(path, read_only=True)
         try:
-            contents.append((
-                {name: con.execute(f"select * from {name} order by all").fetchall() for name in TABLES},
+            described.append((
                 con.execute("select table_name, column_name, data_type, comment from duckdb_columns() "
                             "order by all").fetchall(),
                 con.execute("select table_name, constraint_type, constraint_text from duckdb_constraints() "
@@ -169,16 +176,9 @@ def test_the_file_built_from_the_tables_holds_what_the_one_built_from_their_parq
                             "order by all").fetchall()))
         finally:
             con.close()
-    assert contents[0] == contents[1]
-    assert len(contents[1][0]["inspections"]) == 10
-
-
-def _contents(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    con = connect_bounded(path, read_only=True)
-    try:
-        return {name: con.execute(f"select * from {name} order by all").fetchall() for name in TABLES}
-    finally:
-        con.close()
+    assert described[0] == described[1]
+    assert _contents(from_files) == _contents(from_tables)
+    assert len(_contents(from_tables)["inspections"]) == 10
 
 
 def test_a_table_of_more_rows_than_load_at_once_goes_in_a_part_at_a_time(database: Path, tmp_path: Path,
