@@ -22,7 +22,11 @@ def write_text_atomically(path: Path, text: str) -> None:
     os.replace(tmp.name, path)
 
 
+def json_text(document: dict[str, Any]) -> str:
+    """A JSON document as the project writes one: indented, characters as they are, a final newline."""
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
 def write_json_atomically(path: Path, document: dict[str, Any]) -> None:
-    """A JSON document as the project writes one (indented, characters as they are, a final newline), in one
-    step: for a file something may read while it is replaced."""
-    write_text_atomically(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    """`json_text` of the document, in one step: for a file something may read while it is replaced."""
+    write_text_atomically(path, json_text(document))

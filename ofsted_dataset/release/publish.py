@@ -43,7 +43,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from ofsted_dataset.atomic_files import write_json_atomically, write_text_atomically
+from ofsted_dataset.atomic_files import json_text, write_json_atomically, write_text_atomically
 from ofsted_dataset.errors import PipelineError
 from ofsted_dataset.json_files import read_json_object
 from ofsted_dataset.official.checks import conflicts
@@ -196,7 +196,7 @@ def _top_level_descriptor_text(published: Path, version: str) -> str:
 def _descriptor_text(published: Path, version: str, identity: tuple[int, int, int, int]) -> str:
     """`_top_level_descriptor` as text, kept for the process while the release's datapackage.json has this
     `identity`."""
-    return json.dumps(_top_level_descriptor(published, version), indent=2, ensure_ascii=False) + "\n"
+    return json_text(_top_level_descriptor(published, version))
 
 
 @dataclass(frozen=True)
