@@ -79,7 +79,11 @@ BYTES_PER_PROVENANCE_ROW = 400
 
 def memory_limit(directory: Path) -> str:
     """DuckDB's memory limit for updating the database file of the release in `directory`."""
-    return _memory_limit(pq.read_metadata(parquet_file(directory, "provenance")).num_rows)
+    return _memory_limit(_provenance_rows(directory))
+
+
+def _provenance_rows(directory: Path) -> int:
+    return pq.read_metadata(parquet_file(directory, "provenance")).num_rows
 
 
 def _memory_limit(provenance_rows: int) -> str:
@@ -109,8 +113,7 @@ def write_duckdb(directory: Path, database: Path | None = None, previous: Path |
     path.unlink(missing_ok=True)
     if previous is not None and _update(directory, path, previous):
         return
-    _load(path, {name: parquet_file(directory, name) for name in TABLES},
-          pq.read_metadata(parquet_file(directory, "provenance")).num_rows)
+    _load(path, {name: parquet_file(directory, name) for name in TABLES}, _provenance_rows(directory))
 
 
 def write_duckdb_from_tables(tables: Mapping[str, pa.Table], database: Path) -> None:
