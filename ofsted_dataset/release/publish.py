@@ -359,6 +359,12 @@ def publish(tables: dict[str, pa.Table], sources: list[dict[str, Any]], root: Pa
         return dataclasses.replace(result, repaired=repaired)
 
 
+def _current_release(published: Path) -> tuple[str | None, Path | None]:
+    """The current release's version and folder, or None and None before the first release."""
+    version = current_version(published)
+    return version, published / version if version else None
+
+
 def _write_staged(tables: dict[str, pa.Table], sources: list[dict[str, Any]], root: Path, staged: Path,
                   created: str, reused: Path | None) -> dict[str, dict[str, Any]]:
     """The tables written as a release in `staged` (scratch, emptied first): what a publish and a preview both
@@ -385,8 +391,7 @@ def preview(tables: dict[str, pa.Table], sources: list[dict[str, Any]], root: Pa
     """The changelog the next release would carry, computed exactly as a publish computes it, in
     staged/check/ (scratch); nothing in published/ is read for writing, and nothing is recorded."""
     scratch = root / "staged" / "check"
-    previous = current_version(root / "published")
-    last = root / "published" / previous if previous else None
+    previous, last = _current_release(root / "published")
     _write_staged(tables, sources, root, scratch, "1970-01-01T00:00:00Z", last)  # only diffed
     changes = release_diff.compare(last, scratch, root)
     shutil.rmtree(scratch)
@@ -403,8 +408,7 @@ def _publish_unlocked(tables: dict[str, pa.Table], sources: list[dict[str, Any]]
     """The publish proper, for a caller holding the lock over a recovered project."""
     published, staged = root / "published", root / "staged" / "build"
     created = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    previous = current_version(published)
-    last = published / previous if previous else None
+    previous, last = _current_release(published)
     with ExitStack() as stack:
         if last is None:  # the first release's file, loaded from the tables while their files are written
             database = stack.enter_context(_database_beside(staged, partial(write_duckdb_from_tables, tables)))
