@@ -13,11 +13,13 @@ import pytest
 from frictionless import Package
 
 from ofsted_dataset.errors import ValidationError
+from ofsted_dataset.facts import validate as validate_module
 from ofsted_dataset.facts.validate import validate_tables
 from ofsted_dataset.release.publish import _top_level_descriptor
 from schemas.datapackage import package_descriptor, table_schema
 from schemas.dictionary import render_dictionary
-from schemas.pandera_schemas import Context, dataframe_schema
+from schemas.key_rules import key_rules
+from schemas.pandera_schemas import dataframe_schema
 from schemas.tables import TABLES
 from tests.helpers import PROJECT
 
@@ -219,16 +221,47 @@ def test_provenance_must_point_at_an_existing_record(seed_build):
     ]
 
 
-def test_the_quoted_records_are_grouped_by_table_and_field():
-    def frame(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
-        columns = ("table_name", "field", "record_id")
-        return pd.DataFrame({name: pd.Series([row[i] for row in rows], dtype=pd.ArrowDtype(pa.string()))
-                             for i, name in enumerate(columns)})
+def test_the_rules_across_rows_and_tables_are_generated_from_the_definitions():
+    assert [rule.check for rule in key_rules("judgements", list(TABLES))] == [
+        "a unique key", "inspection_id exists in inspections", "every curated value has a provenance quote"]
+    assert [rule.check for rule in key_rules("provenance", list(TABLES))] == [
+        "a unique key", "source_id exists in sources", "record_id exists in table_name"]
+    # An older release without a table: no rule about it.
+    assert [rule.check for rule in key_rules("judgements", ["judgements", "provenance"])] == [
+        "a unique key", "every curated value has a provenance quote"]
 
-    rows = [("judgements", "grade", "a/overall"), ("inspections", "grade", "a"), ("judgements", "grade", "b/leaders"),
-            ("judgements", "area", "a/overall")]
-    quoted = Context({"provenance": frame(rows)}, None).quoted
-    assert {key: ids.to_pylist() for key, ids in quoted.items()} == {
-        "judgements\x00grade": ["a/overall", "b/leaders"], "inspections\x00grade": ["a"],
-        "judgements\x00area": ["a/overall"]}
-    assert Context({"provenance": frame([])}, None).quoted == {}
+
+class CountedTexts(dict[str, str]):
+    """The articles' texts, counting how often each is asked for."""
+
+    def __init__(self, texts: dict[str, str]) -> None:
+        super().__init__(texts)
+        self.reads: list[str] = []
+
+    def get(self, key: str, default: object = None) -> object:  # type: ignore[override]
+        self.reads.append(key)
+        return super().get(key, default)
+
+
+def test_rows_are_checked_a_slice_at_a_time(seed_build, monkeypatch):
+    """With slices of 7 rows, every table's rows are still each checked, and named by their own keys; a key
+    repeated in another slice, and a record quoted from another slice, are seen; provenance comes an article at
+    a time, so each article's text is read once a slice, and never again after the next article's."""
+    monkeypatch.setattr(validate_module, "SLICE_ROWS", 7)
+    ingested, applied = seed_build
+    texts = CountedTexts({k: a.text for k, a in ingested.articles.items()})
+    assert validate_tables(applied.tables, texts)["provenance"] == 155
+    assert texts.reads == sorted(texts.reads) and set(texts.reads) == set(texts)
+    assert len(texts.reads) <= -(-155 // 7) + len(texts) - 1  # an article read again only in the next slice
+    judgements = applied.tables["judgements"]
+    last = judgements.num_rows - 1  # in the third slice
+    assert judgements.select(["inspection_id", "area"]).slice(last).to_pylist() == [
+        {"inspection_id": "south-gloucestershire-2019-full-inspection", "area": "overall_effectiveness"}]
+    doubled = pa.concat_tables([with_value(judgements, "grade", last, "rubbish"), judgements.slice(0, 1)])
+    assert failures(seed_build, judgements=doubled) == [
+        "inspections (inspection_id=south-gloucestershire-2019-full-inspection): expected overall_grade equals the "
+        "overall_effectiveness judgement",
+        "judgements (inspection_id=south-gloucestershire-2019-full-inspection, area=overall_effectiveness) column "
+        "grade: expected one of outstanding, good, requires_improvement, adequate, inadequate: found 'rubbish'",
+        "judgements (inspection_id=birmingham-2008-full-inspection, area=overall_effectiveness): expected a unique key",
+    ]
