@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
