@@ -1,17 +1,16 @@
-"""The rows a validation must look at when the last build's tables were validated already.
+"""The rows whose columns and row rules a validation must check when the last build's tables were
+validated already.
 
-A change to one mapping changes a few rows; validating every row of every table again (pandera over
-hundreds of thousands of provenance rows) would make every small change cost as much as a cold build.
-Given the tables the last build validated (its release, built by the same code), a row needs checking
-when it is new or changed, or when a rule that spans rows or tables can have changed its verdict:
-- its primary key is held by another row too (key uniqueness);
-- it refers to a record that changed or went away (foreign keys: inspection_id, source_id);
-- it is a record whose quotes changed or went away (every curated value has a quote), or, for an
-  inspection, whose judgements did (overall_grade equals the overall_effectiveness judgement);
-- it is a quote of a record that changed or went away (record_id exists in table_name), or of an
-  article whose text changed (quote == raw text, through the sources row's sha256).
-Every other row passes every rule exactly as it did. The comparison and the selections are Arrow
-column operations: no Python per row.
+A change to one mapping changes a few rows; checking every row of every table again with pandera (hundreds of
+thousands of provenance rows) would make every small change cost as much as a cold build. Given the tables the
+last build validated (its release, built by the same code), a row needs checking when it is new or changed, or
+when what a rule over it reads elsewhere changed:
+- an inspection whose judgements changed or went away (overall_grade equals the overall_effectiveness
+  judgement);
+- a quote of an article whose text changed (quote == raw text, through the sources row's sha256).
+Every other row passes those rules exactly as it did. The rules across rows and tables (keys, foreign keys,
+quotes and their records) are checked over the whole tables every time, in DuckDB (schemas/key_rules.py). The
+comparison and the selections are Arrow column operations: no Python per row.
 """
 
 from __future__ import annotations
@@ -22,12 +21,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ofsted_dataset.facts.arrow_tables import repeated_values, take_sorted
+from ofsted_dataset.facts.arrow_tables import take_sorted
 from schemas.model import RECORD_ID_SEPARATOR
 from schemas.tables import TABLES
 
 _ROW, _OLD_ROW = "__row", "__old_row"
-_NONE = np.array([], dtype=np.int64)
 
 
 def record_ids(name: str, table: pa.Table) -> pa.ChunkedArray | pa.Array:
@@ -41,35 +39,27 @@ def _same(a: pa.ChunkedArray, b: pa.ChunkedArray) -> pa.ChunkedArray:
     return pc.fill_null(pc.or_kleene(pc.equal(a, b), pc.and_(pc.is_null(a), pc.is_null(b))), False)
 
 
-def _differing(name: str, table: pa.Table, other: pa.Table) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Positions of the rows of `table` that `other` (the last build's table: its keys are unique) does not hold
-    identically (nulls equal), of the rows of `other` that `table` does not, and of the rows of `table` whose
-    key another row of it holds too. Both are sorted by key: when their keys line up (values edited, no record
-    added or removed) the columns are compared position by position, and no key can be repeated; otherwise
-    rows are paired by key (a hash join of the key columns alone) and each other column compared over the
-    pairs, one column at a time, so neither table is ever copied whole. A key held twice is then one paired
-    with the same row of `other` twice, or one that rows paired with none share."""
+def _differing(name: str, table: pa.Table, other: pa.Table) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the rows of `table` that `other` (the last build's table) does not hold identically (nulls
+    equal), and of the rows of `other` that `table` does not. Both are sorted by key: when their keys line up
+    (values edited, no record added or removed) the columns are compared position by position; otherwise rows
+    are paired by key (a hash join of the key columns alone) and each other column compared over the pairs, one
+    column at a time, so neither table is ever copied whole."""
     if table.num_rows == 0 or other.num_rows == 0 or not table.schema.equals(other.schema, check_metadata=False):
-        return np.arange(table.num_rows), np.arange(other.num_rows), _NONE
+        return np.arange(table.num_rows), np.arange(other.num_rows)
     key = list(TABLES[name].primary_key)
     values = [column for column in table.column_names if column not in key]
     if table.num_rows == other.num_rows and all(table[k].equals(other[k]) for k in key):
-        same = _all_same(((table[c], other[c]) for c in values), table.num_rows)
-        differing = np.flatnonzero(~same)
-        return differing, differing, _NONE
+        differing = np.flatnonzero(~_all_same(((table[c], other[c]) for c in values), table.num_rows))
+        return differing, differing
     pairs = table.select(key).append_column(_ROW, pa.array(np.arange(table.num_rows))).join(
         other.select(key).append_column(_OLD_ROW, pa.array(np.arange(other.num_rows))),
-        keys=key, join_type="inner", use_threads=False)  # a repeated key pairs a row with several
+        keys=key, join_type="inner", use_threads=False)
     rows, old_rows = pairs[_ROW], pairs[_OLD_ROW]
     same = _all_same(((pc.take(table[c], rows), pc.take(other[c], old_rows)) for c in values), pairs.num_rows)
     identical = pairs.filter(pa.array(same))
-    paired = rows.to_numpy()
-    unpaired = np.setdiff1d(np.arange(table.num_rows), paired)
-    unpaired_ids = record_ids(name, take_sorted(table, unpaired))
-    repeated = np.union1d(paired[_where(old_rows, repeated_values(old_rows))],
-                          unpaired[_where(unpaired_ids, repeated_values(unpaired_ids))])
     return (np.setdiff1d(np.arange(table.num_rows), identical[_ROW].to_numpy()),
-            np.setdiff1d(np.arange(other.num_rows), identical[_OLD_ROW].to_numpy()), repeated)
+            np.setdiff1d(np.arange(other.num_rows), identical[_OLD_ROW].to_numpy()))
 
 
 def _all_same(pairs: Iterable[tuple[pa.ChunkedArray | pa.Array, pa.ChunkedArray | pa.Array]], rows: int) -> np.ndarray:
@@ -86,50 +76,29 @@ def _where(column: pa.ChunkedArray | pa.Array, values: pa.Array) -> np.ndarray:
 
 
 def rows_to_check(tables: dict[str, pa.Table], previous: Callable[[str], pa.Table | None]) -> dict[str, np.ndarray]:
-    """For each table, the positions of the rows to validate (see the module's docstring). `previous` gives
-    the last build's table of a name (or None): each is asked for once, and held only while it is compared."""
-    changed, gone, repeated = {}, {}, {}
+    """For each table, the positions of the rows to check (see the module's docstring). `previous` gives the
+    last build's table of a name (or None): each is asked for once, and held only while it is compared."""
+    changed, gone = {}, {}
     for name, table in tables.items():
         old = previous(name)
-        key = list(TABLES[name].primary_key)
         if old is None or not old.schema.equals(table.schema, check_metadata=False):
             # A table whose columns changed has all its rows changed (and the previous ones are not kept).
-            changed[name], gone[name] = np.arange(table.num_rows), table.select(key).schema.empty_table()
-            repeated[name] = _NONE  # every row is checked: a key held twice is seen
+            changed[name], gone[name] = np.arange(table.num_rows), table.schema.empty_table()
             continue
-        changed[name], old_rows, repeated[name] = _differing(name, table, old)
-        # The keys of the rows of the last build's table that this one does not hold identically.
-        gone[name] = take_sorted(old.select(key), old_rows)
-    touched: dict[str, pa.Array] = {}  # record ids of the records that changed or went away, per table
-    for name, table in tables.items():
-        parts = [record_ids(name, take_sorted(table, changed[name])), record_ids(name, gone[name])]
-        touched[name] = pa.chunked_array(parts, pa.string()).combine_chunks().unique()
-    quoted = _quoted_records([take_sorted(tables["provenance"], changed["provenance"]), gone["provenance"]])
-    judged = pa.chunked_array([take_sorted(tables["judgements"], changed["judgements"])["inspection_id"],
-                               gone["judgements"]["inspection_id"]], pa.string()).combine_chunks()
-    rows = {}
-    for name, table in tables.items():
-        parts = [changed[name], repeated[name]]
-        for fk in TABLES[name].foreign_keys:
-            parts.append(_where(table[fk.fields[0]], touched.get(fk.resource, pa.array([], pa.string()))))
-        if name == "provenance":
-            records = pc.binary_join_element_wise(table["table_name"], table["record_id"], "\0")
-            parts.append(_where(records, pa.concat_arrays(
-                [pc.binary_join_element_wise(pa.repeat(pa.scalar(t), len(ids)), ids, "\0")
-                 for t, ids in touched.items()])))
-        else:
-            parts.append(_where(record_ids(name, table), quoted.get(name, pa.array([], pa.string()))))
-        if name == "inspections":
-            parts.append(_where(table["inspection_id"], judged.unique()))
-        rows[name] = np.unique(np.concatenate(parts)).astype(np.int64)
-    return rows
+        changed[name], old_rows = _differing(name, table, old)
+        gone[name] = take_sorted(old, old_rows)  # the last build's rows that this table does not hold identically
+    rows = {name: changed[name] for name in tables}
+    if "provenance" in tables and "sources" in tables:
+        sources = _column("sources", "source_id", tables, changed, gone)
+        rows["provenance"] = np.union1d(rows["provenance"], _where(tables["provenance"]["source_id"], sources))
+    if "inspections" in tables and "judgements" in tables:
+        judged = _column("judgements", "inspection_id", tables, changed, gone)
+        rows["inspections"] = np.union1d(rows["inspections"], _where(tables["inspections"]["inspection_id"], judged))
+    return {name: positions.astype(np.int64) for name, positions in rows.items()}
 
 
-def _quoted_records(moved: list[pa.Table]) -> dict[str, pa.Array]:
-    """Per table, the records whose quotes (provenance rows, new or gone) changed."""
-    result: dict[str, pa.Array] = {}
-    for part in moved:
-        for name in pc.unique(part["table_name"]).to_pylist():
-            ids = part.filter(pc.equal(part["table_name"], name))["record_id"].combine_chunks()
-            result[name] = pa.concat_arrays([result[name], ids]) if name in result else ids
-    return result
+def _column(name: str, column: str, tables: dict[str, pa.Table], changed: dict[str, np.ndarray],
+            gone: dict[str, pa.Table]) -> pa.Array:
+    """The values of `column` in the rows of table `name` that changed or went away."""
+    values = [take_sorted(tables[name].select([column]), changed[name])[column], gone[name][column]]
+    return pa.chunked_array(values, pa.string()).combine_chunks().unique()
