@@ -121,7 +121,7 @@ def _across_rows(tables: dict[str, pa_arrow.Table], present: list[str]) -> dict[
     try:
         for name in present:
             table = tables[name]
-            con.register(rows_view(name).strip('"'), table.append_column(ROW, pa_arrow.array(
+            con.register(rows_view(name), table.append_column(ROW, pa_arrow.array(
                 np.arange(table.num_rows, dtype=np.int64))))
         return {name: [line for rule in key_rules(name, present)
                        for line in _lines(name, tables[name], con.sql(rule.sql).to_arrow_table()[ROW], rule.check)]
