@@ -87,18 +87,16 @@ def rows_to_check(tables: dict[str, pa.Table], previous: Callable[[str], pa.Tabl
             continue
         changed[name], old_rows = _differing(name, table, old)
         gone[name] = take_sorted(old, old_rows)  # the last build's rows that this table does not hold identically
-    rows = {name: changed[name] for name in tables}
-    if "provenance" in tables and "sources" in tables:
-        sources = _column("sources", "source_id", tables, changed, gone)
-        rows["provenance"] = np.union1d(rows["provenance"], _where(tables["provenance"]["source_id"], sources))
-    if "inspections" in tables and "judgements" in tables:
-        judged = _column("judgements", "inspection_id", tables, changed, gone)
-        rows["inspections"] = np.union1d(rows["inspections"], _where(tables["inspections"]["inspection_id"], judged))
+    rows = dict(changed)
+    sources = _changed_values("sources", "source_id", tables, changed, gone)
+    rows["provenance"] = np.union1d(rows["provenance"], _where(tables["provenance"]["source_id"], sources))
+    judged = _changed_values("judgements", "inspection_id", tables, changed, gone)
+    rows["inspections"] = np.union1d(rows["inspections"], _where(tables["inspections"]["inspection_id"], judged))
     return {name: positions.astype(np.int64) for name, positions in rows.items()}
 
 
-def _column(name: str, column: str, tables: dict[str, pa.Table], changed: dict[str, np.ndarray],
-            gone: dict[str, pa.Table]) -> pa.Array:
+def _changed_values(name: str, column: str, tables: dict[str, pa.Table], changed: dict[str, np.ndarray],
+                    gone: dict[str, pa.Table]) -> pa.Array:
     """The values of `column` in the rows of table `name` that changed or went away."""
     values = [take_sorted(tables[name].select([column]), changed[name])[column], gone[name][column]]
     return pa.chunked_array(values, pa.string()).combine_chunks().unique()
