@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pyarrow as pa
@@ -15,6 +16,7 @@ import pytest
 from ofsted_dataset.release import files
 from ofsted_dataset.release.files import (
     PARQUET_OPTIONS,
+    json_chunks,
     parquet_file,
     spreadsheet_safe,
     write_checksums,
@@ -43,11 +45,45 @@ def test_data_files_written_two_at_a_time_are_the_bytes_of_each_written_alone(se
         assert described == {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
 
 
-def test_a_json_file_is_the_document_indented_as_json_encodes_it_whole(tmp_path: Path) -> None:
-    document = {"summary": "Hackney’s rating", "added": [f"id-{i}" for i in range(3)], "nested": {"n": None}}
+@pytest.mark.parametrize("document", [
+    {"summary": "Hackney’s rating", "added": [f"id-{i}" for i in range(3)], "nested": {"n": None}},
+    {}, {"empty": [], "none": {}, "lists": [[], [[]], [1, 2.5, None, True, False, "x\n\"y\"", {"k": ["é"]}]]},
+    {"many": [f"r{i}" for i in range(25_001)], "mixed": [*(f"s{i}" for i in range(10_001)), 7, ("a", "b")]},
+])
+def test_a_json_file_is_the_document_indented_as_json_encodes_it_whole(tmp_path: Path, document) -> None:
+    """Strings of a list are encoded a batch at a time; a batch holding anything else, one item at a time."""
     write_json(tmp_path / "changes.json", document)
     assert (tmp_path / "changes.json").read_bytes() == (
         json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+class CountedIds(Sequence[str]):
+    """A sequence of ids that counts how many it has given, and is not a list."""
+
+    def __init__(self, n: int) -> None:
+        self.n, self.given = n, 0
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def]
+        raise AssertionError("read in order, never by index")
+
+    def __iter__(self) -> Iterator[str]:
+        for i in range(self.n):
+            self.given += 1
+            yield f"id-{i}"
+
+
+def test_a_sequence_is_written_as_it_is_read(tmp_path: Path) -> None:
+    ids = CountedIds(25_000)
+    chunks = json_chunks({"added": ids})
+    assert next(chunks) == '{\n  "added": '
+    assert ids.given == 0
+    first = next(chunks)
+    assert ids.given == 10_000 and first.startswith('[\n    "id-0",\n    "id-1",')
+    assert '{\n  "added": ' + "".join([first, *chunks]) == json.dumps({"added": [f"id-{i}" for i in range(25_000)]},
+                                                                     indent=2)
 
 
 def _seed_tables(seed_release: Path) -> dict[str, pa.Table]:
