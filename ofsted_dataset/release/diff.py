@@ -9,9 +9,10 @@ The same comparison feeds the version number (publish.py), the release's changel
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Sequence, Sized
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import duckdb
 import pyarrow.parquet as pq
@@ -52,7 +53,7 @@ class Removed:
 
 @dataclass
 class TableDiff:
-    added: list[str] = field(default_factory=list)
+    added: Sequence[str] = field(default_factory=list)  # AllRecords when every record is
     removed: list[Removed] = field(default_factory=list)
     changed: list[ValueChange] = field(default_factory=list)
     rows_before: int = 0
@@ -89,7 +90,8 @@ class ReleaseDiff:
 
 def _as_json(value: Any) -> Any:
     """What `dataclasses.asdict` gives for the values of a diff (dataclasses of strings and numbers, and lists
-    of them), without its deep copy of every string: a first release lists every record, a million of them."""
+    of them), without its deep copy of every string; the AllRecords of a table whose records are all added
+    stay as they are, for files.write_json to read as it writes them."""
     if isinstance(value, list):
         return [_as_json(item) for item in value] if value and is_dataclass(value[0]) else list(value)
     if is_dataclass(value):
@@ -247,8 +249,63 @@ def _changed_values_sql(old: str, new: str, keys: list[str], values: list[str]) 
 
 def _all_added(directory: Path, table: str, keys: list[str], con: duckdb.DuckDBPyConnection) -> TableDiff:
     """A table the old release lacks (or a first release): every record of it is added."""
-    added = _ids(con, f"select {record_id_sql(keys, 't')} from {_read(directory, table)} t order by 1")
-    return TableDiff(added=added, rows_after=len(added))
+    rows = count(con, f"select count(*) from {_read(directory, table)}")
+    return TableDiff(added=AllRecords(directory, table, keys, rows), rows_after=rows)
+
+
+class AllRecords(Sequence[str]):
+    """The ids of every record of a table in a release folder, in order: what a table all of whose records are
+    added lists. Counted when compared; read from the table's Parquet file only when they are read (every one, a
+    batch at a time, for changes.json, the first batch kept for CHANGES.md), so they are never all held: a first
+    release at 100,000 articles adds 8.5 million records, which as a list of Python strings came to about 0.8 GB
+    while the release was written. The folder must still hold the file when they are read."""
+
+    BATCH = 100_000
+
+    def __init__(self, directory: Path, table: str, keys: list[str], rows: int) -> None:
+        self.directory, self.table, self.keys, self.rows = directory, table, keys, rows
+        self._head: list[str] = []  # the first batch, kept once read: CHANGES.md lists the first records again
+
+    def _sql(self, start: int = 0, stop: int | None = None) -> str:
+        window = f" limit {stop - start} offset {start}" if stop is not None else f" offset {start}"
+        return f"select {record_id_sql(self.keys, 't')} from {_read(self.directory, self.table)} t order by 1{window}"
+
+    def __len__(self) -> int:
+        return self.rows
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, int):
+            found = self[index:index + 1] if 0 <= index < self.rows else []
+            if not found:
+                raise IndexError(index)
+            return found[0]
+        start, stop, step = index.indices(self.rows)
+        if stop <= start:
+            return []
+        if stop <= len(self._head):
+            return self._head[start:stop:step]
+        con = connect_bounded()
+        try:
+            return _ids(con, self._sql(start, stop))[::step]
+        finally:
+            con.close()
+
+    def __iter__(self) -> Iterator[str]:
+        con = connect_bounded()
+        try:
+            for i, batch in enumerate(con.sql(self._sql()).to_arrow_reader(self.BATCH)):
+                ids = batch.column(0).to_pylist()
+                if i == 0:
+                    self._head = ids
+                yield from ids
+        finally:
+            con.close()
 
 
 def _ids(con: duckdb.DuckDBPyConnection, sql: str) -> list[str]:
@@ -322,7 +379,7 @@ def summary(diff: ReleaseDiff) -> str:
 MOST_LISTED = 1000
 
 
-def _more(entries: list[Any]) -> list[str]:
+def _more(entries: Sized) -> list[str]:
     """What CHANGES.md says of the entries past the first MOST_LISTED: nothing when there are none."""
     more = len(entries) - MOST_LISTED
     return [f"... and {more} more: changes.json lists every one."] if more > 0 else []

@@ -393,14 +393,16 @@ def preview(tables: dict[str, pa.Table], sources: list[dict[str, Any]], root: Pa
     scratch = root / "staged" / "check"
     previous, last = _current_release(root / "published")
     _write_staged(tables, sources, root, scratch, "1970-01-01T00:00:00Z", last)  # only diffed
-    changes = release_diff.compare(last, scratch, root)
-    shutil.rmtree(scratch)
-    if previous and changes.level is None:
-        return f"No changes: release {previous} is current; a build would publish nothing."
-    changes.new = next_version(previous, changes.level or "minor")
-    contradicted = conflicts(tables["official_checks"]) if "official_checks" in tables else []
-    return (f"A build would publish release {changes.new} ({changes.level or 'first release'}"
-            f"{f', previous {previous}' if previous else ''}):\n\n{_changes_markdown(changes, contradicted)}")
+    try:  # removed once the changelog is written: the records a table adds are read from its files then
+        changes = release_diff.compare(last, scratch, root)
+        if previous and changes.level is None:
+            return f"No changes: release {previous} is current; a build would publish nothing."
+        changes.new = next_version(previous, changes.level or "minor")
+        contradicted = conflicts(tables["official_checks"]) if "official_checks" in tables else []
+        return (f"A build would publish release {changes.new} ({changes.level or 'first release'}"
+                f"{f', previous {previous}' if previous else ''}):\n\n{_changes_markdown(changes, contradicted)}")
+    finally:
+        shutil.rmtree(scratch)
 
 
 def _publish_unlocked(tables: dict[str, pa.Table], sources: list[dict[str, Any]], root: Path,
@@ -425,8 +427,7 @@ def _publish_unlocked(tables: dict[str, pa.Table], sources: list[dict[str, Any]]
         describe_release(staged, sources, version, created, root, files)
         summary = _write_changelog(staged, tables, changes, created)
         level = changes.level
-        # A first release's diff lists every record: about a hundred megabytes at 10,000 articles, let go before
-        # the archive and the verification.
+        # A release that changes many records lists each: let go before the archive and the verification.
         del changes
         write_release_page(staged)
         # A first release has no previous zip to take members from: its files' blocks are compressed for the zip
@@ -467,9 +468,11 @@ def _write_changelog(staged: Path, tables: dict[str, pa.Table], changes: release
     summary = release_diff.summary(changes) + (
         f" {len(contradicted)} news value(s) conflict with Ofsted's official record (see CHANGES.md)."
         if contradicted else "")
-    (staged / "CHANGES.md").write_text(_changes_markdown(changes, contradicted), encoding="utf-8")
+    # changes.json first: the records a table adds all are read from its file for it, and CHANGES.md lists the
+    # first of them again (diff.AllRecords keeps them).
     write_json(staged / "changes.json", {**changes.to_json(), "released": created, "summary": summary,
                                          "official_conflicts": contradicted})
+    (staged / "CHANGES.md").write_text(_changes_markdown(changes, contradicted), encoding="utf-8")
     return summary
 
 

@@ -137,3 +137,19 @@ def test_changes_md_lists_the_first_records_of_a_long_list_and_says_how_many_mor
         "| `f` | n | 1 | 2 |\n"
         "... and 1 more: changes.json lists every one.\n")
     assert len(ReleaseDiff("1.0.0", "1.1.0", tables={"notes": table}).to_json()["tables"]["notes"]["added"]) == 4
+
+
+def test_every_record_of_a_table_all_added_is_read_from_its_file_only_when_listed(tmp_path, monkeypatch) -> None:
+    """Counted when compared; a slice for CHANGES.md, every id in order (a batch at a time) for changes.json."""
+    rows = [{"id": f"n{i:02d}", "text": None, "n": i} for i in reversed(range(12))]
+    folder = _folder(tmp_path / "new", rows)
+    monkeypatch.setattr(diff_module.AllRecords, "BATCH", 5)
+    added = diff_module.AllRecords(folder, "notes", ["id"], len(rows))
+    ids = [f"n{i:02d}" for i in range(12)]
+    assert len(added) == 12 and list(added) == ids
+    assert added[:3] == ids[:3] and added[10:] == ids[10:] and added[2:9:3] == ids[2:9:3] and added[5:5] == []
+    assert (added[0], added[11]) == ("n00", "n11")
+    with pytest.raises(IndexError):
+        added[12]
+    parquet_file(folder, "notes").unlink()
+    assert added[:5] == ids[:5]  # the first batch, kept when every id was read: CHANGES.md lists them after
