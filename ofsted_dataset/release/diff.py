@@ -281,10 +281,10 @@ class AllRecords(Sequence[str]):
 
     def __getitem__(self, index: int | slice) -> str | list[str]:
         if isinstance(index, int):
-            found = self[index:index + 1] if 0 <= index < self.rows else []
-            if not found:
+            position = index + self.rows if index < 0 else index
+            if not 0 <= position < self.rows:
                 raise IndexError(index)
-            return found[0]
+            return self[position:position + 1][0]
         start, stop, step = index.indices(self.rows)
         if stop <= start:
             return []

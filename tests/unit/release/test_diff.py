@@ -148,7 +148,7 @@ def test_every_record_of_a_table_all_added_is_read_from_its_file_only_when_liste
     ids = [f"n{i:02d}" for i in range(12)]
     assert len(added) == 12 and list(added) == ids
     assert added[:3] == ids[:3] and added[10:] == ids[10:] and added[2:9:3] == ids[2:9:3] and added[5:5] == []
-    assert (added[0], added[11]) == ("n00", "n11")
+    assert (added[0], added[11], added[-12]) == ("n00", "n11", "n00")
     with pytest.raises(IndexError):
         added[12]
     parquet_file(folder, "notes").unlink()
