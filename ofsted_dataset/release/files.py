@@ -10,14 +10,11 @@ members' checksums.
 from __future__ import annotations
 
 import hashlib
-import itertools
-import json
 import re
 import shutil
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache, partial
-from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +22,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
+
+from ofsted_dataset.atomic_files import json_chunks
 
 # Row groups of 100,000 rows: a reader (DuckDB, a verification) can then take a large table a row group at a
 # time, in parallel, and the writer holds one row group's pages and dictionaries, not the whole table's.
@@ -157,44 +156,11 @@ def _write_csv(table: pa.Table, path: Path) -> None:
 
 def write_json(path: Path, document: dict[str, Any]) -> None:
     """The document as `json.dump(document, indent=2, ensure_ascii=False)` writes it, plus a final newline,
-    streamed to the file as it is encoded (json_chunks), without holding the text or the lists it writes."""
+    streamed to the file as it is encoded (atomic_files.json_chunks), without holding the text or the lists it
+    writes."""
     with path.open("w", encoding="utf-8") as handle:
         handle.writelines(json_chunks(document))
         handle.write("\n")
-
-
-_JSON_INDENT = "  "
-_STRINGS_AT_ONCE = 10_000  # a list's strings encoded and written together
-
-
-def json_chunks(value: Any, level: int = 0) -> Iterator[str]:
-    """The text of `value` as json.dump gives it with indent=2 and ensure_ascii=False, in pieces. A list may be
-    any sequence, read as it is written: a first release's changes.json lists every record it adds (8.5 million
-    at 100,000 articles: diff.AllRecords reads them from the release's files in order, never all at once). Keys
-    are strings (the documents the project writes have no others)."""
-    if isinstance(value, dict):
-        if not value:
-            yield "{}"
-            return
-        inner = "\n" + _JSON_INDENT * (level + 1)
-        for i, (key, item) in enumerate(value.items()):
-            yield ("{" if i == 0 else ",") + inner + encode_basestring(key) + ": "
-            yield from json_chunks(item, level + 1)
-        yield "\n" + _JSON_INDENT * level + "}"
-    elif isinstance(value, Sequence) and not isinstance(value, str):
-        inner, items, opened = "\n" + _JSON_INDENT * (level + 1), iter(value), False
-        while batch := list(itertools.islice(items, _STRINGS_AT_ONCE)):
-            if all(isinstance(item, str) for item in batch):  # one join for the lot, as json encodes each
-                yield ("," if opened else "[") + inner + ("," + inner).join(map(encode_basestring, batch))
-                opened = True
-                continue
-            for item in batch:
-                yield ("," if opened else "[") + inner
-                opened = True
-                yield from json_chunks(item, level + 1)
-        yield "\n" + _JSON_INDENT * level + "]" if opened else "[]"
-    else:
-        yield json.dumps(value, ensure_ascii=False)
 
 
 def is_archive(path: Path) -> bool:

@@ -13,10 +13,10 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
+from ofsted_dataset.atomic_files import json_chunks
 from ofsted_dataset.release import files
 from ofsted_dataset.release.files import (
     PARQUET_OPTIONS,
-    json_chunks,
     parquet_file,
     spreadsheet_safe,
     write_checksums,
