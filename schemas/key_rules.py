@@ -19,12 +19,13 @@ import numpy as np
 import pyarrow as pa
 
 from schemas.model import ForeignKey, Origin, Table
+from schemas.tables import PROVENANCE as PROVENANCE_TABLE
 from schemas.tables import TABLES
 
 QUOTE_IS_EXACT = "quote == raw text[char_start:char_end]"
 QUOTED_COLUMNS = ("source_id", "char_start", "char_end", "quote")  # what `misquoted` reads of provenance
 ROW = "_row"  # each row's position in its table, a column the validator adds to the rows DuckDB scans
-PROVENANCE = "provenance"
+PROVENANCE = PROVENANCE_TABLE.name
 
 
 @dataclass(frozen=True)
