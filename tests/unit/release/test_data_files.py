@@ -170,3 +170,16 @@ def test_the_parquet_bytes_do_not_depend_on_how_the_columns_are_chunked(tmp_path
     assert chunked.column(0).num_chunks == 4
     assert write_data_files({"numbers": chunked}, tmp_path / "chunked") == \
         write_data_files({"numbers": table}, tmp_path / "whole")
+
+
+@pytest.mark.parametrize("rows", [0, 5, 250_001])
+def test_a_table_written_a_row_group_at_a_time_is_the_bytes_of_it_written_whole(tmp_path: Path, rows: int) -> None:
+    """Each row group combined on its own (not the whole table, a copy of provenance) writes the same file as
+    write_table given the whole table in one chunk: the same row groups, and one empty row group for no rows."""
+    table = pa.table({"record_id": [f"council-{i % 977}" for i in range(rows)], "char_start": range(rows)},
+                     schema=pa.schema([("record_id", pa.string()), ("char_start", pa.int64())]))
+    chunked = pa.Table.from_batches(table.to_batches(max_chunksize=65_536), table.schema)
+    pq.write_table(table, tmp_path / "whole.parquet", **PARQUET_OPTIONS)
+    files._write_parquet(chunked, tmp_path / "parts.parquet")
+    assert (tmp_path / "parts.parquet").read_bytes() == (tmp_path / "whole.parquet").read_bytes()
+    assert pq.read_metadata(tmp_path / "parts.parquet").num_row_groups == max(1, -(-rows // files.ROW_GROUP_ROWS))
