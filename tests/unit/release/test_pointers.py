@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 
+from ofsted_dataset.atomic_files import json_text
 from ofsted_dataset.cli import main
+from ofsted_dataset.release import publish as publishing
 from ofsted_dataset.release.publish import pointer_problems, recover, sync_pointers
 from tests.helpers import add_article, copy_project, copy_released, publish
 
@@ -163,3 +165,45 @@ def test_each_release_file_is_read_once_for_the_pointers_and_again_once_changed(
     assert sync_pointers(project) == ["datapackage.json -> 1.1.0", "CHANGELOG.md -> 1.1.0"]
     assert (project / "CHANGELOG.md").read_text(encoding="utf-8") == changelog.replace(summary, "Edited.")
     assert json.loads((project / "datapackage.json").read_text(encoding="utf-8"))["title"] == "Edited"
+
+
+def _changes(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "changes.json"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_changelog_section_is_read_from_the_top_level_lines_without_parsing_the_lists(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first release's changes.json lists every record it added: its section comes from the lines that start
+    a top-level member, a block at a time (here across blocks), never from parsing the file."""
+    document = {"from": None, "to": "1.0.0", "level": "minor",
+                "tables": {"provenance": {"added": [f"sources\u0000a-{i}/level" for i in range(300_000)],
+                                          "level": "patch"}},
+                "released": "2026-12-01T10:00:00Z", "summary": 'Initial release: "quoted"\nand a line break.',
+                "official_conflicts": ["judgements x grade: the news says good"]}
+    path = _changes(tmp_path, json_text(document) + "\n")
+    assert path.stat().st_size > 2 * (1 << 22)
+    monkeypatch.setattr(publishing.json, "load", lambda *args, **kwargs: pytest.fail("the file was parsed"))
+    assert publishing._changelog_section("1.0.0", path) == [
+        "## 1.0.0 (2026-12-01, initial release)", "", 'Initial release: "quoted"\nand a line break.', ""]
+
+
+def test_a_changes_json_laid_out_otherwise_is_parsed_for_its_section(tmp_path: Path) -> None:
+    document = {"from": "1.0.0", "to": "1.1.0", "level": "patch", "tables": {"sources": {"level": "major"}},
+                "released": "2026-12-01T10:00:00Z", "summary": "sources: 1 changed."}
+    path = _changes(tmp_path, json.dumps(document))
+    assert publishing._section_members(path) is None
+    assert publishing._changelog_section("1.1.0", path) == [
+        "## 1.1.0 (2026-12-01, patch release)", "", "sources: 1 changed.", ""]
+
+
+def test_a_top_level_member_is_found_wherever_the_blocks_break(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    document = {"from": "1.0.0", "to": "1.1.0", "level": "minor", "tables": {"sources": {"added": ["a-1", "a-2"]}},
+                "released": "2026-12-01T10:00:00Z", "summary": "sources: 2 added.", "official_conflicts": []}
+    path = _changes(tmp_path, json_text(document) + "\n")
+    for size in range(1, path.stat().st_size + 1):
+        monkeypatch.setattr(publishing, "_BLOCK_BYTES", size)
+        assert publishing._section_members(path) == {"from": "1.0.0", "level": "minor",
+                                                     "released": "2026-12-01T10:00:00Z",
+                                                     "summary": "sources: 2 added."}, size
