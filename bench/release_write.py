@@ -1,7 +1,7 @@
 """Writing a release on its own: the tables a build validated, published whole into an empty project.
 
 The benchmark runs this after the builds, on the corpus's current release: its tables (read back from
-Parquet) and the raw texts go through the same `publish` a build ends with — Parquet, CSV, the DuckDB
+Parquet, as a build holds them) and the raw texts go through the same `publish` a build ends with — Parquet, CSV, the DuckDB
 file, the release page, the zip, checksums, and the verification of all of them — into a scratch
 project with no release, so every file is written. The one-change figure can then be read against it:
 what a build costs beyond writing the snapshot it must publish.
@@ -17,8 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
+from ofsted_dataset.facts.arrow_tables import read_held
 from ofsted_dataset.facts.ingest import read_articles
 from ofsted_dataset.release.publish import publish
 from schemas.arrow import ARROW_SCHEMAS
@@ -27,8 +26,7 @@ from schemas.arrow import ARROW_SCHEMAS
 def main(argv: list[str] | None = None) -> int:
     corpus, scratch = (Path(a).resolve() for a in (sys.argv[1:] if argv is None else argv))
     release = corpus / "published" / os.readlink(corpus / "published" / "current")
-    tables = {name: pq.read_table(release / "data" / f"{name}.parquet", schema=schema.with_metadata(None))
-              for name, schema in ARROW_SCHEMAS.items()}
+    tables = {name: read_held(release / "data" / f"{name}.parquet", name) for name in ARROW_SCHEMAS}
     articles, _ = read_articles(corpus / "raw")
     shutil.rmtree(scratch, ignore_errors=True)
     shutil.copytree(corpus / "reference", scratch / "reference")

@@ -23,7 +23,6 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from ofsted_dataset import cycle_collector
 from ofsted_dataset.atomic_files import write_text_atomically
@@ -31,7 +30,7 @@ from ofsted_dataset.code_version import code_version
 from ofsted_dataset.errors import CurationError, PipelineError, Problem
 from ofsted_dataset.facts import article_cache, batch_files, fact_tables
 from ofsted_dataset.facts.apply import ArticleFacts, resolve_mapping
-from ofsted_dataset.facts.arrow_tables import to_arrow
+from ofsted_dataset.facts.arrow_tables import read_held, to_arrow
 from ofsted_dataset.facts.changed_rows import rows_to_check
 from ofsted_dataset.facts.collector import Page, read_pages
 from ofsted_dataset.facts.combine import Combined
@@ -482,7 +481,7 @@ def validate(applied: Applied, ingested: Ingested) -> dict[str, int]:
     only = None
     if applied.validated is not None:
         folder = applied.validated / "data"
-        only = rows_to_check(applied.tables, lambda name: pq.read_table(path) if (
+        only = rows_to_check(applied.tables, lambda name: read_held(path, name) if (
             path := folder / f"{name}.parquet").is_file() else None)
     # Imported here, not at the top: pandera and pandas take 0.3 s to import, and the worker processes that
     # resolve batches import this module (through the flow's) but never validate. The CLI imports it while the

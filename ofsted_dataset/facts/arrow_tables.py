@@ -7,14 +7,17 @@ operation rather than per row.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from ofsted_dataset.periods import period_ends
-from schemas.arrow import ARROW_SCHEMAS
+from schemas.arrow import ARROW_SCHEMAS, HELD_SCHEMAS
 from schemas.tables import TABLES, precision_column
 
 
@@ -53,3 +56,54 @@ def take_sorted(table: pa.Table, positions: np.ndarray) -> pa.Table:
     chunk = np.searchsorted(starts, positions, side="right") - 1
     parts = [batches[i].take(pa.array(positions[chunk == i] - starts[i])) for i in np.unique(chunk)]
     return pa.Table.from_batches(parts, schema=table.schema)
+
+
+def plain(table: pa.Table) -> pa.Table:
+    """`table` with its dictionary-encoded columns (schemas.arrow.HELD_SCHEMAS) decoded: the types of its files.
+    Decoding copies the values, so a table held encoded is decoded a slice at a time by what needs the values."""
+    schema = plain_schema(table.schema)
+    return table if schema.equals(table.schema) else table.cast(schema)
+
+
+def plain_schema(schema: pa.Schema) -> pa.Schema:
+    """`schema` with each dictionary-encoded column of the type of its values."""
+    return pa.schema([field.with_type(field.type.value_type) if pa.types.is_dictionary(field.type) else field
+                      for field in schema], metadata=schema.metadata)
+
+
+def key_order(table: pa.Table, keys: Sequence[str]) -> pa.Array:
+    """sort_indices by `keys`, ascending (stable), for a table whose key columns may be dictionary-encoded,
+    which Arrow cannot sort: such a column is sorted by the rank of each row's value in its dictionary (the
+    dictionaries of its chunks unified first), the order its values have."""
+    columns = table.select(list(keys)).unify_dictionaries()
+    sortable = [_ranks(columns[key]) if pa.types.is_dictionary(columns[key].type) else columns[key] for key in keys]
+    return pc.sort_indices(pa.Table.from_arrays(sortable, names=list(keys)), [(key, "ascending") for key in keys])
+
+
+def _ranks(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    if column.num_chunks == 0:
+        return pa.chunked_array([], pa.uint64())
+    ranks = pc.rank(column.chunk(0).dictionary, sort_keys="ascending", tiebreaker="first")
+    return pa.chunked_array([pc.take(ranks, chunk.indices) for chunk in column.chunks], pa.uint64())
+
+
+def same_rows(batches: Iterable[pa.RecordBatch], table: pa.Table,
+              prepare: Callable[[pa.Table], pa.Table] | None = None) -> bool:
+    """Whether `batches` (a file read a batch at a time) hold the rows of `table` (as `prepare` writes them
+    to that file), in order: each batch against the rows it should hold, so only one batch is ever read, and a
+    table held dictionary-encoded is decoded a batch's rows at a time."""
+    offset = 0
+    for batch in batches:
+        part = table.slice(offset, batch.num_rows)
+        part = prepare(part) if prepare else part
+        if part.num_rows != batch.num_rows or not pa.Table.from_batches([batch]).equals(part.cast(batch.schema)):
+            return False
+        offset += batch.num_rows
+    return offset == table.num_rows
+
+
+def read_held(path: Path, name: str) -> pa.Table:
+    """A release's Parquet file of table `name`, its columns as the build holds them (HELD_SCHEMAS): those held
+    dictionary-encoded read so, a dictionary a row group, never decoded whole."""
+    encoded = [field.name for field in HELD_SCHEMAS[name] if pa.types.is_dictionary(field.type)]
+    return pq.read_table(path, read_dictionary=encoded or None)

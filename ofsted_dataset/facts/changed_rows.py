@@ -21,7 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ofsted_dataset.facts.arrow_tables import take_sorted
+from ofsted_dataset.facts.arrow_tables import plain, plain_schema, take_sorted
 from schemas.model import RECORD_ID_SEPARATOR
 from schemas.tables import TABLES
 
@@ -45,21 +45,28 @@ def _differing(name: str, table: pa.Table, other: pa.Table) -> tuple[np.ndarray,
     (values edited, no record added or removed) the columns are compared position by position; otherwise rows
     are paired by key (a hash join of the key columns alone) and each other column compared over the pairs, one
     column at a time, so neither table is ever copied whole."""
-    if table.num_rows == 0 or other.num_rows == 0 or not table.schema.equals(other.schema, check_metadata=False):
+    if table.num_rows == 0 or other.num_rows == 0 or not _same_columns(table, other):
         return np.arange(table.num_rows), np.arange(other.num_rows)
     key = list(TABLES[name].primary_key)
     values = [column for column in table.column_names if column not in key]
-    if table.num_rows == other.num_rows and all(table[k].equals(other[k]) for k in key):
+    if table.num_rows == other.num_rows and _all_same(((table[k], other[k]) for k in key), table.num_rows).all():
         differing = np.flatnonzero(~_all_same(((table[c], other[c]) for c in values), table.num_rows))
         return differing, differing
-    pairs = table.select(key).append_column(_ROW, pa.array(np.arange(table.num_rows))).join(
-        other.select(key).append_column(_OLD_ROW, pa.array(np.arange(other.num_rows))),
+    # Joined on the keys' values: a join cannot match dictionary-encoded keys of different dictionaries.
+    pairs = plain(table.select(key)).append_column(_ROW, pa.array(np.arange(table.num_rows))).join(
+        plain(other.select(key)).append_column(_OLD_ROW, pa.array(np.arange(other.num_rows))),
         keys=key, join_type="inner", use_threads=False)
     rows, old_rows = pairs[_ROW], pairs[_OLD_ROW]
     same = _all_same(((pc.take(table[c], rows), pc.take(other[c], old_rows)) for c in values), pairs.num_rows)
     identical = pairs.filter(pa.array(same))
     return (np.setdiff1d(np.arange(table.num_rows), identical[_ROW].to_numpy()),
             np.setdiff1d(np.arange(other.num_rows), identical[_OLD_ROW].to_numpy()))
+
+
+def _same_columns(table: pa.Table, other: pa.Table) -> bool:
+    """Whether two tables have the same columns of the same types, whether held dictionary-encoded or not
+    (schemas.arrow.HELD_SCHEMAS: a build's provenance is, a release's file is read either way)."""
+    return plain_schema(table.schema).equals(plain_schema(other.schema), check_metadata=False)
 
 
 def _all_same(pairs: Iterable[tuple[pa.ChunkedArray | pa.Array, pa.ChunkedArray | pa.Array]], rows: int) -> np.ndarray:
@@ -81,7 +88,7 @@ def rows_to_check(tables: dict[str, pa.Table], previous: Callable[[str], pa.Tabl
     changed, gone = {}, {}
     for name, table in tables.items():
         old = previous(name)
-        if old is None or not old.schema.equals(table.schema, check_metadata=False):
+        if old is None or not _same_columns(old, table):
             # A table whose columns changed has all its rows changed (and the previous ones are not kept).
             changed[name], gone[name] = np.arange(table.num_rows), table.schema.empty_table()
             continue

@@ -25,12 +25,12 @@ import pyarrow.compute as pc
 from ofsted_dataset.errors import Problem
 from ofsted_dataset.facts import fact_tables
 from ofsted_dataset.facts.apply import Fact
-from ofsted_dataset.facts.arrow_tables import repeated_values, to_arrow
+from ofsted_dataset.facts.arrow_tables import plain, repeated_values, to_arrow
 from ofsted_dataset.facts.collector import Page, fill_sources
 from ofsted_dataset.facts.mapping_model import CuratedDate
 from ofsted_dataset.facts.reference import Register
 from ofsted_dataset.periods import finer, last_day, same_period, written
-from schemas.arrow import ARROW_SCHEMAS
+from schemas.arrow import ARROW_SCHEMAS, HELD_SCHEMAS
 from schemas.model import Origin
 from schemas.tables import TABLES, precision_column
 from schemas.vocabularies import FRAMEWORK_STARTS
@@ -317,9 +317,17 @@ def _provenance(provenance: pa.Table, graded: pa.Array) -> pa.Table:
     if repeated is not None and len(repeated):
         keep[1:] = ~repeated.to_numpy(zero_copy_only=False)
         _first_in_source_order(every, chosen, keep)
-    schema = ARROW_SCHEMAS[PROVENANCE].with_metadata(None)
+    schema = HELD_SCHEMAS[PROVENANCE].with_metadata(None)
     rows = pa.array(chosen[keep])
-    return pa.Table.from_arrays([pc.take(every[name], rows) for name in schema.names], names=schema.names).cast(schema)
+    return pa.Table.from_arrays([pc.take(_held(every[field.name], field.type), rows) for field in schema],
+                                names=schema.names).cast(schema)
+
+
+def _held(column: pa.ChunkedArray, kind: pa.DataType) -> pa.ChunkedArray:
+    """A column as the merged table holds it (schemas.arrow.HELD_SCHEMAS): a string column is encoded before the
+    rows are taken, so that only indices are taken and the plain column is never copied."""
+    return column.dictionary_encode() if pa.types.is_dictionary(kind) and not pa.types.is_dictionary(column.type) \
+        else column
 
 
 def _first_in_source_order(every: pa.Table, chosen: np.ndarray, keep: np.ndarray) -> None:
@@ -391,7 +399,7 @@ def _table(name: str, columns: dict[str, pa.Table], rows: list[dict[str, Any]]) 
 
 def _inferred(provenance: pa.Table) -> set[str]:
     """Articles whose date a note says was inferred: a note on a quote of their published_date."""
-    noted = pc.and_(pc.and_(pc.equal(provenance["table_name"], "sources"),
-                            pc.equal(provenance["field"], "published_date")),
-                    pc.greater(pc.utf8_length(provenance["note"]), 0))
-    return set(provenance.filter(noted)["record_id"].to_pylist())
+    dated = plain(provenance.filter(pc.and_(pc.equal(provenance["table_name"], "sources"),
+                                            pc.equal(provenance["field"], "published_date")))
+                  .select(["record_id", "note"]))
+    return set(dated.filter(pc.greater(pc.utf8_length(dated["note"]), 0))["record_id"].to_pylist())

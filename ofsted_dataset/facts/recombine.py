@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ofsted_dataset.facts import fact_tables
+from ofsted_dataset.facts.arrow_tables import key_order
 from ofsted_dataset.facts.changed_rows import record_ids
 from ofsted_dataset.facts.collector import Page
 from ofsted_dataset.facts.combine import Combined, combine
@@ -59,10 +60,12 @@ def touched_records(changed: list[dict[str, pa.Table]], sources: set[str]) -> di
 
 
 def _named(table_names: pa.ChunkedArray, ids: pa.ChunkedArray, touched: dict[str, pa.Array]) -> pa.ChunkedArray:
-    """Whether each (table, record id) is a touched record, as provenance names records."""
-    wanted = pa.concat_arrays([pc.binary_join_element_wise(name, ids_, "\x00") for name, ids_ in touched.items()]
-                              or [pa.array([], pa.string())])
-    return pc.is_in(pc.binary_join_element_wise(table_names, ids, "\x00"), value_set=wanted)
+    """Whether each (table, record id) is a touched record, as provenance names records (its columns may be
+    dictionary-encoded: compared as they are, a table at a time)."""
+    named = pa.chunked_array([pa.repeat(pa.scalar(False), len(ids))])
+    for name, wanted in touched.items():
+        named = pc.or_(named, pc.and_(pc.equal(table_names, name), pc.is_in(ids, value_set=wanted)))
+    return named
 
 
 def _dangling(merged: dict[str, pa.Table], gone: dict[str, pa.ChunkedArray], declared: set[str]) -> bool:
@@ -114,7 +117,7 @@ def _replaced(name: str, old: pa.Table, gone: pa.ChunkedArray, new: pa.Table) ->
     (these are the whole archive's tables: a filter, then a sort, would copy them twice); a change leaves long
     runs of `old` in order, each copied as one slice (a row-by-row take of provenance was most of a merge)."""
     both = pa.concat_tables([old, new])
-    order = pc.sort_indices(both, [(key, "ascending") for key in TABLES[name].primary_key])
+    order = key_order(both, TABLES[name].primary_key)
     kept = pc.take(pa.chunked_array([*pc.invert(gone).chunks, pa.repeat(pa.scalar(True), new.num_rows)]), order)
     rows = order.filter(kept).to_numpy()
     bounds = np.flatnonzero(np.diff(rows) != 1) + 1

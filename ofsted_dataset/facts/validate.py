@@ -16,10 +16,9 @@ import pandas as pd
 import pandera.backends.pandas.builtin_checks  # noqa: F401 (see below)
 import pandera.pandas as pa
 import pyarrow as pa_arrow
-import pyarrow.compute as pc
 
 from ofsted_dataset.errors import ValidationError
-from ofsted_dataset.facts.arrow_tables import take_sorted
+from ofsted_dataset.facts.arrow_tables import key_order, plain, take_sorted
 from ofsted_dataset.release.duckdb_access import connect_bounded
 from schemas.key_rules import PROVENANCE, QUOTE_IS_EXACT, QUOTED_COLUMNS, ROW, key_rules, misquoted, rows_view
 from schemas.pandera_schemas import Context, dataframe_schema
@@ -90,7 +89,7 @@ def _rows_checked(name: str, table: pa_arrow.Table, ctx: Context, only: np.ndarr
     schema = dataframe_schema(TABLES[name], ctx, keys=False)
     lines: list[str] = []
     for part in _slices(table, only):
-        frame = part.drop_columns([ROW]).to_pandas(types_mapper=pd.ArrowDtype)
+        frame = plain(part.drop_columns([ROW])).to_pandas(types_mapper=pd.ArrowDtype)
         frame.index = pd.Index(part[ROW].to_numpy())
         try:
             schema.validate(frame, lazy=True)
@@ -104,8 +103,9 @@ def _quotes_checked(table: pa_arrow.Table, texts: Mapping[str, str], only: np.nd
     that each article's text is read once: a line per misquoted row, in key order."""
     rows = np.arange(table.num_rows) if only is None else np.asarray(only, dtype=np.int64)
     sources = table["source_id"] if only is None else take_sorted(table.select(["source_id"]), rows)["source_id"]
-    rows = rows[pc.sort_indices(sources).to_numpy()]
-    failing = [part[ROW].to_numpy()[misquoted(part, texts)] for part in _slices(table, rows, list(QUOTED_COLUMNS))]
+    rows = rows[key_order(pa_arrow.table({"source_id": sources}), ["source_id"]).to_numpy()]
+    failing = [part[ROW].to_numpy()[misquoted(plain(part), texts)]
+               for part in _slices(table, rows, list(QUOTED_COLUMNS))]
     return _lines(PROVENANCE, table, np.sort(np.concatenate([np.array([], np.int64), *failing])), QUOTE_IS_EXACT)
 
 

@@ -24,6 +24,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from ofsted_dataset.atomic_files import json_chunks
+from ofsted_dataset.facts.arrow_tables import plain, plain_schema, same_rows
 
 # Row groups of 100,000 rows: a reader (DuckDB, a verification) can then take a large table a row group at a
 # time, in parallel, and the writer holds one row group's pages and dictionaries, not the whole table's.
@@ -72,6 +73,7 @@ def spreadsheet_safe(table: pa.Table) -> pa.Table:
     character is looked up among formula_characters(): the pattern matched against every cell took a third
     of a second for provenance alone, each time a release's CSV is written or verified."""
     starts = pa.array(formula_characters(), pa.string())
+    table = plain(table)
     columns = []
     for column in table.columns:
         if pa.types.is_string(column.type):
@@ -129,7 +131,9 @@ def _unchanged(previous: Path, name: str, table: pa.Table) -> bool:
     try:
         if pq.ParquetFile(path).metadata.created_by != _created_by() or not path.with_suffix(".csv").is_file():
             return False
-        return bool(pq.read_table(path).equals(table, check_metadata=True))
+        file = pq.ParquetFile(path)
+        return file.schema_arrow.equals(plain_schema(table.schema), check_metadata=True) and \
+            same_rows(file.iter_batches(ROW_GROUP_ROWS), table)
     except (OSError, pa.ArrowException):
         return False
 
@@ -150,14 +154,19 @@ def _write_parquet(table: pa.Table, path: Path) -> None:
     provenance, 1.5 GB at 100,000 articles. The bytes are those of write_table given the table combined whole,
     which also starts a row group every ROW_GROUP_ROWS rows, and writes one empty row group for no rows."""
     options = {key: value for key, value in PARQUET_OPTIONS.items() if key != "row_group_size"}
-    with pq.ParquetWriter(path, table.schema, **options) as writer:
+    with pq.ParquetWriter(path, plain_schema(table.schema), **options) as writer:
         for start in range(0, table.num_rows or 1, ROW_GROUP_ROWS):
-            writer.write_table(table.slice(start, ROW_GROUP_ROWS).combine_chunks(), row_group_size=ROW_GROUP_ROWS)
+            part = plain(table.slice(start, ROW_GROUP_ROWS).combine_chunks())  # decoded a row group at a time
+            writer.write_table(part, row_group_size=ROW_GROUP_ROWS)
 
 
 def _write_csv(table: pa.Table, path: Path) -> None:
-    pacsv.write_csv(spreadsheet_safe(table), path,
-                    write_options=pacsv.WriteOptions(include_header=True, quoting_style="needed"))
+    """A row group's rows at a time, as write_csv writes the whole table: a table held dictionary-encoded is
+    decoded a slice at a time."""
+    with pacsv.CSVWriter(path, plain_schema(table.schema),
+                         write_options=pacsv.WriteOptions(include_header=True, quoting_style="needed")) as writer:
+        for start in range(0, table.num_rows, ROW_GROUP_ROWS):
+            writer.write_table(spreadsheet_safe(table.slice(start, ROW_GROUP_ROWS)))
 
 
 def write_json(path: Path, document: dict[str, Any]) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -19,6 +19,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from ofsted_dataset.errors import PipelineError, ValidationError
+from ofsted_dataset.facts.arrow_tables import same_rows
 from ofsted_dataset.release.duckdb_access import connect_bounded, count, read_parquet_sql
 from ofsted_dataset.release.duckdb_file import DUCKDB_FILE
 from ofsted_dataset.release.files import (
@@ -186,32 +187,16 @@ def _read_table(directory: Path, name: str, schema: pa.Schema, validated: pa.Tab
     if not _has_contract_columns(parquet, schema):
         return None, [f"data/{name}.parquet: columns or types differ from datapackage.json"]
     differs = []
-    if validated is not None:
-        validated = validated.cast(pq.read_schema(parquet))
-        if not _same_batches(pq.ParquetFile(parquet).iter_batches(_BATCH_ROWS), validated):
-            validated, differs = None, [f"data/{name}.parquet: rows differ from the validated build"]
+    if validated is not None and not same_rows(pq.ParquetFile(parquet).iter_batches(_BATCH_ROWS), validated):
+        validated, differs = None, [f"data/{name}.parquet: rows differ from the validated build"]
     table = pq.read_table(parquet) if validated is None else validated
     if not csv_read_back:
         return table, differs
     from_csv = pacsv.open_csv(csv, convert_options=pacsv.ConvertOptions(
         column_types=schema, strings_can_be_null=True, quoted_strings_can_be_null=False))
-    if not _same_batches(from_csv, table, spreadsheet_safe):
+    if not same_rows(from_csv, table, spreadsheet_safe):
         return table, [f"data/{name}.csv: rows differ from data/{name}.parquet", *differs]
     return table, differs
-
-
-def _same_batches(batches: Iterable[pa.RecordBatch], table: pa.Table,
-                  prepare: Callable[[pa.Table], pa.Table] | None = None) -> bool:
-    """Whether `batches` (a file read a batch at a time) hold the rows of `table` (as `prepare` writes them
-    to that file), in order: each batch against the rows it should hold, so only one batch is ever read."""
-    offset = 0
-    for batch in batches:
-        part = table.slice(offset, batch.num_rows)
-        part = prepare(part) if prepare else part
-        if part.num_rows != batch.num_rows or not pa.Table.from_batches([batch]).equals(part.cast(batch.schema)):
-            return False
-        offset += batch.num_rows
-    return offset == table.num_rows
 
 
 def _has_contract_columns(parquet: Path, schema: pa.Schema) -> bool:
@@ -223,7 +208,7 @@ def _same_in_order(stored: pa.RecordBatchReader, parquet: pa.Table) -> bool:
     """Whether a database table holds the Parquet file's rows in the file's order: the same columns, each of
     the same type and values (nullability aside, which DuckDB does not export), compared a batch at a time.
     A file loaded from the Parquet files holds them so; a patch release's file, updated in place, does not."""
-    return stored.schema.names == parquet.column_names and _same_batches(stored, parquet)
+    return stored.schema.names == parquet.column_names and same_rows(stored, parquet)
 
 
 def _fingerprint_sql(table: str) -> str:

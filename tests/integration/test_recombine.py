@@ -4,21 +4,20 @@ inspections several articles report, against a cold build of the same inputs."""
 
 from __future__ import annotations
 
-import io
 import re
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 import yaml
 
 from bench.generate_corpus import generate
 from ofsted_dataset import pipeline, stages
 from ofsted_dataset.facts import article_cache, recombine
-from ofsted_dataset.release.files import PARQUET_OPTIONS
+from ofsted_dataset.facts.arrow_tables import plain
+from ofsted_dataset.release import files
 
 pytestmark = pytest.mark.slow
 
@@ -64,16 +63,18 @@ def _check_same_as_from_scratch(root: Path, tmp_path: Path) -> list[str]:
     assert problems == expected_problems
     for name, table in expected_tables.items():
         assert tables[name].schema == table.schema, name
-        assert tables[name].equals(table), name
+        # The values: a table held dictionary-encoded (provenance) has its dictionary in another order after a
+        # change, which its files never show.
+        assert plain(tables[name]).equals(plain(table)), name
         if not problems:  # (a build with problems is not checked against the official record: no file)
-            assert _parquet(tables[name]) == _parquet(table), name  # chunks too: they shape the file's bytes
+            assert _parquet(tables[name], tmp_path) == _parquet(table, tmp_path), name
     return problems
 
 
-def _parquet(table: pa.Table) -> bytes:
-    sink = io.BytesIO()
-    pq.write_table(table, sink, **PARQUET_OPTIONS)
-    return sink.getvalue()
+def _parquet(table: pa.Table, tmp_path: Path) -> bytes:
+    """The table's Parquet file, as a release writes it."""
+    files._write_parquet(table, tmp_path / "table.parquet")
+    return (tmp_path / "table.parquet").read_bytes()
 
 
 def _mapping(root: Path, index: int) -> Path:
