@@ -1,10 +1,10 @@
 """Writing a release on its own: the tables a build validated, published whole into an empty project.
 
 The benchmark runs this after the builds, on the corpus's current release: its tables (read back from
-Parquet, as a build holds them) and the raw texts go through the same `publish` a build ends with — Parquet, CSV, the DuckDB
-file, the release page, the zip, checksums, and the verification of all of them — into a scratch
-project with no release, so every file is written. The one-change figure can then be read against it:
-what a build costs beyond writing the snapshot it must publish.
+Parquet, as a build holds them) and the raw texts go through the same `publish` a build ends with —
+Parquet, CSV, the DuckDB file, the release page, the zip, checksums, and the verification of all of
+them — into a scratch project with no release, so every file is written. The one-change figure can
+then be read against it: what a build costs beyond writing the snapshot it must publish.
 
     python -m bench.release_write CORPUS_ROOT SCRATCH_ROOT   # prints the seconds publish took
 """
