@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from ofsted_dataset.facts import fact_tables
-from ofsted_dataset.facts.combine import _provenance
+from ofsted_dataset import pipeline
+from ofsted_dataset.facts import combine, fact_tables
+from ofsted_dataset.facts.apply import Fact
+from ofsted_dataset.facts.arrow_tables import plain
+from ofsted_dataset.facts.combine import _Context, _merge, _provenance
+from ofsted_dataset.facts.reference import Register
+from tests.helpers import SEED_CORPUS, copy_inputs
 
 
 def _quote(record_id: str, start: int, quote: str, file: str, seq: int, field: str = "grade") -> dict:
@@ -33,3 +38,30 @@ def test_a_derived_overall_judgement_is_quoted_by_its_inspections_overall_grade_
     assert [(r["table_name"], r["record_id"], r["field"], r["quote"]) for r in kept] == [
         ("inspections", "a", "overall_grade", "rated inadequate"), ("inspections", "b", "overall_grade", "good"),
         ("judgements", "a/overall_effectiveness", "grade", "rated inadequate")]
+
+
+def _fact(record_id: str, file: str, seq: int, grade: str) -> Fact:
+    return Fact("judgements", record_id, file, seq + 10, {"grade": grade}, lines={"grade": seq + 11}, seq=seq)
+
+
+def test_facts_merged_a_record_at_a_time_give_problems_and_records_in_source_order():
+    """_by_record gives a record's facts together: problems, and the records, still come in source order."""
+    ctx = _Context(Register([]))
+    facts = [_fact("b", "mappings/m1.yaml", 0, "good"), _fact("b", "mappings/m2.yaml", 1, "inadequate"),
+             _fact("a", "mappings/m1.yaml", 1, "good"), _fact("a", "mappings/m2.yaml", 0, "outstanding")]
+    merged = _merge(ctx, facts)
+    assert list(merged) == [("judgements", "b"), ("judgements", "a")]
+    assert merged["judgements", "a"] is facts[2]  # the first fact is the merged record, not a copy
+    assert [(p.file, p.line, p.message) for p in ctx.problems] == [
+        ("mappings/m2.yaml", 11, "'outstanding' disagrees with 'good' in mappings/m1.yaml:12; make them agree and "
+                                 "record the decision in an evidence note"),
+        ("mappings/m2.yaml", 12, "'inadequate' disagrees with 'good' in mappings/m1.yaml:11; make them agree and "
+                                 "record the decision in an evidence note")]
+
+
+def test_the_tables_are_the_same_made_a_few_facts_at_a_time(seed_build, tmp_path, monkeypatch):
+    monkeypatch.setattr(combine, "_FACTS_AT_ONCE", 2)
+    applied = pipeline.run(copy_inputs(SEED_CORPUS, tmp_path / "project"), until="apply").applied
+    assert applied.problems == []
+    for name, table in seed_build[1].tables.items():
+        assert plain(applied.tables[name]).equals(plain(table)), name
