@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ofsted_dataset.code_version import code_version
-from ofsted_dataset.facts import fact_tables
+from ofsted_dataset.facts import fact_tables, mapped_files
 from ofsted_dataset.facts.ingest import ArticlesOnDisk
 from ofsted_dataset.facts.reference import AREAS_FILE, REGISTER_FILE
 
@@ -112,7 +112,7 @@ class Snapshot:
 def _read_table(path: Path, schema: pa.Schema | None) -> pa.Table:
     """One file of the snapshot; `schema` None for a merged table, whose columns the code that wrote it
     made (a snapshot of other code is never reused: its keys hold the code version)."""
-    table = pa.ipc.open_file(pa.memory_map(str(path))).read_all()
+    table = mapped_files.read_table(path)
     if schema is not None and not table.schema.equals(schema):
         raise ValueError(f"{path} was written with other columns")
     return table

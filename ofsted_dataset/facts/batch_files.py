@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from ofsted_dataset.facts import fact_tables
+from ofsted_dataset.facts import fact_tables, mapped_files
 
 PREFIX = ".batches-"
 
@@ -60,8 +60,7 @@ def write(folder: Path, name: str, facts: dict[str, pa.Table]) -> Path:
 
 def read(prefix: Path) -> dict[str, pa.Table]:
     """One batch's fact tables, memory-mapped."""
-    return {table: pa.ipc.open_file(pa.memory_map(f"{prefix}.{table}.arrow")).read_all()
-            for table in fact_tables.schemas()}
+    return {table: mapped_files.read_table(f"{prefix}.{table}.arrow") for table in fact_tables.schemas()}
 
 
 def remove(folders: set[Path]) -> None:

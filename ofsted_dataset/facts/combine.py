@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ofsted_dataset.errors import Problem
-from ofsted_dataset.facts import fact_tables
+from ofsted_dataset.facts import fact_tables, mapped_files
 from ofsted_dataset.facts.apply import Fact
 from ofsted_dataset.facts.arrow_tables import plain, repeated_values, to_arrow
 from ofsted_dataset.facts.collector import Page, fill_sources
@@ -339,8 +339,12 @@ def _provenance(provenance: pa.Table, graded: pa.Array) -> pa.Table:
         _first_in_source_order(every, chosen, keep)
     schema = HELD_SCHEMAS[PROVENANCE].with_metadata(None)
     rows = pa.array(chosen[keep])
-    return pa.Table.from_arrays([pc.take(_held(every[field.name], field.type), rows) for field in schema],
-                                names=schema.names).cast(schema)
+    columns = []
+    for column in schema:
+        columns.append(pc.take(_held(every[column.name], column.type), rows))
+        mapped_files.let_go(every[column.name])  # read for the last time: the pages of the facts' file go back
+    mapped_files.let_go(*every.columns)  # and those of the columns not published (where each quote was mapped)
+    return pa.Table.from_arrays(columns, names=schema.names).cast(schema)
 
 
 def _held(column: pa.ChunkedArray, kind: pa.DataType) -> pa.ChunkedArray:
