@@ -6,6 +6,9 @@ goes, although the kernel holds them for the file anyway (its page cache): the f
 the merge is done with a column, `let_go` tells the kernel this process no longer needs its pages
 (MADV_DONTNEED): they leave the process's memory at once, and are read again from the file if the column is
 ever read again. A table stays whole and correct whatever is let go; only what it costs to read it changes.
+That holds because these files are never rewritten in place: the cache is replaced by renaming folders
+(article_cache.SnapshotWriter) and batch files are removed, and a removed file's bytes stay readable while it is
+mapped.
 """
 
 from __future__ import annotations
