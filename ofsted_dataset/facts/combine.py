@@ -328,22 +328,26 @@ def _provenance(provenance: pa.Table, graded: pa.Array) -> pa.Table:
     key = list(TABLES[PROVENANCE].primary_key)
     every = pa.concat_tables([provenance, judgements.cast(provenance.schema)])
     order = pc.sort_indices(every, [(k, "ascending") for k in key])  # stable: equal keys stay in concat order
+    schema = HELD_SCHEMAS[PROVENANCE].with_metadata(None)
+    held = {}  # the key columns as they are published, encoded once: compared here, taken below
     repeated = None  # positions (in key order) whose key equals the one before's
     for k in key:  # one key column at a time in key order: the copies are of one column, not of the table
-        column = pc.take(every[k], order).combine_chunks()
-        mapped_files.let_go(every[k])  # read again only to be published (below)
-        same = pc.equal(column.slice(1), column.slice(0, max(len(column) - 1, 0)))
+        held[k] = _held(every[k], schema.field(k).type)
+        mapped_files.let_go(every[k])  # the pages of the facts' file go back once read
+        column = pc.take(held[k], order).combine_chunks()
+        values = column.indices if isinstance(column, pa.DictionaryArray) else column  # one dictionary: same
+        same = pc.equal(values.slice(1), values.slice(0, max(len(values) - 1, 0)))  # value, same index
         repeated = same if repeated is None else pc.and_(repeated, same)
     chosen = order.to_numpy().copy()
     keep = np.ones(len(chosen), dtype=bool)
     if repeated is not None and len(repeated):
         keep[1:] = ~repeated.to_numpy(zero_copy_only=False)
         _first_in_source_order(every, chosen, keep)
-    schema = HELD_SCHEMAS[PROVENANCE].with_metadata(None)
     rows = pa.array(chosen[keep])
     columns = []
     for column in schema:
-        columns.append(pc.take(_held(every[column.name], column.type), rows))
+        taken = held.pop(column.name) if column.name in held else _held(every[column.name], column.type)
+        columns.append(pc.take(taken, rows))
         mapped_files.let_go(every[column.name])  # read for the last time: the pages of the facts' file go back
     mapped_files.let_go(*every.columns)  # and those of the columns not published (where each quote was mapped)
     return pa.Table.from_arrays(columns, names=schema.names).cast(schema)

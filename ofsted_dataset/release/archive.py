@@ -249,6 +249,10 @@ class _Taken(Protocol):
     def take(self, sha256: str, last: bool) -> bytes | None: ...
 
 
+# The most compressed bytes Ahead holds (a first release's whole zip is 55 MB at 10,000 articles).
+AHEAD_BYTES = 128 << 20
+
+
 class Ahead:
     """Blocks of a release's files compressed before its zip is written, exactly as the zip compresses them, by
     (sha256, last): a publish compresses them on a core that would otherwise wait for the database file, and the
@@ -259,18 +263,21 @@ class Ahead:
         self.blocks: dict[tuple[str, bool], bytes] = {}
 
     @classmethod
-    def compressed(cls, files: Iterable[Path], until: Callable[[], bool]) -> Ahead:
+    def compressed(cls, files: Iterable[Path], until: Callable[[], bool], most: int = AHEAD_BYTES) -> Ahead:
         """The blocks of `files`, the largest first, cut as the zip cuts them; compressing stops once `until`
-        says so (checked before each block: a block takes about a third of a second)."""
-        ahead = cls()
+        says so (checked before each block: a block takes about a third of a second), or once `most` bytes of
+        compressed blocks are held: at 100,000 articles the database file takes long enough for most of a
+        release to be compressed ahead, 0.3 GB held beside everything the publish holds."""
+        ahead, held = cls(), 0
         for file in sorted(files, key=lambda f: (-f.stat().st_size, f)):
             size = file.stat().st_size
             with file.open("rb") as handle:
                 for block, last in _blocks(handle, size):
-                    if until():
+                    if until() or held >= most:
                         return ahead
                     sha256 = hashlib.sha256(block).hexdigest()
                     ahead.blocks[(sha256, last)] = _deflate_block(block, last=last)
+                    held += len(ahead.blocks[(sha256, last)])
         return ahead
 
     def take(self, sha256: str, last: bool) -> bytes | None:

@@ -493,3 +493,15 @@ def test_compressing_ahead_stops_when_told_and_a_file_changed_since_is_compresse
     write_checksums(release)
     fresh = write_archive(shutil.copytree(release, tmp_path / "fresh" / "1.0.0"), "1.0.0").read_bytes()
     assert write_archive(release, "1.0.0", ahead=ahead).read_bytes() == fresh
+
+
+def test_compressing_ahead_stops_once_it_holds_its_most_bytes(tmp_path: Path, small_blocks: None) -> None:
+    """At 100,000 articles the database file takes long enough for most of a release to be compressed ahead:
+    what is held is bounded, and the zip compresses the rest itself."""
+    contents = {"data/provenance.csv": _text(33, 300 * 1024)}
+    release = _release(tmp_path / "ahead" / "1.0.0", contents)
+    first = _split(contents["data/provenance.csv"])[0]
+    ahead = archive.Ahead.compressed((release / name for name in contents), until=lambda: False, most=1)
+    assert set(ahead.blocks) == {(hashlib.sha256(first).hexdigest(), False)}  # one block, then it held enough
+    fresh = write_archive(shutil.copytree(release, tmp_path / "fresh" / "1.0.0"), "1.0.0").read_bytes()
+    assert write_archive(release, "1.0.0", ahead=ahead).read_bytes() == fresh
