@@ -2,7 +2,8 @@
 
 Sorting by key here is what makes a rebuild byte-identical whatever order mappings were read in. The
 last day of each date's period (`<date>_end`) is derived here, once the dates are columns, as a column
-operation rather than per row.
+operation rather than per row. Also here: taking, ordering and comparing rows of the tables as the build
+holds them, some columns dictionary-encoded (schemas.arrow.HELD_SCHEMAS), and decoding them (`plain`).
 """
 
 from __future__ import annotations

@@ -110,6 +110,7 @@ def _by_record(tables: list[tuple[str, pa.Table]]) -> Iterator[Fact]:
         order = pc.sort_indices(whole, [(key, "ascending") for key in ("_record_id", "_file", "_seq")])
         for start in range(0, whole.num_rows, _FACTS_AT_ONCE):
             yield from fact_tables.to_facts(name, whole.take(order.slice(start, _FACTS_AT_ONCE)))
+        mapped_files.let_go(*whole.columns)  # the same pages, when the table was in one chunk (no copy)
 
 
 def _merge(ctx: _Context, facts: Iterable[Fact]) -> dict[tuple[str, str], Fact]:
@@ -335,8 +336,9 @@ def _provenance(provenance: pa.Table, graded: pa.Array) -> pa.Table:
         held[k] = _held(every[k], schema.field(k).type)
         mapped_files.let_go(every[k])  # the pages of the facts' file go back once read
         column = pc.take(held[k], order).combine_chunks()
-        values = column.indices if isinstance(column, pa.DictionaryArray) else column  # one dictionary: same
-        same = pc.equal(values.slice(1), values.slice(0, max(len(values) - 1, 0)))  # value, same index
+        # One dictionary for the column: the same value is the same index.
+        values = column.indices if isinstance(column, pa.DictionaryArray) else column
+        same = pc.equal(values.slice(1), values.slice(0, max(len(values) - 1, 0)))
         repeated = same if repeated is None else pc.and_(repeated, same)
     chosen = order.to_numpy().copy()
     keep = np.ones(len(chosen), dtype=bool)
