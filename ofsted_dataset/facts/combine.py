@@ -367,9 +367,9 @@ def _filtered(table: pa.Table, mask: pa.ChunkedArray) -> pa.Table:
 
 def _held(column: pa.ChunkedArray, kind: pa.DataType) -> pa.ChunkedArray:
     """A column as the merged table holds it (schemas.arrow.HELD_SCHEMAS): a string column is encoded before the
-    rows are taken, so that only indices are taken and the plain column is never copied."""
-    return column.dictionary_encode() if pa.types.is_dictionary(kind) and not pa.types.is_dictionary(column.type) \
-        else column
+    rows are taken, so that only indices are taken and the plain column is never copied. (The facts' columns are
+    plain: they are encoded here only.)"""
+    return column.dictionary_encode() if pa.types.is_dictionary(kind) else column
 
 
 def _first_in_source_order(every: pa.Table, chosen: np.ndarray, keep: np.ndarray) -> None:

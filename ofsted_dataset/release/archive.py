@@ -276,8 +276,8 @@ class Ahead:
                     if until() or held >= most:
                         return ahead
                     sha256 = hashlib.sha256(block).hexdigest()
-                    ahead.blocks[(sha256, last)] = _deflate_block(block, last=last)
-                    held += len(ahead.blocks[(sha256, last)])
+                    compressed = ahead.blocks[(sha256, last)] = _deflate_block(block, last=last)
+                    held += len(compressed)
         return ahead
 
     def take(self, sha256: str, last: bool) -> bytes | None:

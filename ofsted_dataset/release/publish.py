@@ -194,9 +194,10 @@ def _section_members(path: Path) -> dict[str, Any] | None:
             while at >= 0:
                 end = block.find(b"\n", at + 1)
                 key, _, value = block[at + 4:end].partition(b'": ')
-                if key.decode("utf-8", "replace") in _SECTION_MEMBERS:
+                name = key.decode("utf-8", "replace")
+                if name in _SECTION_MEMBERS:
                     try:
-                        found[key.decode()] = json.loads(value.removesuffix(b","))
+                        found[name] = json.loads(value.removesuffix(b","))
                     except ValueError:
                         return None
                 at = block.find(_TOP_LEVEL_MEMBER, end)
