@@ -75,17 +75,29 @@ def plain_schema(schema: pa.Schema) -> pa.Schema:
 def key_order(table: pa.Table, keys: Sequence[str]) -> pa.Array:
     """sort_indices by `keys`, ascending (stable), for a table whose key columns may be dictionary-encoded,
     which Arrow cannot sort: such a column is sorted by the rank of each row's value in its dictionary (the
-    dictionaries of its chunks unified first), the order its values have."""
-    columns = table.select(list(keys)).unify_dictionaries()
-    sortable = [_ranks(columns[key]) if pa.types.is_dictionary(columns[key].type) else columns[key] for key in keys]
-    return pc.sort_indices(pa.Table.from_arrays(sortable, names=list(keys)), [(key, "ascending") for key in keys])
+    dictionaries of its chunks unified first), the order its values have. The columns sorted are combined into
+    one chunk first: Arrow sorts a table of many chunks by several keys some fifteen times slower."""
+    columns = table.select(list(keys))
+    sortable = [_ranks(_unified(columns[key])) if pa.types.is_dictionary(columns[key].type) else columns[key]
+                for key in keys]
+    return pc.sort_indices(pa.Table.from_arrays(sortable, names=list(keys)).combine_chunks(),
+                           [(key, "ascending") for key in keys])
+
+
+def _unified(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """`column` with one dictionary for all its chunks. Chunks that already share one (the same buffers) are left
+    so: unifying hashes every chunk's dictionary again, seconds for provenance's record ids at 100,000 articles."""
+    shared = {tuple(buffer.address for buffer in chunk.dictionary.buffers() if buffer) for chunk in column.chunks}
+    return column if len(shared) <= 1 else column.unify_dictionaries()
 
 
 def _ranks(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Each row's rank, 32 bits as the indices are: the rank columns of every key are sorted together, and at
+    100,000 articles provenance is 7 million rows."""
     if column.num_chunks == 0:
-        return pa.chunked_array([], pa.uint64())
-    ranks = pc.rank(column.chunk(0).dictionary, sort_keys="ascending", tiebreaker="first")
-    return pa.chunked_array([pc.take(ranks, chunk.indices) for chunk in column.chunks], pa.uint64())
+        return pa.chunked_array([], pa.uint32())
+    ranks = pc.rank(column.chunk(0).dictionary, sort_keys="ascending", tiebreaker="first").cast(pa.uint32())
+    return pa.chunked_array([pc.take(ranks, chunk.indices) for chunk in column.chunks], pa.uint32())
 
 
 def same_rows(batches: Iterable[pa.RecordBatch], table: pa.Table,

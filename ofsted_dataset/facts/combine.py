@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 from ofsted_dataset.errors import Problem
 from ofsted_dataset.facts import fact_tables, mapped_files
 from ofsted_dataset.facts.apply import Fact
-from ofsted_dataset.facts.arrow_tables import plain, repeated_values, take_sorted, to_arrow
+from ofsted_dataset.facts.arrow_tables import key_order, plain, repeated_values, take_sorted, to_arrow
 from ofsted_dataset.facts.collector import Page, fill_sources
 from ofsted_dataset.facts.mapping_model import CuratedDate
 from ofsted_dataset.facts.reference import Register
@@ -328,13 +328,11 @@ def _provenance(provenance: pa.Table, graded: pa.Array) -> pa.Table:
     judgements = judgements.set_column(2, "field", pa.repeat(pa.scalar("grade"), overall.num_rows))
     key = list(TABLES[PROVENANCE].primary_key)
     every = pa.concat_tables([provenance, judgements.cast(provenance.schema)])
-    order = pc.sort_indices(every, [(k, "ascending") for k in key])  # stable: equal keys stay in concat order
     schema = HELD_SCHEMAS[PROVENANCE].with_metadata(None)
-    held = {}  # the key columns as they are published, encoded once: compared here, taken below
+    held = {k: _held(every[k], schema.field(k).type) for k in key}  # encoded once: sorted, compared, taken below
+    order = key_order(pa.table(held), key)  # stable: equal keys stay in concat order
     repeated = None  # positions (in key order) whose key equals the one before's
     for k in key:  # one key column at a time in key order: the copies are of one column, not of the table
-        held[k] = _held(every[k], schema.field(k).type)
-        mapped_files.let_go(every[k])  # the pages of the facts' file go back once read
         column = pc.take(held[k], order).combine_chunks()
         # One dictionary for the column: the same value is the same index.
         values = column.indices if isinstance(column, pa.DictionaryArray) else column
@@ -368,8 +366,15 @@ def _filtered(table: pa.Table, mask: pa.ChunkedArray) -> pa.Table:
 def _held(column: pa.ChunkedArray, kind: pa.DataType) -> pa.ChunkedArray:
     """A column as the merged table holds it (schemas.arrow.HELD_SCHEMAS): a string column is encoded before the
     rows are taken, so that only indices are taken and the plain column is never copied. (The facts' columns are
-    plain: they are encoded here only.)"""
-    return column.dictionary_encode() if pa.types.is_dictionary(kind) else column
+    plain: they are encoded here only.) It is encoded a chunk at a time, each chunk's pages of the facts' file let
+    go once encoded: at 100,000 articles the quotes are 0.7 GB read whole, 44 MB of distinct values."""
+    if not pa.types.is_dictionary(kind):
+        return column
+    chunks = []
+    for chunk in column.chunks:
+        chunks.append(chunk.dictionary_encode())
+        mapped_files.let_go(chunk)
+    return pa.chunked_array(chunks, kind).unify_dictionaries()
 
 
 def _first_in_source_order(every: pa.Table, chosen: np.ndarray, keep: np.ndarray) -> None:

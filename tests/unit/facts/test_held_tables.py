@@ -11,7 +11,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
-from ofsted_dataset.facts import recombine
+from ofsted_dataset.facts import arrow_tables, combine, recombine
 from ofsted_dataset.facts.arrow_tables import key_order, plain, read_held, same_rows
 from ofsted_dataset.facts.changed_rows import rows_to_check
 from ofsted_dataset.release import files
@@ -54,6 +54,27 @@ def test_encoded_keys_are_ordered_by_their_values_across_chunks_of_different_dic
     expected = pc.sort_indices(plain(table), [("k", "ascending"), ("n", "ascending")])
     assert key_order(table, ["k", "n"]).to_pylist() == expected.to_pylist() == [5, 1, 3, 4, 0, 2]
     assert key_order(table.slice(0, 0), ["k", "n"]).to_pylist() == []
+
+
+def test_keys_whose_chunks_share_one_dictionary_are_ordered_without_unifying_it_again() -> None:
+    shared = pa.chunked_array([_encoded(["b", "a"]), _encoded(["c", "a"])]).unify_dictionaries()
+    assert arrow_tables._unified(shared) is shared
+    assert key_order(pa.table({"k": shared, "n": [0, 1, 2, 3]}), ["k", "n"]).to_pylist() == [1, 3, 0, 2]
+    apart = pa.chunked_array([_encoded(["b", "a"]), _encoded(["c", "a"])])
+    assert [chunk.dictionary.to_pylist() for chunk in arrow_tables._unified(apart).chunks] == [["b", "a", "c"]] * 2
+
+
+def test_a_column_is_held_encoded_a_chunk_at_a_time_under_one_dictionary(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each chunk's pages of the facts' file are let go once it is encoded: never the whole plain column at once."""
+    column = pa.chunked_array([["b", "a", None], ["c", "b"]])
+    let_go: list[int] = []
+    monkeypatch.setattr(combine.mapped_files, "let_go", lambda *columns: let_go.extend(len(c) for c in columns))
+    held = combine._held(column, HELD_SCHEMAS["provenance"].field("quote").type)
+    assert held.type == pa.dictionary(pa.int32(), pa.string())
+    assert [chunk.dictionary.to_pylist() for chunk in held.chunks] == [["b", "a", "c"]] * 2
+    assert held.cast(pa.string()).to_pylist() == ["b", "a", None, "c", "b"]
+    assert let_go == [3, 2]
+    assert combine._held(pa.chunked_array([[1, 2]]), pa.int64()).to_pylist() == [1, 2]
 
 
 def test_encoded_rows_merged_again_replace_their_old_rows_in_key_order() -> None:
