@@ -390,11 +390,18 @@ def _first_in_source_order(every: pa.Table, chosen: np.ndarray, keep: np.ndarray
 
 
 def _published(name: str, facts: pa.Table, rows: list[dict[str, Any]]) -> pa.Table:
-    """A table kept as columns (no dates, nothing derived), with the rows of its merged records."""
+    """A table kept as columns (no dates, nothing derived), with the rows of its merged records, in key order.
+    Its columns are put in that order one at a time, each column's pages of the facts' file let go once taken: at
+    100,000 articles the recommendations' pages read whole were 0.3 GB on top of their copy."""
     schema = ARROW_SCHEMAS[name].with_metadata(None)
     columns = [facts[f.name] if f.name in facts.column_names else pa.nulls(facts.num_rows, f.type) for f in schema]
     table = pa.concat_tables([pa.Table.from_arrays(columns, schema=schema), to_arrow(name, rows)])
-    return table.sort_by([(key, "ascending") for key in TABLES[name].primary_key])
+    order = pc.sort_indices(table, [(key, "ascending") for key in TABLES[name].primary_key])
+    ordered = []
+    for column in table.columns:
+        ordered.append(pc.take(column, order))
+        mapped_files.let_go(column)
+    return pa.Table.from_arrays(ordered, schema=schema)
 
 
 @dataclass

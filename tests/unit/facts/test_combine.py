@@ -65,3 +65,17 @@ def test_the_tables_are_the_same_made_a_few_facts_at_a_time(seed_build, tmp_path
     assert applied.problems == []
     for name, table in seed_build[1].tables.items():
         assert plain(applied.tables[name]).equals(plain(table)), name
+
+
+def test_a_table_kept_as_columns_is_put_in_key_order_a_column_at_a_time(monkeypatch):
+    """Each column of the facts' file is let go once taken, so no more than one is read whole at a time."""
+    facts = pa.table({"recommendation_id": ["r3", "r1"], "inspection_id": ["i", "i"], "text": ["c", "a"]})
+    let_go: list[list[str]] = []
+    monkeypatch.setattr(combine.mapped_files, "let_go", lambda *columns: let_go.append(
+        [value for column in columns for value in column.to_pylist()]))
+    table = combine._published("recommendations", facts, [{"recommendation_id": "r2", "text": "b"}])
+    assert [(r["recommendation_id"], r["text"]) for r in table.to_pylist()] == [("r1", "a"), ("r2", "b"),
+                                                                                ("r3", "c")]
+    assert table.schema.equals(combine.ARROW_SCHEMAS["recommendations"].with_metadata(None))
+    assert let_go[0] == ["r3", "r1", "r2"] and ["c", "a", "b"] in let_go
+    assert len(let_go) == table.num_columns
