@@ -49,6 +49,7 @@ from ofsted_dataset.progress import Progress
 from ofsted_dataset.release.consumer_files import shipped_sources
 from ofsted_dataset.release.publish import PublishResult, current_version, pointer_problems, publish
 from ofsted_dataset.summary import RunSummary
+from schemas.datapackage import described_sources
 from schemas.reference_tables import RETIRED_IDS
 from schemas.tables import TABLES
 
@@ -493,5 +494,5 @@ def validate(applied: Applied, ingested: Ingested) -> dict[str, int]:
 
 def release(root: Path, applied: Applied, ingested: Ingested) -> PublishResult:
     """Publish a new release if the tables changed (see publish.py for the steps and their safety)."""
-    return publish(applied.tables, applied.tables["sources"].to_pylist(), root, ingested.texts,
+    return publish(applied.tables, described_sources(applied.tables["sources"]), root, ingested.texts,
                    reuse=written_by_this_code(root))

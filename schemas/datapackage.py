@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pyarrow as pa
+
 from schemas.model import Field, Table
 from schemas.tables import TABLES
 
@@ -55,6 +57,17 @@ def table_schema(table: Table) -> dict[str, Any]:
             for fk in table.foreign_keys
         ]
     return schema
+
+
+# What package_descriptor says of each article, and so all it needs of the sources table's rows.
+DESCRIBED_SOURCE_FIELDS = ("title", "publisher", "published_date", "path")
+
+
+def described_sources(sources: pa.Table) -> list[dict[str, Any]]:
+    """The rows of table `sources` as package_descriptor takes them: only the fields it reads are made Python
+    objects (at 100,000 articles every field of every row was 114 MB of them, held through a publish; these
+    are 48 MB)."""
+    return sources.select(list(DESCRIBED_SOURCE_FIELDS)).to_pylist()
 
 
 def package_descriptor(
