@@ -153,3 +153,15 @@ def test_every_record_of_a_table_all_added_is_read_from_its_file_only_when_liste
         added[12]
     parquet_file(folder, "notes").unlink()
     assert added[:5] == ids[:5]  # the first batch, kept when every id was read: CHANGES.md lists them after
+
+
+def test_every_record_is_sorted_under_a_memory_limit_of_its_own(tmp_path, monkeypatch) -> None:
+    """A first release's ids are read while its database file is loaded beside them: both hold memory at once."""
+    folder = _folder(tmp_path / "new", [{"id": "a", "text": None, "n": 1}, {"id": "b", "text": None, "n": 2}])
+    limits: list[str | None] = []
+    connect = diff_module.connect_bounded
+    monkeypatch.setattr(diff_module, "connect_bounded",
+                        lambda **kwargs: limits.append(kwargs.get("memory_limit")) or connect(**kwargs))
+    added = diff_module.AllRecords(folder, "notes", ["id"], 2)
+    assert (added[1:], list(added)) == (["b"], ["a", "b"])
+    assert limits == ["128MB", "128MB"] == [diff_module.AllRecords.MEMORY] * 2
