@@ -100,6 +100,15 @@ def _ranks(column: pa.ChunkedArray) -> pa.ChunkedArray:
     return pa.chunked_array([pc.take(ranks, chunk.indices) for chunk in column.chunks], pa.uint32())
 
 
+def is_in(column: pa.ChunkedArray, values: pa.Array) -> pa.ChunkedArray:
+    """pc.is_in, false for a null, for a column that may be dictionary-encoded: such a chunk is matched through
+    its dictionary, each row taking its value's answer. Arrow's kernels decode such a column whole first: 195 MB
+    for one of provenance's at 100,000 articles (7.1 million rows)."""
+    return pa.chunked_array([pc.fill_null(pc.take(pc.is_in(chunk.dictionary, value_set=values), chunk.indices), False)
+                             if pa.types.is_dictionary(chunk.type) else pc.is_in(chunk, value_set=values)
+                             for chunk in column.chunks], pa.bool_())
+
+
 def same_rows(batches: Iterable[pa.RecordBatch], table: pa.Table,
               prepare: Callable[[pa.Table], pa.Table] | None = None) -> bool:
     """Whether `batches` (a file read a batch at a time) hold the rows of `table` (as `prepare` writes them

@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 from ofsted_dataset.errors import Problem
 from ofsted_dataset.facts import fact_tables, mapped_files
 from ofsted_dataset.facts.apply import Fact
-from ofsted_dataset.facts.arrow_tables import key_order, plain, repeated_values, take_sorted, to_arrow
+from ofsted_dataset.facts.arrow_tables import is_in, key_order, plain, repeated_values, take_sorted, to_arrow
 from ofsted_dataset.facts.collector import Page, fill_sources
 from ofsted_dataset.facts.mapping_model import CuratedDate
 from ofsted_dataset.facts.reference import Register
@@ -457,7 +457,7 @@ def _table(name: str, columns: dict[str, pa.Table], rows: list[dict[str, Any]]) 
 
 def _inferred(provenance: pa.Table) -> set[str]:
     """Articles whose date a note says was inferred: a note on a quote of their published_date."""
-    dated = plain(provenance.filter(pc.and_(pc.equal(provenance["table_name"], "sources"),
-                                            pc.equal(provenance["field"], "published_date")))
-                  .select(["record_id", "note"]))
+    dates = pc.and_(is_in(provenance["table_name"], pa.array(["sources"])),
+                    is_in(provenance["field"], pa.array(["published_date"])))
+    dated = plain(provenance.select(["record_id", "note"]).filter(dates))
     return set(dated.filter(pc.greater(pc.utf8_length(dated["note"]), 0))["record_id"].to_pylist())

@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ofsted_dataset.facts import fact_tables
-from ofsted_dataset.facts.arrow_tables import key_order
+from ofsted_dataset.facts.arrow_tables import is_in, key_order
 from ofsted_dataset.facts.changed_rows import record_ids
 from ofsted_dataset.facts.collector import Page
 from ofsted_dataset.facts.combine import Combined, combine
@@ -64,7 +64,7 @@ def _named(table_names: pa.ChunkedArray, ids: pa.ChunkedArray, touched: dict[str
     dictionary-encoded: compared as they are, a table at a time)."""
     named = pa.chunked_array([pa.repeat(pa.scalar(False), len(ids))])
     for name, wanted in touched.items():
-        named = pc.or_(named, pc.and_(pc.equal(table_names, name), pc.is_in(ids, value_set=wanted)))
+        named = pc.or_(named, pc.and_(is_in(table_names, pa.array([name])), is_in(ids, wanted)))
     return named
 
 

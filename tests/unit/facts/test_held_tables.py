@@ -77,6 +77,18 @@ def test_a_column_is_held_encoded_a_chunk_at_a_time_under_one_dictionary(monkeyp
     assert combine._held(pa.chunked_array([[1, 2]]), pa.int64()).to_pylist() == [1, 2]
 
 
+def test_an_encoded_column_is_matched_through_its_dictionary_as_its_values_would_be() -> None:
+    """Without decoding it: Arrow's kernels decode a dictionary-encoded column whole first."""
+    values = [["a", None, "b"], ["c", "a"]]
+    encoded = pa.chunked_array([_encoded(chunk) for chunk in values])
+    plain_column = pa.chunked_array(values, pa.string())
+    expected = [True, False, False, True, True]
+    assert arrow_tables.is_in(encoded, pa.array(["a", "c"])).to_pylist() == expected
+    assert arrow_tables.is_in(plain_column, pa.array(["a", "c"])).to_pylist() == expected
+    assert pc.is_in(plain_column, value_set=pa.array(["a", "c"])).to_pylist() == expected
+    assert arrow_tables.is_in(encoded.slice(0, 0), pa.array(["a"])).type == pa.bool_()
+
+
 def test_encoded_rows_merged_again_replace_their_old_rows_in_key_order() -> None:
     old = pa.Table.from_batches([pa.record_batch({"recommendation_id": _encoded(["a", "b", "c"]),
                                                   "text": _encoded(["A", "B", "C"])}),
