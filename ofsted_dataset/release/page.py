@@ -348,8 +348,8 @@ def write_release_page(release_dir: Path) -> None:
     """Write `index.html` into the release folder (call it before SHA256SUMS, so the checksums cover it): the
     string render_release_page gives, a line at a time, never whole as text and bytes. At 100,000 articles the page
     is 44 MB, written while a first release's database file loads, the publish's busiest moment."""
+    lines = _page_lines(release_dir)  # rendered before the file is opened: a page that fails to render leaves none
     with (release_dir / PAGE).open("w", encoding="utf-8", newline="") as page:
-        lines = _page_lines(release_dir)
         page.write(lines[0])
         for line in lines[1:]:
             page.write("\n")

@@ -853,3 +853,11 @@ def test_the_layout_checks_see_sideways_scroll_and_broken_words(release_copy: Pa
         assert _sideways(devtools, PHONE) == [f"zoomed out to fit: {layout}", f"scrolls sideways: {layout}"]
     finally:
         _stop(process, devtools)
+
+
+def test_a_page_that_fails_to_render_writes_no_file(release_copy: Path) -> None:
+    (release_copy / "index.html").unlink()
+    (release_copy / "datapackage.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(KeyError):
+        write_release_page(release_copy)
+    assert not (release_copy / "index.html").exists()
