@@ -21,7 +21,6 @@ from ofsted_dataset.errors import PipelineError
 from ofsted_dataset.progress import Progress
 from ofsted_dataset.release.publish import PublishResult, preview
 from ofsted_dataset.summary import RunSummary
-from schemas.datapackage import described_sources
 
 # Where a run stops: after the official checks (tables built, problems collected, not raised), after
 # validation (problems raised), or after publishing (the whole build).
@@ -112,7 +111,7 @@ def check(root: Path) -> list[str]:
     remembered, so the next `build` still publishes. Problems raise as they do in a build."""
     build = run(root, until="validate")
     lines = _summary(build, None, []).lines(outcome=False)
-    return [*lines, "", preview(build.applied.tables, described_sources(build.applied.tables["sources"]), root)]
+    return [*lines, "", preview(build.applied.tables, root)]
 
 
 def _summary(build: Build, release: PublishResult | None, refused: list[str]) -> RunSummary:

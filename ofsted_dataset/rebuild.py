@@ -18,7 +18,6 @@ from ofsted_dataset import pipeline
 from ofsted_dataset.errors import PipelineError
 from ofsted_dataset.release.page import write_release_page
 from ofsted_dataset.release.publish import current_version, write_release
-from schemas.datapackage import described_sources
 
 
 def reproduce(root: Path, version: str | None = None) -> list[str]:
@@ -35,7 +34,7 @@ def reproduce(root: Path, version: str | None = None) -> list[str]:
     out = root / "staged" / "reproduce"
     if out.exists():
         shutil.rmtree(out)
-    write_release(out, tables, described_sources(tables["sources"]), version, created, root)
+    write_release(out, tables, version, created, root)
     if (release / "index.html").is_file():  # the page also shows the changelog and links changes.json
         for name in ("CHANGES.md", "changes.json"):
             shutil.copy(release / name, out / name)

@@ -49,7 +49,6 @@ from ofsted_dataset.progress import Progress
 from ofsted_dataset.release.consumer_files import shipped_sources
 from ofsted_dataset.release.publish import PublishResult, current_version, pointer_problems, publish
 from ofsted_dataset.summary import RunSummary
-from schemas.datapackage import described_sources
 from schemas.reference_tables import RETIRED_IDS
 from schemas.tables import TABLES
 
@@ -494,5 +493,4 @@ def validate(applied: Applied, ingested: Ingested) -> dict[str, int]:
 
 def release(root: Path, applied: Applied, ingested: Ingested) -> PublishResult:
     """Publish a new release if the tables changed (see publish.py for the steps and their safety)."""
-    return publish(applied.tables, described_sources(applied.tables["sources"]), root, ingested.texts,
-                   reuse=written_by_this_code(root))
+    return publish(applied.tables, root, ingested.texts, reuse=written_by_this_code(root))

@@ -351,31 +351,30 @@ def recover(root: Path) -> list[str]:
     return removed + sync_pointers(root)
 
 
-def write_release(directory: Path, tables: dict[str, pa.Table], sources: list[dict[str, Any]], version: str,
-                  created: str, root: Path, previous: Path | None = None) -> dict[str, dict[str, Any]]:
+def write_release(directory: Path, tables: dict[str, pa.Table], version: str, created: str, root: Path,
+                  previous: Path | None = None) -> dict[str, dict[str, Any]]:
     """The reproducible files of a release: data, datapackage.json, the data dictionary, and the files that
     let the release stand alone (README, coverage, citation, licences, and the reference files of the
     project at `root` that the build read). The data files of tables the `previous` release holds as they are
     are copied from it (files.write_data_files)."""
     files = write_data_files(tables, directory, previous)
-    describe_release(directory, sources, version, created, root, files)
+    describe_release(directory, tables["sources"], version, created, root, files)
     return files
 
 
-def describe_release(directory: Path, sources: list[dict[str, Any]], version: str, created: str, root: Path,
+def describe_release(directory: Path, sources: pa.Table, version: str, created: str, root: Path,
                      files: dict[str, dict[str, Any]]) -> None:
-    """The reproducible files of a release beside its data `files` (as write_data_files returns them): the
-    ones that name the version. A publish writes the data once and these twice, first as the scratch
-    release it compares, then as the version that comparison gives."""
+    """The reproducible files of a release beside its data `files` (as write_data_files returns them) and
+    table `sources`: the ones that name the version. A publish writes the data once and these twice, first as
+    the scratch release it compares, then as the version that comparison gives."""
     # Replaced in one step: a publish builds the database file meanwhile, which reads the tables it describes.
     write_json_atomically(directory / "datapackage.json", package_descriptor(version, created, sources, files))
     (directory / "data-dictionary.md").write_text(render_dictionary(), encoding="utf-8")
     write_consumer_files(directory, root)
 
 
-def publish(tables: dict[str, pa.Table], sources: list[dict[str, Any]], root: Path,
-            texts: Mapping[str, str] | None = None, now: dt.datetime | None = None, reuse: bool = False
-            ) -> PublishResult:
+def publish(tables: dict[str, pa.Table], root: Path, texts: Mapping[str, str] | None = None,
+            now: dt.datetime | None = None, reuse: bool = False) -> PublishResult:
     """Publish `tables` as the next release unless they equal the current one. With `reuse` (the current
     release's files were written by this very code), the data files of the tables it holds as they are
     are copied from it, and verified as that release's (see verify_release's `verified`).
@@ -386,7 +385,7 @@ def publish(tables: dict[str, pa.Table], sources: list[dict[str, Any]], root: Pa
     with publish_lock(root / "published"):
         repaired = tuple(recover(root))
         try:
-            result = _publish_unlocked(tables, sources, root, texts, now, reuse)
+            result = _publish_unlocked(tables, root, texts, now, reuse)
         except PipelineError as exc:
             if repaired:
                 exc.details.append("before that, this run finished an interrupted publish: " + "; ".join(repaired))
@@ -400,14 +399,14 @@ def _current_release(published: Path) -> tuple[str | None, Path | None]:
     return version, published / version if version else None
 
 
-def _write_staged(tables: dict[str, pa.Table], sources: list[dict[str, Any]], root: Path, staged: Path,
-                  created: str, reused: Path | None) -> dict[str, dict[str, Any]]:
+def _write_staged(tables: dict[str, pa.Table], root: Path, staged: Path, created: str,
+                  reused: Path | None) -> dict[str, dict[str, Any]]:
     """The tables written as a release in `staged` (scratch, emptied first): what a publish and a preview both
     compare with the current release. The data files of tables the release `reused` holds as they are are
     copied from it."""
     if staged.exists():
         shutil.rmtree(staged)
-    files = write_release(staged, tables, sources, "0.0.0", created, root, reused)
+    files = write_release(staged, tables, "0.0.0", created, root, reused)
     _failpoint("staged")
     return files
 
@@ -422,12 +421,12 @@ def _changes_markdown(changes: release_diff.ReleaseDiff, contradicted: list[str]
     return markdown
 
 
-def preview(tables: dict[str, pa.Table], sources: list[dict[str, Any]], root: Path) -> str:
+def preview(tables: dict[str, pa.Table], root: Path) -> str:
     """The changelog the next release would carry, computed exactly as a publish computes it, in
     staged/check/ (scratch); nothing in published/ is read for writing, and nothing is recorded."""
     scratch = root / "staged" / "check"
     previous, last = _current_release(root / "published")
-    _write_staged(tables, sources, root, scratch, "1970-01-01T00:00:00Z", last)  # only diffed
+    _write_staged(tables, root, scratch, "1970-01-01T00:00:00Z", last)  # only diffed
     try:  # removed once the changelog is written: the records a table adds are read from its files then
         changes = release_diff.compare(last, scratch, root)
         if previous and changes.level is None:
@@ -440,8 +439,8 @@ def preview(tables: dict[str, pa.Table], sources: list[dict[str, Any]], root: Pa
         shutil.rmtree(scratch)
 
 
-def _publish_unlocked(tables: dict[str, pa.Table], sources: list[dict[str, Any]], root: Path,
-                      texts: Mapping[str, str] | None, now: dt.datetime | None, reuse: bool) -> PublishResult:
+def _publish_unlocked(tables: dict[str, pa.Table], root: Path, texts: Mapping[str, str] | None,
+                      now: dt.datetime | None, reuse: bool) -> PublishResult:
     """The publish proper, for a caller holding the lock over a recovered project."""
     published, staged = root / "published", root / "staged" / "build"
     created = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -449,7 +448,7 @@ def _publish_unlocked(tables: dict[str, pa.Table], sources: list[dict[str, Any]]
     with ExitStack() as stack:
         if last is None:  # the first release's file, loaded from the tables while their files are written
             database = stack.enter_context(_database_beside(staged, partial(write_duckdb_from_tables, tables)))
-        files = _write_staged(tables, sources, root, staged, created, last if reuse else None)
+        files = _write_staged(tables, root, staged, created, last if reuse else None)
         if last is not None:  # a later release's: the previous one's, with the rows its data files change
             database = stack.enter_context(_database_beside(staged, partial(write_duckdb, staged, previous=last)))
         changes = release_diff.compare(last, staged, root)
@@ -459,7 +458,7 @@ def _publish_unlocked(tables: dict[str, pa.Table], sources: list[dict[str, Any]]
         if (published / version).exists():
             raise PipelineError(f"published/{version} already exists and releases are never rewritten")
         changes.new = version
-        describe_release(staged, sources, version, created, root, files)
+        describe_release(staged, tables["sources"], version, created, root, files)
         summary = _write_changelog(staged, tables, changes, created)
         level = changes.level
         # A release that changes many records lists each: let go before the archive and the verification.

@@ -174,7 +174,7 @@ def test_a_first_release_is_published_into_a_project_with_no_staged_folder(tmp_p
     ingested, applied = seed_build
     project = tmp_path / "project"
     shutil.copytree(PROJECT / "reference", project / "reference")
-    result = release_publish.publish(applied.tables, applied.tables["sources"].to_pylist(), project,
+    result = release_publish.publish(applied.tables, project,
                                      {source: article.text for source, article in ingested.articles.items()})
     assert result.version == "1.0.0"
     assert not (project / "staged" / "build-database").exists()
