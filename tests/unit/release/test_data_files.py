@@ -105,7 +105,7 @@ def _written_tables(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return names
 
 
-def test_the_files_of_a_table_the_previous_release_holds_are_copied_from_it(
+def test_the_files_of_a_table_the_previous_release_holds_are_taken_from_it(
         seed_release: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     tables = _seed_tables(seed_release)
     write_data_files(tables, tmp_path / "previous")
@@ -119,6 +119,36 @@ def test_the_files_of_a_table_the_previous_release_holds_are_copied_from_it(
     assert listed == write_data_files(tables, tmp_path / "fresh")
     for name in listed:
         assert (tmp_path / "patch" / name).read_bytes() == (tmp_path / "fresh" / name).read_bytes()
+
+
+def test_the_files_taken_from_the_previous_release_are_links_to_its_own(seed_release: Path, tmp_path: Path) -> None:
+    """Release files are never written again, so a patch release shares the previous one's rather than copying
+    them; the tables written again are files of their own."""
+    tables = _seed_tables(seed_release)
+    write_data_files(tables, tmp_path / "previous")
+    judgements = tables["judgements"]
+    grades = pa.array(["good"] * judgements.num_rows, judgements.schema.field("grade").type)
+    tables["judgements"] = judgements.set_column(judgements.schema.get_field_index("grade"), "grade", grades)
+    listed = write_data_files(tables, tmp_path / "patch", tmp_path / "previous")
+    shared = sorted(name for name in listed
+                    if (tmp_path / "patch" / name).samefile(tmp_path / "previous" / name))
+    assert shared == sorted(name for name in listed if not name.startswith("data/judgements."))
+
+
+def test_files_that_cannot_be_linked_are_copied(seed_release: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another file system (or one without links): the same bytes, copied."""
+    tables = _seed_tables(seed_release)
+    write_data_files(tables, tmp_path / "previous")
+
+    def refused(source: Path, target: Path) -> None:
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(files.os, "link", refused)
+    listed = write_data_files(tables, tmp_path / "patch", tmp_path / "previous")
+    for name in listed:
+        assert not (tmp_path / "patch" / name).samefile(tmp_path / "previous" / name)
+        assert (tmp_path / "patch" / name).read_bytes() == (tmp_path / "previous" / name).read_bytes()
 
 
 def test_files_of_another_parquet_writer_are_not_copied(seed_release: Path, tmp_path: Path,
