@@ -46,13 +46,16 @@ BLOCK_BYTES = 16 * 1024 * 1024
 # A block of a larger file holds at least this much (at least 64 bytes), and ends at the first cut after it
 # (`_cut`).
 MIN_BLOCK_BYTES = 4 * 1024 * 1024
-# A cut follows a newline byte whose 64 bytes before it hash to 0 in this many bits: one newline in 4,096 at
-# random. 64 bytes, because the end of a CSV row repeats from row to row (a note, a quote's last words): 8 bytes
-# gave a few hundred different values in a provenance.csv of 300,000 rows, and never 0.
+# A cut follows a newline byte whose 64 bytes after it hash to 0 in this many bits: one newline in 4,096 at
+# random. The bytes after it: in a CSV file they start the next row, with its key. The end of a row repeats from
+# row to row (a theme, a flag, a quote's last words): hashing the 64 bytes before each newline found no cut at
+# all in the 17 MB recommendations.csv of a 10,000-article benchmark release, so that a change anywhere in its
+# first 16 MB compressed all of them again. 8 bytes gave a few hundred different values in a provenance.csv of
+# 300,000 rows, and never 0.
 _CUT_BITS = 12
 _WINDOW_WORDS = 8  # the 64 bytes, as 8 little-endian 64-bit numbers
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing's multiplier (2**64 / the golden ratio), and seed
-_BEFORE = np.arange(8 * _WINDOW_WORDS, 0, -1)  # from a newline's position, the bytes before it
+_AFTER = np.arange(1, 8 * _WINDOW_WORDS + 1)  # from a newline's position, the bytes after it
 _SEARCHED_AT_ONCE = 256 * 1024  # bytes searched for cuts at once: bounded memory, even in a file of newlines
 # Blocks compressed at once, one a core of the machine that publishes (zlib lets go of the GIL).
 _WORKERS = 2
@@ -132,7 +135,7 @@ def _archive_file(release: Path) -> Path:
 
 def _layout() -> str:
     """How blocks are cut, as the blocks index records it: an index of blocks cut otherwise gives none."""
-    return f"newline, {8 * _WINDOW_WORDS} bytes, {_CUT_BITS} bits, {MIN_BLOCK_BYTES} to {BLOCK_BYTES} bytes"
+    return f"newline, {8 * _WINDOW_WORDS} bytes after, {_CUT_BITS} bits, {MIN_BLOCK_BYTES} to {BLOCK_BYTES} bytes"
 
 
 def _write_index(path: Path, archive_sha256: str, index: dict[str, list[Block]]) -> None:
@@ -420,14 +423,15 @@ def _blocks(handle: IO[bytes], size: int) -> Iterator[tuple[bytes | memoryview, 
 
 def _cut(data: bytes) -> int | None:
     """Where the block starting `data` ends: just past the first newline at or after MIN_BLOCK_BYTES whose 64
-    bytes before it hash to 0 in _CUT_BITS bits, or None when there is no such newline. The cuts of a file
-    depend on its bytes alone, so a change moves the cuts near it and no others. The hash: from the seed
+    bytes after it (within `data`) hash to 0 in _CUT_BITS bits, or None when there is no such newline. The cuts
+    of a file depend on its bytes alone, so a change moves the cuts near it and no others. The hash: from the seed
     _GOLDEN, for each of the 8 words in turn, exclusive-or the word, then multiply by _GOLDEN (modulo 2**64);
     its top _CUT_BITS bits. The bytes are searched a window at a time: a cut is usually in the first few."""
     view = np.frombuffer(data, dtype=np.uint8)
     for low in range(MIN_BLOCK_BYTES, view.size, _SEARCHED_AT_ONCE):
         ends = np.flatnonzero(view[low:low + _SEARCHED_AT_ONCE] == 0x0A) + low
-        words = np.ascontiguousarray(view[ends[:, None] - _BEFORE]).view("<u8")
+        ends = ends[ends + _AFTER[-1] < view.size]
+        words = np.ascontiguousarray(view[ends[:, None] + _AFTER]).view("<u8")
         hashed = np.full(ends.size, _GOLDEN, dtype=np.uint64)
         for word in range(_WINDOW_WORDS):
             hashed = (hashed ^ words[:, word]) * _GOLDEN

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -96,7 +97,8 @@ STORAGE_FORMAT = 64
 _HEADER_FORMAT = slice(12, 20)
 
 
-def write_duckdb(directory: Path, database: Path | None = None, previous: Path | None = None) -> None:
+def write_duckdb(directory: Path, database: Path | None = None, previous: Path | None = None,
+                 written: Future[None] | None = None) -> None:
     """One file with every table (keys and foreign keys enforced by DuckDB) and the views above, all
     described (`_load`).
 
@@ -108,11 +110,16 @@ def write_duckdb(directory: Path, database: Path | None = None, previous: Path |
     applied (`_update`), when it can be: loading every row again, and indexing them for the keys, costs
     seconds per hundred thousand provenance rows while a patch release changes a few. Its tables then hold
     the same rows as loading them would give, but not in the same order: the file is verified by content
-    (verify.py), never by bytes."""
+    (verify.py), never by bytes.
+
+    `written`, when given, is done once the release's Parquet files are written (a publish starts building the
+    file while it writes them): until then only the previous release's file is read."""
     path = database or directory / DUCKDB_FILE
     path.unlink(missing_ok=True)
-    if previous is not None and _update(directory, path, previous):
+    if previous is not None and _update(directory, path, previous, written):
         return
+    if written is not None:
+        written.result()
     _load(path, {name: parquet_file(directory, name) for name in TABLES}, _provenance_rows(directory))
 
 
@@ -171,19 +178,23 @@ def _create_views(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"COMMENT ON VIEW {name} IS {sql_text(view.description)}")
 
 
-def _updatable(directory: Path, previous: Path) -> bool:
-    """Whether the `previous` release's file can become this release's: it is there, in STORAGE_FORMAT, beside
-    the release's SHA256SUMS, and both releases describe every table exactly as schemas/tables.py does (so the
-    file's tables, keys and comments are this code's)."""
-    old = previous / DUCKDB_FILE
-    if not old.is_file() or not (previous / CHECKSUMS).is_file():
+def _updatable(release: Path) -> bool:
+    """Whether the `release`'s file can become a later release's: it is there, in STORAGE_FORMAT, beside the
+    release's SHA256SUMS, and the release describes every table exactly as schemas/tables.py does (so the
+    file's tables, keys and comments are this code's; the later release must describe them so too)."""
+    old = release / DUCKDB_FILE
+    if not old.is_file() or not (release / CHECKSUMS).is_file():
         return False
     with old.open("rb") as handle:
         header = handle.read(_HEADER_FORMAT.stop)
     if len(header) < _HEADER_FORMAT.stop or int.from_bytes(header[_HEADER_FORMAT], "little") != STORAGE_FORMAT:
         return False
-    wanted = {name: table_schema(table) for name, table in TABLES.items()}
-    return all(_described_tables(release) == wanted for release in (previous, directory))
+    return _as_this_code(release)
+
+
+def _as_this_code(release: Path) -> bool:
+    """Whether the release describes every table exactly as schemas/tables.py does."""
+    return _described_tables(release) == {name: table_schema(table) for name, table in TABLES.items()}
 
 
 def _described_tables(release: Path) -> dict[str, Any]:
@@ -191,16 +202,21 @@ def _described_tables(release: Path) -> dict[str, Any]:
     return {resource["name"]: resource["schema"] for resource in descriptor["resources"]}
 
 
-def _update(directory: Path, path: Path, previous: Path) -> bool:
+def _update(directory: Path, path: Path, previous: Path, written: Future[None] | None) -> bool:
     """Write `path` as the `previous` release's file with the rows of `directory`'s Parquet files that differ
     from the previous release's applied: new records inserted (referenced tables first), changed values
     updated in place, and records that are gone deleted (referring tables first), so that the keys and foreign
     keys hold after every statement. A table whose Parquet file is the same bytes is untouched. False, with
     nothing left at `path`, when the file cannot be updated (see `_updatable`) or DuckDB refuses a statement:
-    the caller then loads every row."""
-    if not _updatable(directory, previous):
+    the caller then loads every row. The previous file is copied before `written` (if any) is waited for."""
+    if not _updatable(previous):
         return False
     shutil.copyfile(previous / DUCKDB_FILE, path)
+    if written is not None:
+        written.result()
+    if not _as_this_code(directory):
+        path.unlink()
+        return False
     listed = listed_checksums(previous)  # the previous release's Parquet files as it was verified, not read again
     changed = [name for name in TABLES if sha256_file(parquet_file(directory, name))
                != listed.get(parquet_file(previous, name).relative_to(previous).as_posix())]

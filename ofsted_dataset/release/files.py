@@ -19,13 +19,15 @@ from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from ofsted_dataset.atomic_files import json_chunks
-from ofsted_dataset.facts.arrow_tables import plain, plain_schema, same_rows
+from ofsted_dataset.facts.arrow_tables import plain, plain_schema
+from ofsted_dataset.release.duckdb_access import connect_bounded, differs_from_parquet
 
 # Row groups of 100,000 rows: a reader (DuckDB, a verification) can then take a large table a row group at a
 # time, in parallel, and the writer holds one row group's pages and dictionaries, not the whole table's.
@@ -100,10 +102,8 @@ def write_data_files(tables: dict[str, pa.Table], directory: Path, previous: Pat
     data = directory / "data"
     data.mkdir(parents=True, exist_ok=True)
     largest_first = sorted(tables.items(), key=lambda item: item[1].nbytes, reverse=True)
+    kept = set() if previous is None else _unchanged(previous, tables)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        kept = set() if previous is None else {
-            name for name, same in zip(tables, pool.map(partial(_unchanged, previous), tables, tables.values()),
-                                       strict=True) if same}
         writes: list[Callable[[], object]] = []
         for name, table in largest_first:
             csv = data / f"{name}.csv"
@@ -135,17 +135,25 @@ def _link(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
-def _unchanged(previous: Path, name: str, table: pa.Table) -> bool:
-    """Whether the `previous` release's files of table `name` are the ones writing `table` gives: its Parquet
-    file, written by this Parquet writer, holds the same rows and schema, and its CSV file is there."""
-    path = parquet_file(previous, name)
+def _unchanged(previous: Path, tables: dict[str, pa.Table]) -> set[str]:
+    """The tables whose files in the `previous` release are the ones writing them gives: the Parquet file,
+    written by this Parquet writer, holds the same rows (compared in DuckDB) and schema, and the CSV file is
+    there."""
+    con = connect_bounded()
     try:
-        if pq.ParquetFile(path).metadata.created_by != _created_by() or not path.with_suffix(".csv").is_file():
-            return False
+        return {name for name, table in tables.items() if _same_file(con, parquet_file(previous, name), table)}
+    finally:
+        con.close()
+
+
+def _same_file(con: duckdb.DuckDBPyConnection, path: Path, table: pa.Table) -> bool:
+    try:
         file = pq.ParquetFile(path)
+        if file.metadata.created_by != _created_by() or not path.with_suffix(".csv").is_file():
+            return False
         return file.schema_arrow.equals(plain_schema(table.schema), check_metadata=True) and \
-            same_rows(file.iter_batches(ROW_GROUP_ROWS), table)
-    except (OSError, pa.ArrowException):
+            not differs_from_parquet(con, table, path)
+    except (OSError, pa.ArrowException, duckdb.Error):
         return False
 
 

@@ -7,12 +7,12 @@ The order of a publish, and why each step is safe to kill:
    Its data files are the release's: only the files that name the version are written again, then the
    changelog and the page, while the database file is built in staged/build-database/ and moved in (a first
    release's from its tables, as their files are written; a later one's from the previous release's file and
-   the rows the data files change, once they are written),
-   the checksums and the zip (which takes the members whose files are unchanged, and the unchanged blocks
-   of the large ones, from the current release's zip as they are compressed: archive.py).
-3. The release is moved to published/.tmp-<version>/, verified (verify.py: checksums, archive, CSV,
-   DuckDB, and that the files hold exactly the tables validated a moment before), then renamed to
-   published/<version>/
+   the rows the data files change, once they are written), and the checksums.
+3. The release is moved to published/.tmp-<version>/, its zip (which takes the members whose files are
+   unchanged, and the unchanged blocks of the large ones, from the current release's zip as they are
+   compressed: archive.py) written there while the rest is verified
+   (verify.py: checksums, CSV, DuckDB, and that the files hold exactly the tables validated a moment before),
+   the zip verified once written, then the folder renamed to published/<version>/
    in one rename: a release folder either does not exist or is complete. Existing folders are never
    rewritten.
 4. The pointers are derived from the newest release folder and each replaced atomically, in this order:
@@ -446,11 +446,18 @@ def _publish_unlocked(tables: dict[str, pa.Table], root: Path, texts: Mapping[st
     created = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
     previous, last = _current_release(published)
     with ExitStack() as stack:
-        if last is None:  # the first release's file, loaded from the tables while their files are written
-            database = stack.enter_context(_database_beside(staged, partial(write_duckdb_from_tables, tables)))
-        files = _write_staged(tables, root, staged, created, last if reuse else None)
-        if last is not None:  # a later release's: the previous one's, with the rows its data files change
-            database = stack.enter_context(_database_beside(staged, partial(write_duckdb, staged, previous=last)))
+        # The first release's file is loaded from the tables while their files are written; a later one's is the
+        # previous release's, copied meanwhile, with the rows its data files change once they are written.
+        written: Future[None] = Future()
+        build = (partial(write_duckdb_from_tables, tables) if last is None
+                 else partial(write_duckdb, staged, previous=last, written=written))
+        database = stack.enter_context(_database_beside(staged, build))
+        try:
+            files = _write_staged(tables, root, staged, created, last if reuse else None)
+        except BaseException as exc:
+            written.set_exception(exc)
+            raise
+        written.set_result(None)
         changes = release_diff.compare(last, staged, root)
         if previous and changes.level is None:
             return PublishResult(None, previous, published / previous)
@@ -469,12 +476,15 @@ def _publish_unlocked(tables: dict[str, pa.Table], root: Path, texts: Mapping[st
         ahead = (Ahead.compressed((p for p in staged.rglob("*") if p.is_file()), until=database.done)
                  if last is None else None)
     write_checksums(staged, files)
-    write_archive(staged, version, last, root / ZIP_BLOCKS, ahead)  # takes every block compressed ahead
 
     tmp = published / f".tmp-{version}"
     _move(staged, tmp)
     _failpoint("moved")
-    raise_if_invalid(tmp, texts, expected=tables, verified=last if reuse else None)
+    # The zip is written while the rest of the release is verified (a change's zip mostly takes the previous
+    # one's members, on one core); its own check waits for it.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        archive = pool.submit(write_archive, tmp, version, last, root / ZIP_BLOCKS, ahead)  # takes every block
+        raise_if_invalid(tmp, texts, expected=tables, verified=last if reuse else None, archive=archive)
     _failpoint("verified")
     os.rename(tmp, published / version)
     _failpoint("renamed")

@@ -10,7 +10,7 @@ import hashlib
 import json
 import zipfile
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -20,11 +20,10 @@ import pyarrow.parquet as pq
 
 from ofsted_dataset.errors import PipelineError, ValidationError
 from ofsted_dataset.facts.arrow_tables import same_rows
-from ofsted_dataset.release.duckdb_access import connect_bounded, count, read_parquet_sql
+from ofsted_dataset.release.duckdb_access import connect_bounded, count, differs_from_parquet, read_parquet_sql
 from ofsted_dataset.release.duckdb_file import DUCKDB_FILE
 from ofsted_dataset.release.files import (
     CHECKSUMS,
-    ROW_GROUP_ROWS,
     is_archive,
     listed_checksums,
     parquet_file,
@@ -36,10 +35,14 @@ from schemas.datapackage import table_schema
 from schemas.tables import TABLES
 
 
-def _files(directory: Path, listed: dict[str, str], hashed: dict[str, str]) -> list[str]:
-    """Every byte of the release against SHA256SUMS (`listed`, as read): its files, then the archive's members.
-    The digest of each file read is put in `hashed`, for the descriptor's check."""
-    return _checksums(directory, listed, hashed) + _archive(directory, listed)
+def _files(directory: Path, listed: dict[str, str], hashed: dict[str, str], archive: Future[Path] | None) -> list[str]:
+    """Every byte of the release against SHA256SUMS (`listed`, as read): its files, then the archive's members
+    (once the `archive` being written, if any, is). The digest of each file read is put in `hashed`, for the
+    descriptor's check."""
+    problems = _checksums(directory, listed, hashed)
+    if archive is not None:
+        archive.result()
+    return problems + _archive(directory, listed)
 
 
 def _checksums(directory: Path, listed: dict[str, str], hashed: dict[str, str]) -> list[str]:
@@ -65,16 +68,33 @@ def _archive(directory: Path, listed: dict[str, str]) -> list[str]:
     problems = []
     for path in sorted(directory.glob("*.zip")):
         side = path.with_name(path.name + ".sha256")
-        if side.exists() and side.read_text(encoding="utf-8").split()[0] != sha256_file(path):
-            problems.append(f"{path.name}: checksum does not match {side.name}")
-        with zipfile.ZipFile(path) as archive:
-            for info in archive.infolist():
-                name = info.filename.split("/", 1)[1]
-                if name == CHECKSUMS:
-                    continue
-                if listed.get(name) != _member_sha256(archive, info):
-                    problems.append(f"{path.name}: member {name} does not match {CHECKSUMS}")
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            digest = pool.submit(sha256_file, path)
+            with zipfile.ZipFile(path) as archive:
+                members = [info for info in archive.infolist() if info.filename.split("/", 1)[1] != CHECKSUMS]
+            differ = _members_differing(path, members, listed)
+            if side.exists() and side.read_text(encoding="utf-8").split()[0] != digest.result():
+                problems.append(f"{path.name}: checksum does not match {side.name}")
+        problems += [f"{path.name}: member {info.filename.split('/', 1)[1]} does not match {CHECKSUMS}"
+                     for info in members if info.filename in differ]
     return problems
+
+
+def _members_differing(path: Path, members: list[zipfile.ZipInfo], listed: dict[str, str]) -> set[str]:
+    """The members of the zip at `path` whose bytes are not the ones SHA256SUMS (`listed`) gives, inflated and
+    hashed in two threads (zlib and hashlib let go of the interpreter's lock), each with the zip open on its own:
+    the largest members first, each to the thread with the fewer bytes so far."""
+    shares: list[list[zipfile.ZipInfo]] = [[], []]
+    for info in sorted(members, key=lambda info: info.file_size, reverse=True):
+        min(shares, key=lambda share: sum(i.file_size for i in share)).append(info)
+
+    def differing(share: list[zipfile.ZipInfo]) -> set[str]:
+        with zipfile.ZipFile(path) as archive:
+            return {info.filename for info in share
+                    if listed.get(info.filename.split("/", 1)[1]) != _member_sha256(archive, info)}
+
+    with ThreadPoolExecutor(max_workers=len(shares)) as pool:
+        return set().union(*pool.map(differing, shares))
 
 
 def _member_sha256(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str:
@@ -115,11 +135,6 @@ def _frictionless(directory: Path) -> list[str]:
     return problems + [f"datapackage.json: Frictionless: {e.message}" for e in report.errors]
 
 
-# Rows per batch when a file or a database table is read for comparison: its copy is never held whole, and a
-# Parquet file is read a row group at a time.
-_BATCH_ROWS = ROW_GROUP_ROWS
-
-
 def _release_schemas(directory: Path) -> dict[str, tuple[pa.Schema, bool]]:
     """Each table of the release with its Arrow schema, read from the release's own datapackage.json
     (an older release is checked against its own contract), and whether that contract is the one in
@@ -146,22 +161,21 @@ def _tables(directory: Path, texts: Mapping[str, str] | None, expected: dict[str
     problems: list[str] = []
     tables: dict[str, pa.Table] = {}  # kept for pandera, which validates the tables together
     database = directory / DUCKDB_FILE
-    con = connect_bounded(database, read_only=True) if database.exists() else None
+    con = connect_bounded(database if database.exists() else None, read_only=database.exists())
     try:
         schemas = _release_schemas(directory)
         in_database: list[str] = []
         for name, (schema, _) in schemas.items():
-            table, found = _read_table(directory, name, schema, None if expected is None else expected[name],
+            table, found = _read_table(con, directory, name, schema, None if expected is None else expected[name],
                                        csv_read_back=name not in verified_pairs)
             problems += found
             if table is not None and expected is None:
                 tables[name] = table
-            if con is not None:
-                in_database += _database_table(con, directory, name, schema, table)
             del table
+            if database.exists():
+                in_database += _database_table(con, directory, name, schema)
     finally:
-        if con is not None:
-            con.close()
+        con.close()
     current_contract = all(current for _, current in schemas.values())
     if expected is None and len(tables) == len(schemas) and current_contract and not problems:
         from ofsted_dataset.facts.validate import validate_tables  # as in stages.validate, where it says why
@@ -173,21 +187,22 @@ def _tables(directory: Path, texts: Mapping[str, str] | None, expected: dict[str
     return problems + in_database
 
 
-def _read_table(directory: Path, name: str, schema: pa.Schema, validated: pa.Table | None = None,
-                csv_read_back: bool = True) -> tuple[pa.Table | None, list[str]]:
+def _read_table(con: duckdb.DuckDBPyConnection, directory: Path, name: str, schema: pa.Schema,
+                validated: pa.Table | None = None, csv_read_back: bool = True) -> tuple[pa.Table | None, list[str]]:
     """One table's rows as its Parquet file holds them, with what is wrong with that file or its CSV twin; no
     table when its rows cannot be checked further (a file missing, or columns that are not the contract's).
 
-    With the `validated` table (a publish's, in memory already) the Parquet file is compared with it a batch at
-    a time, and when they are the same it stands for the file's rows: no copy of the file is held. The CSV file
-    is read a batch at a time either way, unless `csv_read_back` is false (verify_release's `verified`)."""
+    With the `validated` table (a publish's, in memory already) the Parquet file is compared with it row by row
+    in DuckDB (on `con`), and when they are the same it stands for the file's rows: no copy of the file is held.
+    The CSV file is read a batch at a time either way, unless `csv_read_back` is false (verify_release's
+    `verified`)."""
     parquet, csv = parquet_file(directory, name), directory / "data" / f"{name}.csv"
     if not parquet.is_file() or not csv.is_file():
         return None, []  # already reported by the checksum and descriptor checks
     if not _has_contract_columns(parquet, schema):
         return None, [f"data/{name}.parquet: columns or types differ from datapackage.json"]
     differs = []
-    if validated is not None and not same_rows(pq.ParquetFile(parquet).iter_batches(_BATCH_ROWS), validated):
+    if validated is not None and differs_from_parquet(con, validated, parquet):
         validated, differs = None, [f"data/{name}.parquet: rows differ from the validated build"]
     table = pq.read_table(parquet) if validated is None else validated
     if not csv_read_back:
@@ -204,33 +219,21 @@ def _has_contract_columns(parquet: Path, schema: pa.Schema) -> bool:
     return pq.read_schema(parquet).remove_metadata() == schema
 
 
-def _same_in_order(stored: pa.RecordBatchReader, parquet: pa.Table) -> bool:
-    """Whether a database table holds the Parquet file's rows in the file's order: the same columns, each of
-    the same type and values (nullability aside, which DuckDB does not export), compared a batch at a time.
-    A file loaded from the Parquet files holds them so; a patch release's file, updated in place, does not."""
-    return stored.schema.names == parquet.column_names and same_rows(stored, parquet)
-
-
 def _fingerprint_sql(table: str) -> str:
     """A table's rows as one value that does not depend on their order: their number and the sum of their
     64-bit hashes. Two different sets of rows give the same fingerprint by chance only (about 1 in 2^64)."""
     return f"select count(*), sum(hash(r)::hugeint) from {table} r"
 
 
-def _database_table(con: duckdb.DuckDBPyConnection, directory: Path, name: str, schema: pa.Schema,
-                    rows: pa.Table | None) -> list[str]:
+def _database_table(con: duckdb.DuckDBPyConnection, directory: Path, name: str, schema: pa.Schema) -> list[str]:
     """One table of the DuckDB file against its Parquet file, by content: the file's bytes are not
-    reproducible. A table holding the file's rows in their order is the same; any other is the same when its
-    rows' fingerprint is the Parquet file's, computed by DuckDB as it reads them (a patch release's file holds
-    its rows in the order its changes were applied, and sorting them would take hundreds of megabytes at
-    10,000 articles). When that differs, the rows are compared as multisets (EXCEPT ALL both ways), which
-    counts those that differ. `rows` is the Parquet file read already, if it was."""
+    reproducible, nor the order of its rows (a patch release's file holds them in the order its changes were
+    applied, and sorting them would take hundreds of megabytes at 10,000 articles). A table is the same when
+    its rows' fingerprint is the Parquet file's, both computed by DuckDB as it reads them. When that differs,
+    the rows are compared as multisets (EXCEPT ALL both ways), which counts those that differ."""
     path = parquet_file(directory, name)
     if not path.is_file() or not _has_contract_columns(path, schema):
         return []  # already reported; DuckDB cannot compare such a file with a table
-    if _same_in_order(con.sql(f"select * from {name}").to_arrow_reader(_BATCH_ROWS),
-                      pq.read_table(path) if rows is None else rows):
-        return []
     parquet = read_parquet_sql(path)
     if con.execute(_fingerprint_sql(name)).fetchall() == con.execute(_fingerprint_sql(parquet)).fetchall():
         return []
@@ -240,7 +243,8 @@ def _database_table(con: duckdb.DuckDBPyConnection, directory: Path, name: str, 
 
 
 def verify_release(directory: Path, texts: Mapping[str, str] | None = None,
-                   expected: dict[str, pa.Table] | None = None, verified: Path | None = None) -> list[str]:
+                   expected: dict[str, pa.Table] | None = None, verified: Path | None = None,
+                   archive: Future[Path] | None = None) -> list[str]:
     """Every problem with the release in `directory`; empty when it is intact and valid.
 
     `texts` (raw articles by source id) adds the check that every provenance quote is the exact span
@@ -259,14 +263,15 @@ def verify_release(directory: Path, texts: Mapping[str, str] | None = None,
     The files' checksums and the archive are checked in a thread of their own while the rows are: hashing,
     and inflating the archive's members, run without the GIL, beside the table checks. The files
     datapackage.json describes are checked last, with the digests the checksum check took (each file is
-    read for its digest once).
+    read for its digest once). `archive` is the zip being written meanwhile (a publish's), whose members are
+    checked once it is.
     """
     if not (directory / "datapackage.json").is_file():
         return [f"{directory}: no datapackage.json, not a release folder"]
     listed = listed_checksums(directory) if (directory / CHECKSUMS).exists() else {}
     hashed: dict[str, str] = {}
     with ThreadPoolExecutor(max_workers=1) as pool:
-        files = pool.submit(_files, directory, listed, hashed)
+        files = pool.submit(_files, directory, listed, hashed, archive)
         rows = (_frictionless(directory) if expected is None else []) + _tables(
             directory, texts, expected, _same_files(listed, verified))
         files_problems = files.result()
@@ -287,7 +292,8 @@ def _same_files(listed: dict[str, str], verified: Path | None) -> frozenset[str]
 
 
 def raise_if_invalid(directory: Path, texts: Mapping[str, str] | None = None,
-                     expected: dict[str, pa.Table] | None = None, verified: Path | None = None) -> None:
-    problems = verify_release(directory, texts, expected, verified)
+                     expected: dict[str, pa.Table] | None = None, verified: Path | None = None,
+                     archive: Future[Path] | None = None) -> None:
+    problems = verify_release(directory, texts, expected, verified, archive)
     if problems:
         raise PipelineError(f"release {directory.name} failed verification ({len(problems)} problem(s))", problems)

@@ -36,12 +36,14 @@ def tables(root: Path) -> dict[str, list[dict]]:
 def test_second_run_reuses_every_article_and_gives_the_same_tables(project, counted):
     first = tables(project)
     assert len(counted) == 5
-    assert sorted(p.name for p in (project / article_cache.CACHE_DIR).iterdir()) == [
-        "funding_commitments.arrow", "grade_counts.arrow", "index.arrow", "inspections.arrow", "judgements.arrow",
-        "merged-pages.arrow", "merged.funding_commitments.arrow", "merged.grade_counts.arrow",
+    # Each mapping's facts in its shard (crc32 of the source id, modulo 64): 05, 1f, 1a, 08 and 17.
+    assert sorted(p.name for p in (project / article_cache.CACHE_DIR).iterdir()) == sorted([
+        "index.arrow", "merged-pages.arrow", "merged.funding_commitments.arrow", "merged.grade_counts.arrow",
         "merged.inspections.arrow", "merged.judgements.arrow", "merged.provenance.arrow",
-        "merged.recommendations.arrow", "merged.sources.arrow", "provenance.arrow", "recommendations.arrow",
-        "sources.arrow"]
+        "merged.recommendations.arrow", "merged.sources.arrow",
+        *(f"{table}.{shard}.arrow" for shard in ("05", "08", "17", "1a", "1f")
+          for table in ("funding_commitments", "grade_counts", "inspections", "judgements", "provenance",
+                        "recommendations", "sources"))])
     snapshot = article_cache.read(project)
     assert snapshot is not None
     assert snapshot.index["source_id"].to_pylist() == [
@@ -65,6 +67,56 @@ def test_a_changed_mapping_is_the_only_one_redone(project, counted):
     assert counted == ["002_3dafbde2ba55b338.yaml"]
     themes = {r["recommendation_id"]: r["theme"] for r in changed["recommendations"]}
     assert themes["south-gloucestershire-2021-focused-visit-2"] == "leadership_and_management"
+
+
+def _shard_files(project: Path) -> dict[str, int]:
+    """The inode of each shard file of the snapshot, by name."""
+    return {p.name: p.stat().st_ino for p in (project / article_cache.CACHE_DIR).iterdir()
+            if not p.name.startswith(("index.", "merged"))}
+
+
+def _cached_rows(project: Path) -> dict[str, list[str]]:
+    snapshot = article_cache.read(project)
+    assert snapshot is not None
+    return {name: sorted(map(str, table.to_pylist())) for name, table in snapshot.facts.items()}
+
+
+def test_a_change_writes_only_its_shard_and_links_the_others(project, counted):
+    """002's facts are in shard 1a: only that shard's files are written again; the others are the files of the
+    snapshot replaced. The facts are those a cold build caches."""
+    tables(project)
+    before = _shard_files(project)
+    edit(project / M002, "theme: front_door", "theme: leadership_and_management")
+    tables(project)
+    after = _shard_files(project)
+    assert sorted(after) == sorted(before)
+    assert sorted(name for name in after if after[name] != before[name]) == [
+        f"{table}.1a.arrow" for table in ("funding_commitments", "grade_counts", "inspections", "judgements",
+                                          "provenance", "recommendations", "sources")]
+    changed = _cached_rows(project)
+    import shutil
+
+    shutil.rmtree(project / "staged")
+    tables(project)
+    assert _cached_rows(project) == changed
+
+
+def test_a_removed_mapping_leaves_its_shard(project, counted):
+    """Its article waits for curation again: its shard has no file any more (no other mapping is in it), and
+    the others are linked."""
+    tables(project)
+    before = _shard_files(project)
+    (project / M002).unlink()
+    assert pipeline.run(project, until="apply").applied.waiting == ["002_3dafbde2ba55b338"]
+    after = _shard_files(project)
+    assert sorted(after) == sorted(name for name in before if ".1a." not in name)
+    assert all(after[name] == before[name] for name in after)
+
+
+def test_a_snapshot_missing_a_shard_file_is_not_read(project, counted):
+    tables(project)
+    (project / article_cache.CACHE_DIR / "grade_counts.1a.arrow").unlink()
+    assert article_cache.read(project) is None
 
 
 def test_a_changed_cited_article_invalidates_the_mappings_citing_it(project, counted):
@@ -94,7 +146,7 @@ def test_a_mapping_with_problems_is_never_cached(project, counted):
 
 def test_removing_staged_is_safe_and_a_corrupt_cache_is_recomputed(project, counted):
     first = tables(project)
-    (project / article_cache.CACHE_DIR / "provenance.arrow").write_bytes(b"not arrow")
+    (project / article_cache.CACHE_DIR / "provenance.05.arrow").write_bytes(b"not arrow")
     counted.clear()
     assert tables(project) == first
     assert len(counted) == 5

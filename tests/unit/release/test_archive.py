@@ -261,9 +261,9 @@ def test_a_member_of_one_block_is_the_bytes_writestr_gives(tmp_path: Path, size:
 
 def _cuts(data: bytes) -> list[int]:
     """Where the blocks of `data` end, by the rule written out a byte at a time: past the first newline at least
-    MIN_BLOCK_BYTES into the block whose 64 bytes before it hash to 0 in the top _CUT_BITS bits (from the seed
-    2**64 / the golden ratio, for each 8 bytes in turn as a little-endian number: exclusive-or it, then multiply
-    by the same number modulo 2**64); else BLOCK_BYTES into it."""
+    MIN_BLOCK_BYTES into the block whose 64 bytes after it, before BLOCK_BYTES into the block, hash to 0 in the
+    top _CUT_BITS bits (from the seed 2**64 / the golden ratio, for each 8 bytes in turn as a little-endian number:
+    exclusive-or it, then multiply by the same number modulo 2**64); else BLOCK_BYTES into it."""
     golden = 0x9E3779B97F4A7C15
     if len(data) <= archive.BLOCK_BYTES:
         return [len(data)]
@@ -271,10 +271,10 @@ def _cuts(data: bytes) -> list[int]:
     while start < len(data):
         end = min(start + archive.BLOCK_BYTES, len(data))
         for position in range(start + archive.MIN_BLOCK_BYTES, end):
-            if data[position] != 0x0A:
+            if data[position] != 0x0A or position + 64 >= end:
                 continue
             hashed = golden
-            for word in range(position - 64, position, 8):
+            for word in range(position + 1, position + 65, 8):
                 hashed = ((hashed ^ int.from_bytes(data[word:word + 8], "little")) * golden) % 2**64
             if hashed >> (64 - archive._CUT_BITS) == 0:
                 end = position + 1
@@ -321,6 +321,17 @@ def test_a_member_of_several_blocks_is_one_stream_of_blocks_compressed_each_on_i
     inflater = zlib.decompressobj(-15)
     assert inflater.decompress(expected) == SEVERAL_BLOCKS
     assert inflater.eof  # one stream, ended once, by the last block
+
+
+def test_rows_that_end_alike_are_cut_by_the_keys_that_start_them(small_blocks: None) -> None:
+    """A CSV whose rows all end the same way (a theme, a flag) has blocks cut by content, not only full ones: the
+    64 bytes hashed are those after a newline, which start the next row with its key."""
+    rows = b"".join(b'"record-%06d","the same recommendation, as in a generated corpus","workforce",false\n' % i
+                    for i in range(6000))
+    ends = _cuts(rows)
+    sizes = [end - start for start, end in zip([0, *ends], ends, strict=False)]
+    assert len(sizes) > 3 and max(sizes[:-1]) < SMALL_BLOCK
+    assert archive._cut(rows[:SMALL_BLOCK]) == ends[0]
 
 
 def test_a_change_moves_the_cuts_near_it_and_no_others(small_blocks: None) -> None:

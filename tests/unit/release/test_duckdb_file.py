@@ -10,7 +10,9 @@ import os
 import shutil
 import struct
 import subprocess
+import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -270,7 +272,7 @@ def test_a_patch_release_updates_the_previous_file_to_hold_its_rows(database: Pa
     previous = database.parent
     release = _next_release(previous, tmp_path / "next", _a_patch)
     target = tmp_path / DUCKDB_FILE
-    assert _update(release, target, previous) is True
+    assert _update(release, target, previous, None) is True
     assert _rows_in_key_order(target, release) == dict.fromkeys(TABLES, True)
     assert struct.unpack("<Q", target.read_bytes()[12:20]) == (STORAGE_FORMAT,)
     assert query(target, "select overall_grade from inspections "
@@ -286,9 +288,46 @@ def test_the_previous_file_is_not_updated_when_a_table_is_described_otherwise(da
     descriptor["resources"][0]["schema"]["fields"][0]["description"] = "an older wording"
     (previous / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     release = _next_release(database.parent, tmp_path / "next", _a_patch)
-    assert _update(release, tmp_path / DUCKDB_FILE, previous) is False
+    assert _update(release, tmp_path / DUCKDB_FILE, previous, None) is False
     write_duckdb(release, previous=previous)
     assert _rows_in_key_order(release / DUCKDB_FILE, release) == dict.fromkeys(TABLES, True)
+
+
+def test_a_release_described_otherwise_than_this_code_gets_no_updated_file(database: Path, tmp_path: Path) -> None:
+    """The previous file is copied before the new release's descriptor is read (a publish writes it meanwhile):
+    the copy goes when that descriptor turns out not to be this code's."""
+    release = _next_release(database.parent, tmp_path / "next", _a_patch)
+    descriptor = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"][0]["schema"]["fields"][0]["description"] = "a newer wording"
+    (release / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    assert _update(release, tmp_path / DUCKDB_FILE, database.parent, None) is False
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["next"]
+
+
+def test_the_previous_file_is_copied_while_the_release_is_written(database: Path, tmp_path: Path) -> None:
+    """A publish builds the file while it writes the release's Parquet files: only the previous release's file
+    is read until they are written (`written`)."""
+    target = tmp_path / "building" / DUCKDB_FILE
+    target.parent.mkdir()
+    written: Future[None] = Future()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        building = pool.submit(write_duckdb, tmp_path / "next", target, database.parent, written)
+        deadline = time.monotonic() + 60
+        while not (target.is_file() and target.stat().st_size == database.stat().st_size):
+            assert time.monotonic() < deadline and not building.done()
+            time.sleep(0.01)
+        assert not building.done()  # waiting for the release it describes, which is not there yet
+        _next_release(database.parent, tmp_path / "next", _a_patch)
+        written.set_result(None)
+        building.result()
+    assert _rows_in_key_order(target, tmp_path / "next") == dict.fromkeys(TABLES, True)
+
+
+def test_the_database_file_gives_up_when_its_release_could_not_be_written(database: Path, tmp_path: Path) -> None:
+    written: Future[None] = Future()
+    written.set_exception(OSError("no space left on device"))
+    with pytest.raises(OSError, match="no space left"):
+        write_duckdb(tmp_path / "next", tmp_path / DUCKDB_FILE, database.parent, written)
 
 
 def test_rows_duckdb_refuses_leave_no_updated_file(database: Path, tmp_path: Path) -> None:
@@ -300,7 +339,7 @@ def test_rows_duckdb_refuses_leave_no_updated_file(database: Path, tmp_path: Pat
 
     release = _next_release(database.parent, tmp_path / "next", orphan)
     target = tmp_path / DUCKDB_FILE
-    assert _update(release, target, database.parent) is False
+    assert _update(release, target, database.parent, None) is False
     assert sorted(p.name for p in tmp_path.iterdir()) == ["next"]
     with pytest.raises(duckdb.ConstraintException, match="foreign key"):
         write_duckdb(release, target, previous=database.parent)
@@ -313,7 +352,7 @@ def test_an_updated_file_ships_this_codes_views_only(database: Path, tmp_path: P
     con.close()
     release = _next_release(previous, tmp_path / "next", lambda tables: None)
     target = tmp_path / DUCKDB_FILE
-    assert _update(release, target, previous) is True
+    assert _update(release, target, previous, None) is True
     views = query(target, "select view_name, comment from duckdb_views() where not internal order by view_name")
     assert views == [{"view_name": name, "comment": view.description} for name, view in sorted(DUCKDB_VIEWS.items())]
 

@@ -4,6 +4,8 @@ damaged one reported, none raised."""
 from __future__ import annotations
 
 import shutil
+import zipfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -56,6 +58,41 @@ def test_a_release_is_checked_against_its_own_contract_not_todays(release: Path,
     assert verify_release(release) == []
 
 
+def test_a_zip_written_meanwhile_is_checked_once_it_is_written(release: Path, tmp_path: Path) -> None:
+    """A publish writes the zip while the rest of the release is verified: the members are checked when the
+    zip is done, not before (when there is no zip yet)."""
+    path = next(release.glob("*.zip"))
+    kept = path.rename(tmp_path / path.name)
+    archive: Future[Path] = Future()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        problems = pool.submit(verify_release, release, archive=archive)
+        with zipfile.ZipFile(kept) as old, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+            for info in old.infolist():
+                data = old.read(info)
+                new.writestr(info, data + b"\n" if info.filename.endswith("/data/judgements.csv") else data)
+        archive.set_result(path)
+        assert problems.result() == [f"{path.name}: checksum does not match {path.name}.sha256",
+                                     f"{path.name}: member data/judgements.csv does not match SHA256SUMS"]
+
+
+def test_the_members_each_thread_checks_are_all_checked(release: Path, tmp_path: Path) -> None:
+    """The two largest members go to the two threads that inflate the zip: both are found damaged, and
+    reported in the zip's order."""
+    path = next(release.glob("*.zip"))
+    kept = path.rename(tmp_path / path.name)
+    with zipfile.ZipFile(kept) as old:
+        largest = sorted(old.infolist(), key=lambda info: info.file_size)[-2:]
+        damaged = {info.filename for info in largest}
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+            for info in old.infolist():
+                data = old.read(info)
+                new.writestr(info, data + b"!" if info.filename in damaged else data)
+        order = [info.filename.split("/", 1)[1] for info in old.infolist() if info.filename in damaged]
+    assert len(order) == 2
+    assert [p for p in verify_release(release) if "member" in p] == [
+        f"{path.name}: member {name} does not match SHA256SUMS" for name in order]
+
+
 def _rewrite_provenance(release: Path, sql: str) -> None:
     """Change the database file's provenance table in place (nothing references it)."""
     con = duckdb.connect(str(release / DUCKDB_FILE))
@@ -94,10 +131,8 @@ def _tables(release: Path) -> dict[str, pa.Table]:
     return {name: pq.read_table(release / "data" / f"{name}.parquet") for name in TABLES}
 
 
-def test_a_publish_finds_a_parquet_row_that_is_not_the_validated_one(release: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    """The files are read a few rows at a time (here 3): the last row of the last batch counts."""
-    monkeypatch.setattr(verify, "_BATCH_ROWS", 3)
+def test_a_publish_finds_a_parquet_row_that_is_not_the_validated_one(release: Path) -> None:
+    """The last row counts."""
     validated = _tables(release)
     assert verify_release(release, expected=validated) == []
     provenance = validated["provenance"]
@@ -109,8 +144,21 @@ def test_a_publish_finds_a_parquet_row_that_is_not_the_validated_one(release: Pa
         "data/provenance.parquet: rows differ from the validated build"]
 
 
-def test_a_publish_finds_a_csv_row_that_is_not_the_parquet_one(release: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(verify, "_BATCH_ROWS", 3)
+@pytest.mark.parametrize("change", ["one row fewer", "one row more", "two rows swapped"])
+def test_a_publish_finds_a_parquet_file_that_holds_other_rows_or_another_order(release: Path, change: str) -> None:
+    """The rows are paired by position: a row fewer or more, or the same rows in another order, differ."""
+    validated = _tables(release)
+    judgements = validated["judgements"]
+    validated["judgements"] = {
+        "one row fewer": judgements.slice(1),
+        "one row more": pa.concat_tables([judgements, judgements.slice(0, 1)]),
+        "two rows swapped": judgements.take([1, 0, *range(2, judgements.num_rows)]),
+    }[change]
+    assert verify_release(release, expected=validated) == [
+        "data/judgements.parquet: rows differ from the validated build"]
+
+
+def test_a_publish_finds_a_csv_row_that_is_not_the_parquet_one(release: Path) -> None:
     csv = release / "data" / "judgements.csv"
     lines = csv.read_text(encoding="utf-8").splitlines(keepends=True)
     csv.write_text("".join(lines[:-1]), encoding="utf-8")
