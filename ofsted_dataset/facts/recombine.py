@@ -115,8 +115,9 @@ _MOST_RUNS = 4096
 def _replaced(name: str, old: pa.Table, gone: pa.ChunkedArray, new: pa.Table) -> pa.Table:
     """`old` without its `gone` rows, with `new`'s, in key order. The rows kept are found by their indices
     (these are the whole archive's tables: a filter, then a sort, would copy them twice); a change leaves long
-    runs of `old` in order, each copied as one slice (a row-by-row take of provenance was most of a merge)."""
-    both = pa.concat_tables([old, new])
+    runs of `old` in order, each copied as one slice (a row-by-row take of provenance was most of a merge).
+    Columns held dictionary-encoded are first given one dictionary (`_sharing_dictionaries`)."""
+    both = pa.concat_tables(_sharing_dictionaries(old, new))
     order = key_order(both, TABLES[name].primary_key)
     kept = pc.take(pa.chunked_array([*pc.invert(gone).chunks, pa.repeat(pa.scalar(True), new.num_rows)]), order)
     rows = order.filter(kept).to_numpy()
@@ -126,3 +127,43 @@ def _replaced(name: str, old: pa.Table, gone: pa.ChunkedArray, new: pa.Table) ->
     starts = [0, *bounds.tolist()]
     ends = [*starts[1:], rows.size]
     return pa.concat_tables([both.slice(rows[a], b - a) for a, b in zip(starts, ends, strict=True)]).combine_chunks()
+
+
+def _sharing_dictionaries(old: pa.Table, new: pa.Table) -> tuple[pa.Table, pa.Table]:
+    """`old` and `new` with each dictionary-encoded column on one dictionary: `old`'s, with the values only `new`
+    holds added at its end, so that `old`'s indices stand as they are. Sorting and joining chunks of different
+    dictionaries unifies them, hashing every value of each: for provenance at 10,000 articles that was nine
+    tenths of merging one change again (0.8 s). A column whose chunks of `old` do not share one dictionary is
+    left as it is."""
+    for name in old.column_names:
+        mine = old[name]
+        if not pa.types.is_dictionary(mine.type) or not mine.num_chunks or len(_dictionaries(mine)) > 1:
+            continue
+        dictionary, indices = _extended(mine.chunk(0).dictionary, pc.cast(new[name], mine.type.value_type))
+        old = old.set_column(old.schema.get_field_index(name), old.schema.field(name), pa.chunked_array(
+            [pa.DictionaryArray.from_arrays(chunk.indices, dictionary) for chunk in mine.chunks], mine.type))
+        new = new.set_column(new.schema.get_field_index(name), new.schema.field(name), pa.chunked_array(
+            [pa.DictionaryArray.from_arrays(indices.cast(mine.type.index_type), dictionary)], mine.type))
+    return old, new
+
+
+def _extended(dictionary: pa.Array, values: pa.ChunkedArray) -> tuple[pa.Array, pa.Array]:
+    """`dictionary` with the `values` it lacks added at its end, and each value's index in it (null for null).
+    The dictionary is searched for the few distinct values, hashing those, not it."""
+    distinct = pc.unique(pc.drop_null(values.combine_chunks()))
+    found = pc.index_in(dictionary, value_set=distinct)  # each dictionary value's place among the distinct
+    known = pc.is_valid(found)
+    at = np.full(len(distinct), -1, dtype=np.int64)
+    at[found.filter(known).to_numpy()] = pc.indices_nonzero(known).to_numpy()
+    lacking = np.flatnonzero(at < 0)
+    at[lacking] = len(dictionary) + np.arange(lacking.size)
+    if lacking.size:
+        dictionary = pa.concat_arrays([dictionary, distinct.take(pa.array(lacking))])
+    place = pc.index_in(values, value_set=distinct)
+    indices = at[pc.fill_null(place, 0).to_numpy(zero_copy_only=False)]
+    return dictionary, pa.array(indices, pa.int64(), mask=pc.is_null(place).to_numpy(zero_copy_only=False))
+
+
+def _dictionaries(column: pa.ChunkedArray) -> set[tuple[int, ...]]:
+    """The dictionaries of a column's chunks, each by the addresses of its buffers."""
+    return {tuple(buffer.address for buffer in chunk.dictionary.buffers() if buffer) for chunk in column.chunks}

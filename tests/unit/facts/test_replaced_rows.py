@@ -28,3 +28,27 @@ def test_the_rows_merged_again_replace_their_old_rows_in_key_order(monkeypatch: 
 def test_nothing_left_is_an_empty_table() -> None:
     replaced = recombine._replaced("recommendations", OLD, pa.chunked_array([[True] * 6]), NEW.slice(0, 0))
     assert replaced.num_rows == 0 and replaced.schema == OLD.schema
+
+
+def _held(values: list[str | None], dictionary: pa.Array) -> pa.DictionaryArray:
+    """`values` encoded on `dictionary`, as a held column's chunk is."""
+    indices = pa.array([None if v is None else dictionary.to_pylist().index(v) for v in values], pa.int32())
+    return pa.DictionaryArray.from_arrays(indices, dictionary)
+
+
+def test_rows_held_encoded_end_on_the_old_dictionary_with_the_new_values_added() -> None:
+    """The old rows' dictionary stands, their indices as they were; the new rows' values it lacks are added at
+    its end (a null stays a null): nothing is unified, which hashes every value of every chunk."""
+    dictionary = pa.array(["A", "B", "C", "D", "E", "F"])
+    kind = pa.dictionary(pa.int32(), pa.string())
+    old = pa.table({"recommendation_id": pa.chunked_array([["a", "b", "c"], ["d", "e", "f"]]),
+                    "text": pa.chunked_array([_held(["A", "B", "C"], dictionary), _held(["D", "E", "F"], dictionary)],
+                                             kind)})
+    new = pa.table({"recommendation_id": ["e", "bb", "b"],
+                    "text": pa.chunked_array([_held(["F", None, "B2"], pa.array(["B2", "F"]))], kind)})
+    replaced = recombine._replaced("recommendations", old, GONE, new)
+    assert replaced.column("text").num_chunks == 1
+    text = replaced.column("text").chunk(0)
+    assert text.dictionary.to_pylist() == ["A", "B", "C", "D", "E", "F", "B2"]
+    assert text.to_pylist() == ["A", "B2", None, "C", "D", "F", "F"]
+    assert replaced.column("recommendation_id").to_pylist() == ["a", "b", "bb", "c", "d", "e", "f"]
