@@ -41,17 +41,20 @@ from ofsted_dataset.release.files import CHECKSUMS, archive_name, is_archive, li
 # Zip members of up to this size are always compressed afresh: it costs next to nothing, and it is how a
 # release learns that this zlib compresses as the one that wrote the previous release's zip (write_archive).
 ALWAYS_COMPRESSED_BYTES = 64 * 1024
-# A file of up to this much is one block; no block of a larger file holds more.
+# A file of up to this much is one block.
 BLOCK_BYTES = 16 * 1024 * 1024
-# A block of a larger file holds at least this much (at least 64 bytes), and ends at the first cut after it
-# (`_cut`).
-MIN_BLOCK_BYTES = 4 * 1024 * 1024
+# A block of a larger file holds at least MIN_BLOCK_BYTES (at least 64 bytes), ends at the first cut after that
+# (`_cut`), and holds at most CUT_BLOCK_BYTES. A patch release's database file differs from the previous one's in
+# pages scattered through it, each of which changes the whole block it falls in: with blocks of 4 to 16 MiB, a
+# change at 10,000 articles compressed 25 MB of the 138 MB file again.
+MIN_BLOCK_BYTES = 1024 * 1024
+CUT_BLOCK_BYTES = 4 * 1024 * 1024
 # A cut follows a newline byte whose 64 bytes after it hash to 0 in this many bits: one newline in 4,096 at
 # random. The bytes after it: in a CSV file they start the next row, with its key. The end of a row repeats from
 # row to row (a theme, a flag, a quote's last words): hashing the 64 bytes before each newline found no cut at
 # all in the 17 MB recommendations.csv of a 10,000-article benchmark release, so that a change anywhere in its
-# first 16 MB compressed all of them again. 8 bytes gave a few hundred different values in a provenance.csv of
-# 300,000 rows, and never 0.
+# first 16 MB (the largest block then) compressed all of them again. 8 bytes gave a few hundred different values
+# in a provenance.csv of 300,000 rows, and never 0.
 _CUT_BITS = 12
 _WINDOW_WORDS = 8  # the 64 bytes, as 8 little-endian 64-bit numbers
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing's multiplier (2**64 / the golden ratio), and seed
@@ -135,7 +138,8 @@ def _archive_file(release: Path) -> Path:
 
 def _layout() -> str:
     """How blocks are cut, as the blocks index records it: an index of blocks cut otherwise gives none."""
-    return f"newline, {8 * _WINDOW_WORDS} bytes after, {_CUT_BITS} bits, {MIN_BLOCK_BYTES} to {BLOCK_BYTES} bytes"
+    return (f"newline, {8 * _WINDOW_WORDS} bytes after, {_CUT_BITS} bits, {MIN_BLOCK_BYTES} to {CUT_BLOCK_BYTES} "
+            f"bytes, past {BLOCK_BYTES}")
 
 
 def _write_index(path: Path, archive_sha256: str, index: dict[str, list[Block]]) -> None:
@@ -402,16 +406,16 @@ def _submitted(pool: ThreadPoolExecutor, handle: IO[bytes], size: int, taken: _T
 
 def _blocks(handle: IO[bytes], size: int) -> Iterator[tuple[bytes | memoryview, bool]]:
     """The file open as `handle` (`size` bytes long) in blocks, each with whether it is the last: one block
-    up to BLOCK_BYTES; past that, blocks cut by content (`_cut`), of MIN_BLOCK_BYTES to BLOCK_BYTES but the
+    up to BLOCK_BYTES; past that, blocks cut by content (`_cut`), of MIN_BLOCK_BYTES to CUT_BLOCK_BYTES but the
     last. A file shorter than `size` ends early (`_deflate` says so). Each block is read from where the one
-    before ended, up to BLOCK_BYTES, and is a view of what was read: no copy."""
+    before ended, up to CUT_BLOCK_BYTES, and is a view of what was read: no copy."""
     if size <= BLOCK_BYTES:
         yield handle.read(size), True
         return
     start = 0
     while True:
         handle.seek(start)
-        wanted = min(BLOCK_BYTES, size - start)
+        wanted = min(CUT_BLOCK_BYTES, size - start)
         data = handle.read(wanted)
         cut = _cut(data) or len(data)
         if start + cut >= size or cut == len(data) < wanted:

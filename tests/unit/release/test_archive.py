@@ -222,6 +222,7 @@ def test_a_publish_takes_kept_members_from_the_previous_zip_and_writes_the_zip_c
 
 SMALL_BLOCK = 64 * 1024  # BLOCK_BYTES in the tests of members of several blocks: small, for them to stay fast
 SMALL_MIN = 16 * 1024  # MIN_BLOCK_BYTES in those tests
+SMALL_CUT_BLOCK = 32 * 1024  # CUT_BLOCK_BYTES in those tests
 SMALL_CUT_BITS = 6  # and _CUT_BITS: a cut one newline in 64, so that blocks end by content, not only when full
 
 
@@ -229,6 +230,7 @@ SMALL_CUT_BITS = 6  # and _CUT_BITS: a cut one newline in 64, so that blocks end
 def small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(archive, "BLOCK_BYTES", SMALL_BLOCK)
     monkeypatch.setattr(archive, "MIN_BLOCK_BYTES", SMALL_MIN)
+    monkeypatch.setattr(archive, "CUT_BLOCK_BYTES", SMALL_CUT_BLOCK)
     monkeypatch.setattr(archive, "_CUT_BITS", SMALL_CUT_BITS)
 
 
@@ -261,15 +263,16 @@ def test_a_member_of_one_block_is_the_bytes_writestr_gives(tmp_path: Path, size:
 
 def _cuts(data: bytes) -> list[int]:
     """Where the blocks of `data` end, by the rule written out a byte at a time: past the first newline at least
-    MIN_BLOCK_BYTES into the block whose 64 bytes after it, before BLOCK_BYTES into the block, hash to 0 in the
-    top _CUT_BITS bits (from the seed 2**64 / the golden ratio, for each 8 bytes in turn as a little-endian number:
-    exclusive-or it, then multiply by the same number modulo 2**64); else BLOCK_BYTES into it."""
+    MIN_BLOCK_BYTES into the block whose 64 bytes after it, before CUT_BLOCK_BYTES into the block, hash to 0 in
+    the top _CUT_BITS bits (from the seed 2**64 / the golden ratio, for each 8 bytes in turn as a little-endian
+    number: exclusive-or it, then multiply by the same number modulo 2**64); else CUT_BLOCK_BYTES into it. A file
+    of up to BLOCK_BYTES is one block."""
     golden = 0x9E3779B97F4A7C15
     if len(data) <= archive.BLOCK_BYTES:
         return [len(data)]
     ends, start = [], 0
     while start < len(data):
-        end = min(start + archive.BLOCK_BYTES, len(data))
+        end = min(start + archive.CUT_BLOCK_BYTES, len(data))
         for position in range(start + archive.MIN_BLOCK_BYTES, end):
             if data[position] != 0x0A or position + 64 >= end:
                 continue
@@ -306,7 +309,7 @@ def test_a_member_of_several_blocks_is_one_stream_of_blocks_compressed_each_on_i
         tmp_path: Path, small_blocks: None) -> None:
     ends = _cuts(SEVERAL_BLOCKS)
     sizes = [end - start for start, end in zip([0, *ends], ends, strict=False)]
-    assert len(sizes) > 5 and SMALL_BLOCK in sizes[:-1] and min(sizes[:-1]) < SMALL_BLOCK  # full ones, cut ones
+    assert len(sizes) > 5 and SMALL_CUT_BLOCK in sizes[:-1] and min(sizes[:-1]) < SMALL_CUT_BLOCK  # full ones, cut ones
     written = _one_member(tmp_path, SEVERAL_BLOCKS)
     expected = _blocks_compressed_each_on_its_own(SEVERAL_BLOCKS)
     with zipfile.ZipFile(io.BytesIO(written)) as zipped:
@@ -330,8 +333,8 @@ def test_rows_that_end_alike_are_cut_by_the_keys_that_start_them(small_blocks: N
                     for i in range(6000))
     ends = _cuts(rows)
     sizes = [end - start for start, end in zip([0, *ends], ends, strict=False)]
-    assert len(sizes) > 3 and max(sizes[:-1]) < SMALL_BLOCK
-    assert archive._cut(rows[:SMALL_BLOCK]) == ends[0]
+    assert len(sizes) > 3 and max(sizes[:-1]) < SMALL_CUT_BLOCK
+    assert archive._cut(rows[:SMALL_CUT_BLOCK]) == ends[0]
 
 
 def test_a_change_moves_the_cuts_near_it_and_no_others(small_blocks: None) -> None:
@@ -341,9 +344,9 @@ def test_a_change_moves_the_cuts_near_it_and_no_others(small_blocks: None) -> No
     after = before[:30_000] + b"an inserted sentence.\n" + before[30_000:]
     shift = len(after) - len(before)
     old, new = _cuts(before), _cuts(after)
-    assert [end for end in old if end > 30_000 + SMALL_BLOCK] == [end - shift for end in new
-                                                                  if end > 30_000 + SMALL_BLOCK + shift]
-    assert len([end for end in old if end > 30_000 + SMALL_BLOCK]) > 10
+    assert [end for end in old if end > 30_000 + SMALL_CUT_BLOCK] == [end - shift for end in new
+                                                                  if end > 30_000 + SMALL_CUT_BLOCK + shift]
+    assert len([end for end in old if end > 30_000 + SMALL_CUT_BLOCK]) > 10
 
 
 def test_a_file_is_read_a_few_blocks_ahead_of_the_zip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
