@@ -61,11 +61,16 @@ def touched_records(changed: list[dict[str, pa.Table]], sources: set[str]) -> di
 
 def _named(table_names: pa.ChunkedArray, ids: pa.ChunkedArray, touched: dict[str, pa.Array]) -> pa.ChunkedArray:
     """Whether each (table, record id) is a touched record, as provenance names records (its columns may be
-    dictionary-encoded: compared as they are, a table at a time)."""
-    named = pa.chunked_array([pa.repeat(pa.scalar(False), len(ids))])
-    for name, wanted in touched.items():
-        named = pc.or_(named, pc.and_(is_in(table_names, pa.array([name])), is_in(ids, wanted)))
-    return named
+    dictionary-encoded: compared as they are). The ids are matched against every touched id at once, in one pass
+    over the column (a pass a table took 0.4 s of a change at 10,000 articles), and only the few rows that match
+    are then matched by table and id together."""
+    matching = is_in(ids, pa.chunked_array(touched.values(), pa.string()).combine_chunks())
+    candidates = np.flatnonzero(matching.to_numpy(zero_copy_only=False))
+    pairs = zip(table_names.take(candidates).to_pylist(), ids.take(candidates).to_pylist(), strict=True)
+    wanted = {name: set(values.to_pylist()) for name, values in touched.items()}
+    named = np.zeros(len(ids), dtype=bool)
+    named[candidates[np.array([record in wanted.get(table, ()) for table, record in pairs], dtype=bool)]] = True
+    return pa.chunked_array([pa.array(named)])
 
 
 def _dangling(merged: dict[str, pa.Table], gone: dict[str, pa.ChunkedArray], declared: set[str]) -> bool:

@@ -24,7 +24,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ofsted_dataset.facts.arrow_tables import is_in, to_arrow
+from ofsted_dataset.facts.arrow_tables import is_in, plain, to_arrow
 from ofsted_dataset.facts.reference import Register
 from ofsted_dataset.official.extract import read_extract
 from ofsted_dataset.periods import last_day, written
@@ -186,8 +186,10 @@ def _article_dates(tables: dict[str, pa.Table]) -> dict[str, ArticleDate]:
     # The distinct (inspection, article) pairs, by Arrow over the whole provenance table: a few per
     # inspection reach Python, not a row per quote.
     provenance = tables["provenance"].select(["table_name", "record_id", "source_id"])  # not the quotes
-    reported = (provenance.filter(is_in(provenance["table_name"], pa.array(["inspections"])))
-                .group_by(["record_id", "source_id"]).aggregate([]))
+    # Decoded once grouped: a dictionary-encoded column made a Python string a row slowly (0.38 s for the 65,000
+    # pairs at 10,000 articles).
+    reported = plain(provenance.filter(is_in(provenance["table_name"], pa.array(["inspections"])))
+                     .group_by(["record_id", "source_id"]).aggregate([]))
     articles: dict[str, set[str]] = defaultdict(set)
     for record_id, source_id in zip(reported["record_id"].to_pylist(), reported["source_id"].to_pylist(),
                                     strict=True):

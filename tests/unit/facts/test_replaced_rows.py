@@ -52,3 +52,15 @@ def test_rows_held_encoded_end_on_the_old_dictionary_with_the_new_values_added()
     assert text.dictionary.to_pylist() == ["A", "B", "C", "D", "E", "F", "B2"]
     assert text.to_pylist() == ["A", "B2", None, "C", "D", "F", "F"]
     assert replaced.column("recommendation_id").to_pylist() == ["a", "b", "bb", "c", "d", "e", "f"]
+
+
+def test_a_provenance_row_is_touched_by_its_table_and_record_id_together() -> None:
+    """An id matched in one pass over the column, then by table: the same id under another table is not touched
+    (here 'x' is a touched recommendation, not a touched source), and dictionary-encoded columns match alike."""
+    tables = pa.array(["recommendations", "sources", "recommendations", "judgements", "sources"])
+    ids = pa.array(["x", "x", "y", "x/overall", "s"])
+    touched = {"recommendations": pa.array(["x"]), "judgements": pa.array(["x/overall"]),
+               "sources": pa.array(["s"]), "inspections": pa.array([], pa.string())}
+    for encode in (False, True):
+        columns = [pa.chunked_array([c.dictionary_encode() if encode else c]) for c in (tables, ids)]
+        assert recombine._named(*columns, touched).to_pylist() == [True, False, False, True, True]
