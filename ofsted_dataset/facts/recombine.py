@@ -164,8 +164,8 @@ def _extended(dictionary: pa.Array, values: pa.ChunkedArray) -> tuple[pa.Array, 
     at[lacking] = len(dictionary) + np.arange(lacking.size)
     if lacking.size:
         dictionary = pa.concat_arrays([dictionary, distinct.take(pa.array(lacking))])
-    place = pc.index_in(values, value_set=distinct)
-    indices = at[pc.fill_null(place, 0).to_numpy(zero_copy_only=False)]
+    place = pc.index_in(values, value_set=distinct)  # a null's is null: it points past the distinct values
+    indices = np.append(at, 0)[pc.fill_null(place, len(distinct)).to_numpy(zero_copy_only=False)]
     return dictionary, pa.array(indices, pa.int64(), mask=pc.is_null(place).to_numpy(zero_copy_only=False))
 
 

@@ -54,6 +54,19 @@ def test_rows_held_encoded_end_on_the_old_dictionary_with_the_new_values_added()
     assert replaced.column("recommendation_id").to_pylist() == ["a", "b", "bb", "c", "d", "e", "f"]
 
 
+def test_new_rows_whose_encoded_values_are_all_null_keep_the_old_dictionary() -> None:
+    """A column with nothing but nulls in the rows merged again (a note no new row has) adds no value."""
+    dictionary = pa.array(["A", "B", "C", "D", "E", "F"])
+    kind = pa.dictionary(pa.int32(), pa.string())
+    old = pa.table({"recommendation_id": ["a", "b", "c", "d", "e", "f"],
+                    "text": pa.chunked_array([_held(["A", "B", "C", "D", "E", "F"], dictionary)], kind)})
+    new = pa.table({"recommendation_id": ["e", "bb", "b"],
+                    "text": pa.chunked_array([_held([None, None, None], pa.array([], pa.string()))], kind)})
+    text = recombine._replaced("recommendations", old, GONE, new).column("text").chunk(0)
+    assert text.dictionary.to_pylist() == ["A", "B", "C", "D", "E", "F"]
+    assert text.to_pylist() == ["A", None, None, "C", "D", None, "F"]
+
+
 def test_a_provenance_row_is_touched_by_its_table_and_record_id_together() -> None:
     """An id matched in one pass over the column, then by table: the same id under another table is not touched
     (here 'x' is a touched recommendation, not a touched source), and dictionary-encoded columns match alike."""
