@@ -54,8 +54,8 @@ INDEX_SCHEMA = pa.schema([("source_id", pa.string()), ("key", pa.string()), ("de
 # maps SHARDS files a table.
 SHARDS = 64
 # A shard's rows are gathered up to this many bytes, then written as one record batch: few batches to read
-# back, and at most SHARDS times this held while a table's shards are written.
-_SHARD_BATCH_BYTES = 1 << 20
+# back, and at most SHARDS times this held while a table's shards are written (32 MB).
+_SHARD_BATCH_BYTES = 1 << 19
 
 
 def shard_of(source_id: str) -> int:
@@ -285,10 +285,12 @@ class _ShardFiles:
             return
         codes = _row_shards(rows["_source"])
         order = np.argsort(codes, kind="stable")
-        codes, rows = codes[order], rows.take(pa.array(order))
+        codes = codes[order]
         starts = [0, *(np.flatnonzero(np.diff(codes)) + 1).tolist()]
         for start, end in zip(starts, [*starts[1:], len(codes)], strict=True):
-            shard, part = int(codes[start]), rows.slice(start, end - start)
+            # Each shard's rows taken on their own: a slice of the rows taken whole would keep all of them until
+            # that shard is written.
+            shard, part = int(codes[start]), rows.take(pa.array(order[start:end]))
             self.pending[shard].append(part)
             self.sizes[shard] += part.nbytes
             if self.sizes[shard] >= _SHARD_BATCH_BYTES:
