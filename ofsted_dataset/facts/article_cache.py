@@ -38,6 +38,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ofsted_dataset.atomic_files import link_or_copy
 from ofsted_dataset.code_version import code_version
 from ofsted_dataset.facts import fact_tables, mapped_files
 from ofsted_dataset.facts.ingest import ArticlesOnDisk
@@ -203,7 +204,7 @@ class SnapshotWriter:
         linked = self._unchanged(shards, kept) if kept is not None else set()
         for shard in linked:
             for name in fact_tables.schemas():
-                _link(self.folder / _shard_file(name, shard), self.fresh / _shard_file(name, shard))
+                link_or_copy(self.folder / _shard_file(name, shard), self.fresh / _shard_file(name, shard))
         written = sorted(set(shards) - linked)
         for name, schema in fact_tables.schemas().items():
             copied = [(self.folder / _shard_file(name, shard), kept) for shard in written
@@ -247,15 +248,6 @@ class SnapshotWriter:
     def _write(self, name: str, table: pa.Table) -> None:
         with pa.OSFile(str(self.fresh / f"{name}.arrow"), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
             writer.write_table(table, max_chunksize=65536)
-
-
-def _link(source: Path, target: Path) -> None:
-    """`target` as another name of `source`, a file of the snapshot being replaced (whose files are never
-    written again); copied where the file system cannot link."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
 
 
 def _batches(path: Path) -> Iterator[pa.RecordBatch]:

@@ -10,9 +10,7 @@ members' checksums.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import shutil
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache, partial
@@ -25,7 +23,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from ofsted_dataset.atomic_files import json_chunks
+from ofsted_dataset.atomic_files import json_chunks, link_or_copy
 from ofsted_dataset.facts.arrow_tables import plain, plain_schema
 from ofsted_dataset.release.duckdb_access import connect_bounded, differs_from_parquet
 
@@ -97,8 +95,8 @@ def write_data_files(tables: dict[str, pa.Table], directory: Path, previous: Pat
     together: Arrow's writers and compute functions, and hashlib, run without the GIL. Each file is written
     by one thread, its bytes the same whichever thread writes it. A table whose rows are those of the
     `previous` release's Parquet file, written by this very Parquet writer, has both its files taken from
-    there (linked, see `_link`), with the digests that release lists: the bytes writing them gives (a patch
-    release changes a few tables; writing provenance is most of writing a release)."""
+    there (linked: atomic_files.link_or_copy), with the digests that release lists: the bytes writing them
+    gives (a patch release changes a few tables; writing provenance is most of writing a release)."""
     data = directory / "data"
     data.mkdir(parents=True, exist_ok=True)
     largest_first = sorted(tables.items(), key=lambda item: item[1].nbytes, reverse=True)
@@ -108,8 +106,8 @@ def write_data_files(tables: dict[str, pa.Table], directory: Path, previous: Pat
         for name, table in largest_first:
             csv = data / f"{name}.csv"
             if previous is not None and name in kept:
-                writes += [partial(_link, parquet_file(previous, name), parquet_file(directory, name)),
-                           partial(_link, previous / "data" / csv.name, csv)]
+                writes += [partial(link_or_copy, parquet_file(previous, name), parquet_file(directory, name)),
+                           partial(link_or_copy, previous / "data" / csv.name, csv)]
             else:
                 writes += [partial(_write_parquet, table, parquet_file(directory, name)),
                            partial(_write_csv, table, csv)]
@@ -123,16 +121,6 @@ def write_data_files(tables: dict[str, pa.Table], directory: Path, previous: Pat
         digests = list(pool.map(lambda file: copied.get(f"data/{file.name}") or sha256_file(file), files))
     return {f"data/{p.name}": {"bytes": p.stat().st_size, "sha256": digest}
             for p, digest in zip(files, digests, strict=True)}
-
-
-def _link(source: Path, target: Path) -> None:
-    """`target` as another name of `source`, a file of an earlier release: release files are never written again,
-    so two releases can share one. Copying was most of a patch release's writing (provenance's CSV is 140 MB at
-    10,000 articles, and copying it cost as much again in the kernel). Copied where the file system cannot link."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
 
 
 def _unchanged(previous: Path, tables: dict[str, pa.Table]) -> set[str]:

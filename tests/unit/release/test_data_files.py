@@ -13,6 +13,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
+from ofsted_dataset import atomic_files
 from ofsted_dataset.atomic_files import json_chunks
 from ofsted_dataset.release import files
 from ofsted_dataset.release.files import (
@@ -144,7 +145,7 @@ def test_files_that_cannot_be_linked_are_copied(seed_release: Path, tmp_path: Pa
     def refused(source: Path, target: Path) -> None:
         raise OSError(18, "Invalid cross-device link")
 
-    monkeypatch.setattr(files.os, "link", refused)
+    monkeypatch.setattr(atomic_files.os, "link", refused)
     listed = write_data_files(tables, tmp_path / "patch", tmp_path / "previous")
     for name in listed:
         assert not (tmp_path / "patch" / name).samefile(tmp_path / "previous" / name)
