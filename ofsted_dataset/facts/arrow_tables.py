@@ -85,10 +85,15 @@ def key_order(table: pa.Table, keys: Sequence[str]) -> pa.Array:
 
 
 def _unified(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    """`column` with one dictionary for all its chunks. Chunks that already share one (the same buffers) are left
-    so: unifying hashes every chunk's dictionary again, seconds for provenance's record ids at 100,000 articles."""
-    shared = {tuple(buffer.address for buffer in chunk.dictionary.buffers() if buffer) for chunk in column.chunks}
-    return column if len(shared) <= 1 else column.unify_dictionaries()
+    """`column` with one dictionary for all its chunks. Chunks that already share one are left so: unifying hashes
+    every chunk's dictionary again, seconds for provenance's record ids at 100,000 articles."""
+    return column if one_dictionary(column) else column.unify_dictionaries()
+
+
+def one_dictionary(column: pa.ChunkedArray) -> bool:
+    """Whether the chunks of a dictionary-encoded column share one dictionary (the same buffers), or it has none."""
+    return len({tuple(buffer.address for buffer in chunk.dictionary.buffers() if buffer)
+                for chunk in column.chunks}) <= 1
 
 
 def _ranks(column: pa.ChunkedArray) -> pa.ChunkedArray:

@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ofsted_dataset.facts import fact_tables
-from ofsted_dataset.facts.arrow_tables import is_in, key_order
+from ofsted_dataset.facts.arrow_tables import is_in, key_order, one_dictionary
 from ofsted_dataset.facts.changed_rows import record_ids
 from ofsted_dataset.facts.collector import Page
 from ofsted_dataset.facts.combine import Combined, combine
@@ -142,7 +142,7 @@ def _sharing_dictionaries(old: pa.Table, new: pa.Table) -> tuple[pa.Table, pa.Ta
     left as it is."""
     for name in old.column_names:
         mine = old[name]
-        if not pa.types.is_dictionary(mine.type) or not mine.num_chunks or len(_dictionaries(mine)) > 1:
+        if not pa.types.is_dictionary(mine.type) or not mine.num_chunks or not one_dictionary(mine):
             continue
         dictionary, indices = _extended(mine.chunk(0).dictionary, pc.cast(new[name], mine.type.value_type))
         old = old.set_column(old.schema.get_field_index(name), old.schema.field(name), pa.chunked_array(
@@ -168,7 +168,3 @@ def _extended(dictionary: pa.Array, values: pa.ChunkedArray) -> tuple[pa.Array, 
     indices = np.append(at, 0)[pc.fill_null(place, len(distinct)).to_numpy(zero_copy_only=False)]
     return dictionary, pa.array(indices, pa.int64(), mask=pc.is_null(place).to_numpy(zero_copy_only=False))
 
-
-def _dictionaries(column: pa.ChunkedArray) -> set[tuple[int, ...]]:
-    """The dictionaries of a column's chunks, each by the addresses of its buffers."""
-    return {tuple(buffer.address for buffer in chunk.dictionary.buffers() if buffer) for chunk in column.chunks}
