@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -165,6 +166,30 @@ def test_a_first_release_database_file_is_built_from_the_tables_while_their_file
                    "the data files were written before the database file was started")
     assert publish(project).version == "1.0.0"
     assert not (project / "staged" / "build-database").exists()
+    assert verify_release(project / "published" / "1.0.0") == []
+
+
+def test_a_large_first_release_writes_its_changelog_once_its_database_file_is_loaded(tmp_path, monkeypatch):
+    """Past CHANGELOG_BESIDE_DATABASE_ROWS provenance rows (here 0) the changelog waits for the database file:
+    the two together were the largest first release's highest memory."""
+    project = copy_project(tmp_path / "project")
+    events: list[str] = []
+    load, changelog = release_publish.write_duckdb_from_tables, release_publish._write_changelog
+
+    def loaded(*args, **kwargs):
+        time.sleep(0.5)  # a load that would still be running when the changelog starts
+        load(*args, **kwargs)
+        events.append("database loaded")
+
+    def written(*args, **kwargs):
+        events.append("changelog")
+        return changelog(*args, **kwargs)
+
+    monkeypatch.setattr(release_publish, "CHANGELOG_BESIDE_DATABASE_ROWS", 0)
+    monkeypatch.setattr(release_publish, "write_duckdb_from_tables", loaded)
+    monkeypatch.setattr(release_publish, "_write_changelog", written)
+    assert publish(project).version == "1.0.0"
+    assert events == ["database loaded", "changelog"]
     assert verify_release(project / "published" / "1.0.0") == []
 
 
