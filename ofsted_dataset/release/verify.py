@@ -160,8 +160,8 @@ def _tables(directory: Path, texts: Mapping[str, str] | None, expected: dict[str
     Parquet, CSV and database copies are each hundreds of megabytes."""
     problems: list[str] = []
     tables: dict[str, pa.Table] = {}  # kept for pandera, which validates the tables together
-    database = directory / DUCKDB_FILE
-    con = connect_bounded(database if database.exists() else None, read_only=database.exists())
+    database = directory / DUCKDB_FILE if (directory / DUCKDB_FILE).exists() else None
+    con = connect_bounded(database, read_only=database is not None)
     try:
         schemas = _release_schemas(directory)
         in_database: list[str] = []
@@ -172,7 +172,7 @@ def _tables(directory: Path, texts: Mapping[str, str] | None, expected: dict[str
             if table is not None and expected is None:
                 tables[name] = table
             del table
-            if database.exists():
+            if database is not None:
                 in_database += _database_table(con, directory, name, schema)
     finally:
         con.close()
