@@ -383,6 +383,13 @@ def _merge(snapshot: article_cache.Snapshot | None, facts: _Facts, batches: list
     return (again, False) if again is not None else (combine_facts(facts.whole(), declared, register, pages), False)
 
 
+# Above this many facts freshly resolved (fact_tables.rows: a cold build of some 50,000 articles or more), the next
+# snapshot's facts are written after the merge rather than beside it: at 100,000 articles (2.0 million facts) the
+# writer's memory beside the merge's took a cold build's peak from about 1,970 MB to 2,003-2,104 MB, over 2 GiB,
+# for the minute of merging it overlapped. A cold build at 10,000 articles (200,000 facts) keeps the overlap.
+WRITTEN_BESIDE_MERGE_ROWS = 1_000_000
+
+
 def combine(root: Path, ingested: Ingested, batches: list[Resolved]) -> Applied:
     """Merge the cached and the freshly resolved facts into the tables (see facts/combine.py), and keep
     the clean ones, and what they merged to when nothing had a problem, as the next run's cache."""
@@ -397,15 +404,18 @@ def combine(root: Path, ingested: Ingested, batches: list[Resolved]) -> Applied:
              for b in batches if b.written]  # copied from the batch files, not from the memory-mapped tables
     kept_facts = facts.reused if facts.snapshot else None
     writer = article_cache.SnapshotWriter(root) if any(b.index.num_rows for b in batches) else None
+    beside = writer is not None and facts.fresh_rows <= WRITTEN_BESIDE_MERGE_ROWS
     try:
         with ThreadPoolExecutor(max_workers=1) as pool:
             # The next snapshot's facts are written while they are merged (Arrow's writer and compute functions
             # run without the GIL): at one change each takes about half a second.
-            written = pool.submit(writer.facts, index, fresh, kept_facts, files) if writer else None
+            written = pool.submit(writer.facts, index, fresh, kept_facts, files) if writer and beside else None
             with cycle_collector.paused():  # records merged as Python objects
                 combined, kept = _merge(snapshot, facts, batches, declared, Register.load(root), ingested.pages)
             if written:
                 written.result()
+            elif writer:
+                writer.facts(index, fresh, kept_facts, files)
         problems = [*ingested.problems, *(p for b in batches for p in b.problems), *combined.problems]
         merged = None if problems else article_cache.Merged(
             combined.tables, {source_id: page.sha256 for source_id, page in ingested.pages.items()})

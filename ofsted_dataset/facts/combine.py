@@ -23,6 +23,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ofsted_dataset import freed_memory
 from ofsted_dataset.errors import Problem
 from ofsted_dataset.facts import fact_tables, mapped_files
 from ofsted_dataset.facts.apply import Fact
@@ -440,10 +441,12 @@ def combine(facts: dict[str, pa.Table], declared: set[str], register: Register, 
         rows[table].append(row)
     dated_at = {f.values["source_id"]: f.lines.get("published_date") for f in merged.values() if f.table == "sources"}
     del merged  # a few hundred megabytes of Python objects at 10,000 articles, let go as each table is made
+    freed_memory.give_back()
     tables = {name: _table(name, columns, rows.pop(name)) for name in fact_tables.FACT_TABLES if name != "sources"}
     tables[PROVENANCE] = merged_provenance
     ctx.problems += fill_sources(rows["sources"], pages, _inferred(tables[PROVENANCE]), dated_at)
     tables["sources"] = _table("sources", columns, rows.pop("sources"))
+    freed_memory.give_back()
     return Combined({name: tables[name] for name in (PROVENANCE, *fact_tables.FACT_TABLES)}, ctx.problems)
 
 

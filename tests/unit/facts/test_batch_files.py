@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import shutil
 
 from ofsted_dataset import stages
 from ofsted_dataset.facts import article_cache, batch_files
@@ -53,3 +54,29 @@ def test_a_new_folder_replaces_those_of_builds_no_longer_running(tmp_path):
     mine = batch_files.new_folder(cache)
     assert sorted(p.name for p in cache.parent.iterdir()) == sorted(["facts", running.name, mine.name])
     assert list(mine.iterdir()) == []
+
+
+def test_a_build_of_many_facts_writes_the_cache_after_merging_them_and_the_same_files(project, monkeypatch):
+    """Above WRITTEN_BESIDE_MERGE_ROWS the next snapshot's facts are written once the merge is done, not beside it
+    (their two peaks of memory apart); the cache, and what is merged, are the same either way."""
+    ingested = stages.ingest(project)
+    mappings = sorted(p.name for p in (project / "mappings").iterdir())
+    cache = project / article_cache.CACHE_DIR
+
+    def cold_combine() -> tuple[stages.Applied, dict[str, bytes]]:
+        if cache.exists():
+            shutil.rmtree(cache)
+        applied = stages.combine(project, ingested, [stages.resolve_batch(project, mappings, ingested)])
+        return applied, {p.name: p.read_bytes() for p in cache.iterdir()}
+
+    beside, beside_files = cold_combine()
+    events: list[str] = []
+    real_merge, real_facts = stages._merge, article_cache.SnapshotWriter.facts
+    monkeypatch.setattr(stages, "_merge", lambda *a: (events.append("merged"), real_merge(*a))[1])
+    monkeypatch.setattr(article_cache.SnapshotWriter, "facts",
+                        lambda self, *a: (events.append("facts written"), real_facts(self, *a))[1])
+    monkeypatch.setattr(stages, "WRITTEN_BESIDE_MERGE_ROWS", 0)
+    after, after_files = cold_combine()
+    assert events == ["merged", "facts written"]
+    assert after_files == beside_files
+    assert {n: t.to_pylist() for n, t in after.tables.items()} == {n: t.to_pylist() for n, t in beside.tables.items()}

@@ -47,7 +47,11 @@ def test_seed_tables_pass(seed_build):
                       "inspections_flat": 10}
 
 
-def test_unknown_grade_is_shown_with_its_row(seed_build):
+@pytest.mark.parametrize("beside_rows", [validate_module.CHECKED_BESIDE_ROWS, 0])
+def test_unknown_grade_is_shown_with_its_row(seed_build, monkeypatch, beside_rows):
+    """The same lines, in the same order, whether the rules across rows run beside pandera or after it (tables
+    of more than CHECKED_BESIDE_ROWS rows in all)."""
+    monkeypatch.setattr(validate_module, "CHECKED_BESIDE_ROWS", beside_rows)
     inspections = with_value(seed_build[1].tables["inspections"], "overall_grade", 0, "rubbish")
     assert failures(seed_build, inspections=inspections) == [
         "inspections (inspection_id=birmingham-2008-full-inspection): expected overall_grade equals the "
