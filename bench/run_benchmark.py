@@ -2,8 +2,8 @@
 
 For each corpus size (default 1,000 and 10,000 synthetic articles, bench/generate_corpus.py) it
 times, each in its own process with its peak memory (ru_maxrss of that process, from wait4), every step but
-the release write three times (`repeated`: the median, the highest peak; the cold build `--cold-runs` times,
-the build's outputs removed before each):
+the release write three times (`repeated`: the median, the highest peak; the cold build and the floor
+`--cold-runs` times, the build's outputs removed before each cold build):
 
 - Prefect's fixed start-up: a trivial one-task flow with the build's Prefect environment
   (bench/prefect_startup.py), measured again for every size because it varies from run to run;
@@ -16,7 +16,9 @@ the build's outputs removed before each):
 
 With `--dask`, a second cold build of the same corpus runs on a throw-away local Dask cluster
 (OFSTED_DASK_ADDRESS=local, 2 worker processes), and its data files must be byte-identical to the
-default runner's. `--max-peak-mb` fails the run when any step's peak memory exceeds it.
+default runner's. `--max-peak-mb` fails the run when any step of the pipeline's peak memory exceeds it: the
+floor, which holds every row as Python objects (about 7 GB at 100,000 articles), is a yardstick of time, not
+of memory, and is left out.
 
 Corpora live outside the repository (default /tmp/ofsted-bench); the committed official extract is
 copied into each so the official-checks stage does its real work, and OFSTED_OFFICIAL_SOURCES points
@@ -50,6 +52,7 @@ from bench.generate_corpus import generate
 PROJECT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 BUILD_STEPS = ("cold_build", "noop_rebuild", "one_mapping_changed")
+UNLIMITED_STEPS = ("floor",)  # not the pipeline: --max-peak-mb does not apply (the module's docstring says why)
 CORPUS_INPUTS = ("raw", "mappings", "reference")  # a generated corpus: what a build reads, and all it holds before one
 
 
@@ -164,7 +167,7 @@ def bench_size(n: int, seed: int, workdir: Path, env: dict[str, str], timeout: f
         steps["dask_cold_build"] = dask_build(corpus, env, logs, timeout)
     steps["floor"] = repeated(lambda i: run_measured(
         [sys.executable, "-m", "bench.floor", str(corpus), "--out", str(workdir / "floor-out" / f"n{n}")], env,
-        logs / f"floor-{i}.log", timeout))
+        logs / f"floor-{i}.log", timeout), cold_runs)
     for name, step in steps.items():
         print(f"  {name}: {step['seconds']:.1f} s, {step['peak_mb']:.0f} MB, exit {step['exit']}", flush=True)
     return {"n": n, "seed": seed, "generate_seconds": round(generated, 2), "steps": steps}
@@ -199,7 +202,8 @@ def render_markdown(results: dict[str, Any]) -> str:
         "",
         "Ratios are to the floor (bench/floor.py, read + parse + write the six tables with pyarrow), wall time of "
         "whole processes. \"Excluding Prefect\" subtracts the trivial flow's time measured in the same run. "
-        f"Every step but the release write is run {REPEATS} times (the cold build {results['cold_runs']}): its "
+        f"Every step but the release write is run {REPEATS} times (the cold build and the floor "
+        f"{results['cold_runs']}): its "
         "median, and its highest peak, are shown (every run's seconds are in results.json).",
         "",
         "| N | step | seconds | ratio to floor | excluding Prefect start-up (s) | its ratio | peak MB | exit |",
@@ -222,6 +226,16 @@ def render_markdown(results: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def failures(results: dict[str, Any], max_peak_mb: float | None) -> list[str]:
+    """The steps that failed, timed out, or (of the pipeline's) peaked above `max_peak_mb`."""
+    failed = [f"N={r['n']} {k}" for r in results["runs"] for k, s in r["steps"].items() if s["exit"] != 0]
+    if max_peak_mb:
+        failed += [f"N={r['n']} {k} peaked at {s['peak_mb']:.0f} MB (limit {max_peak_mb:.0f})"
+                   for r in results["runs"] for k, s in r["steps"].items()
+                   if k not in UNLIMITED_STEPS and s["peak_mb"] > max_peak_mb]
+    return failed
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated corpus sizes")
@@ -235,7 +249,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="also a cold build on a local Dask cluster, whose data must be byte-identical")
     parser.add_argument("--max-peak-mb", type=float, default=None, help="fail when a step's peak memory exceeds it")
     parser.add_argument("--cold-runs", type=int, default=REPEATS,
-                        help="cold builds per size, each from the corpus as generated (the median is reported)")
+                        help="cold builds and floors per size, each cold build from the corpus as generated (the "
+                             "median is reported)")
     args = parser.parse_args(argv)
     workdir = args.workdir.resolve()
     workdir.mkdir(parents=True, exist_ok=True)
@@ -259,10 +274,7 @@ def main(argv: list[str] | None = None) -> int:
         (args.results / "RESULTS.md").write_text(render_markdown(results), encoding="utf-8")
     print()
     print(render_markdown(results))
-    failed = [f"N={r['n']} {k}" for r in results["runs"] for k, s in r["steps"].items() if s["exit"] != 0]
-    if args.max_peak_mb:
-        failed += [f"N={r['n']} {k} peaked at {s['peak_mb']:.0f} MB (limit {args.max_peak_mb:.0f})"
-                   for r in results["runs"] for k, s in r["steps"].items() if s["peak_mb"] > args.max_peak_mb]
+    failed = failures(results, args.max_peak_mb)
     if failed:
         print(f"failed: {', '.join(failed)} (see the logs in {workdir / 'logs'})", file=sys.stderr)
     return 1 if failed else 0

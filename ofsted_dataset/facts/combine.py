@@ -441,12 +441,14 @@ def combine(facts: dict[str, pa.Table], declared: set[str], register: Register, 
         rows[table].append(row)
     dated_at = {f.values["source_id"]: f.lines.get("published_date") for f in merged.values() if f.table == "sources"}
     del merged  # a few hundred megabytes of Python objects at 10,000 articles, let go as each table is made
+    ctx.problems += fill_sources(rows["sources"], pages, _inferred(merged_provenance), dated_at)
+    # The tables made of rows first, and their rows' memory handed back, before the tables kept as columns are put
+    # in key order: at 100,000 articles, merged alone, the rows of sources and funding commitments took the process
+    # 0.25 GB higher while the recommendations were ordered (the merge's peak in a cold build).
+    tables = {name: _table(name, columns, rows.pop(name)) for name in fact_tables.FACT_TABLES if name not in columns}
     freed_memory.give_back()
-    tables = {name: _table(name, columns, rows.pop(name)) for name in fact_tables.FACT_TABLES if name != "sources"}
+    tables.update({name: _table(name, columns, rows.pop(name)) for name in columns})
     tables[PROVENANCE] = merged_provenance
-    ctx.problems += fill_sources(rows["sources"], pages, _inferred(tables[PROVENANCE]), dated_at)
-    tables["sources"] = _table("sources", columns, rows.pop("sources"))
-    freed_memory.give_back()
     return Combined({name: tables[name] for name in (PROVENANCE, *fact_tables.FACT_TABLES)}, ctx.problems)
 
 
