@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from ofsted_dataset.facts.arrow_tables import read_held
-from ofsted_dataset.facts.ingest import read_articles
+from ofsted_dataset.facts.ingest import ArticleTexts, read_articles
 from ofsted_dataset.release.publish import publish
 from schemas.arrow import ARROW_SCHEMAS
 
@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(scratch, ignore_errors=True)
     shutil.copytree(corpus / "reference", scratch / "reference")
     started = time.perf_counter()
-    result = publish(tables, scratch, {s: a.text for s, a in articles.items()})
+    result = publish(tables, scratch, ArticleTexts(articles))  # read an article at a time, as a build does
     print(f"{time.perf_counter() - started:.3f} s: release {result.version} of {tables['sources'].num_rows:,} "
           f"articles written and verified")
     return 0 if result.version else 1

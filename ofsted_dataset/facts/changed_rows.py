@@ -69,12 +69,19 @@ def _same_columns(table: pa.Table, other: pa.Table) -> bool:
     return plain_schema(table.schema).equals(plain_schema(other.schema), check_metadata=False)
 
 
+# Rows compared at once: Arrow's comparison decodes a dictionary-encoded column whole first, and provenance's quotes
+# at 100,000 articles (7.1 million rows), decoded in both tables, took a change's validation to 2.2 GB of Arrow memory.
+_ROWS_AT_ONCE = 1_000_000
+
+
 def _all_same(pairs: Iterable[tuple[pa.ChunkedArray | pa.Array, pa.ChunkedArray | pa.Array]], rows: int) -> np.ndarray:
     """Row by row, whether every pair of columns holds the same values; `pairs` is read one pair at a time, so
-    only one pair of columns is ever taken."""
+    only one pair of columns is ever taken, and compared _ROWS_AT_ONCE rows at a time."""
     same = np.ones(rows, dtype=bool)
     for a, b in pairs:
-        same &= _same(a, b).to_numpy(zero_copy_only=False)
+        for start in range(0, rows, _ROWS_AT_ONCE):
+            part = _same(a.slice(start, _ROWS_AT_ONCE), b.slice(start, _ROWS_AT_ONCE))
+            same[start:start + _ROWS_AT_ONCE] &= part.to_numpy(zero_copy_only=False)
     return same
 
 

@@ -57,3 +57,13 @@ def _let_go_of(starts: list[int], address: int, size: int) -> None:
         return
     first = (address - start) // mmap.PAGESIZE * mmap.PAGESIZE  # the page the buffer starts in
     mapping.madvise(mmap.MADV_DONTNEED, first, min(address + size - start, length) - first)
+
+
+def let_go_of_everything() -> None:
+    """Hand back the pages of every file mapped by `read_table` and still mapped: after a stage that read the
+    archive's cache through (a change's merge reads the last build's merged tables whole, 2.4 GB of pages at
+    100,000 articles, while it copies them with the change in place)."""
+    for length, mapping_ref in list(_MAPPINGS.values()):
+        mapping = mapping_ref()
+        if mapping is not None and length:
+            mapping.madvise(mmap.MADV_DONTNEED, 0, length)

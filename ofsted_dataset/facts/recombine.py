@@ -23,7 +23,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ofsted_dataset.facts import fact_tables
+from ofsted_dataset.facts import fact_tables, mapped_files
 from ofsted_dataset.facts.arrow_tables import is_in, key_order, one_dictionary
 from ofsted_dataset.facts.changed_rows import record_ids
 from ofsted_dataset.facts.collector import Page
@@ -109,8 +109,11 @@ def recombine(merged: dict[str, pa.Table], facts: dict[str, pa.Table], touched: 
         return None
     old = merged[PROVENANCE]
     gone[PROVENANCE] = _named(old["table_name"], old["record_id"], touched)
-    return Combined({name: _replaced(name, merged[name], gone[name], table) for name, table in again.tables.items()},
-                    [])
+    replaced = {}
+    for name, table in again.tables.items():
+        replaced[name] = _replaced(name, merged[name], gone[name], table)
+        mapped_files.let_go_of_everything()  # the last build's pages read for it (read again if still used)
+    return Combined(replaced, [])
 
 
 # Past this many runs of rows kept in order, `_replaced` takes the rows one by one instead.
