@@ -180,6 +180,7 @@ def read(root: Path) -> Snapshot | None:
         merged = _read_merged(folder)
     except (OSError, ValueError, pa.ArrowException):
         return None
+    mapped_files.let_go_of_everything()  # the pages opening them read (0.65 GB at 100,000 articles), read again if used
     return Snapshot(index, facts, merged)
 
 

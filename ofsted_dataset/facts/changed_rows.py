@@ -71,7 +71,7 @@ def _same_columns(table: pa.Table, other: pa.Table) -> bool:
 
 # Rows compared at once: Arrow's comparison decodes a dictionary-encoded column whole first, and provenance's quotes
 # at 100,000 articles (7.1 million rows), decoded in both tables, took a change's validation to 2.2 GB of Arrow memory.
-_ROWS_AT_ONCE = 1_000_000
+_ROWS_AT_ONCE = 500_000
 
 
 def _all_same(pairs: Iterable[tuple[pa.ChunkedArray | pa.Array, pa.ChunkedArray | pa.Array]], rows: int) -> np.ndarray:

@@ -41,8 +41,11 @@ def _theme_changed(tables: dict[str, pa.Table], theme: str) -> tuple[dict[str, p
         3, recommendations.schema.field("theme"), themes)}, first
 
 
-def test_a_changed_value_is_checked_alone(tables):
-    """The rules across rows and tables are checked whole (in DuckDB): nothing else is re-checked for them."""
+@pytest.mark.parametrize("rows_at_once", [changed_rows._ROWS_AT_ONCE, 2])
+def test_a_changed_value_is_checked_alone(tables, monkeypatch, rows_at_once):
+    """The rules across rows and tables are checked whole (in DuckDB): nothing else is re-checked for them. The
+    same rows whether the columns are compared whole or two rows at a time (as a million at a time at scale)."""
+    monkeypatch.setattr(changed_rows, "_ROWS_AT_ONCE", rows_at_once)
     changed, first = _theme_changed(tables, "other")
     rows = rows_to_check(changed, tables.get)
     assert _ids("recommendations", changed["recommendations"], rows["recommendations"]) == [first]

@@ -37,6 +37,18 @@ def test_a_column_let_go_leaves_memory_and_reads_the_same(tmp_path: Path) -> Non
     assert pc.sum(table["n"]).as_py() == total == sum(range(3_000_000))  # read again from the file
 
 
+def test_every_mapped_file_let_go_at_once_leaves_memory_and_reads_the_same(tmp_path: Path) -> None:
+    paths = [tmp_path / "a.arrow", tmp_path / "b.arrow"]
+    for path in paths:
+        _write(path, pa.table({"n": pa.array(range(3_000_000), pa.int64())}))
+    tables = [mapped_files.read_table(path) for path in paths]
+    totals = [pc.sum(table["n"]).as_py() for table in tables]
+    assert all(_resident_kb(path) > 20_000 for path in paths)
+    mapped_files.let_go_of_everything()
+    assert all(_resident_kb(path) < 2_000 for path in paths)
+    assert [pc.sum(table["n"]).as_py() for table in tables] == totals == [sum(range(3_000_000))] * 2
+
+
 def test_a_column_of_the_process_own_memory_is_left_as_it_is(tmp_path: Path) -> None:
     column = pa.chunked_array([pa.array(range(1000))])
     mapped_files.let_go(column, pa.array(["a", None]))
